@@ -1,0 +1,67 @@
+// Builds main.js (the Obsidian plugin: CommonJS, loads on desktop and mobile) and
+// dist/cli.js (the Node CLI). `node esbuild.config.mjs production` builds once, minified;
+// without an argument it watches main.js.
+import esbuild from "esbuild";
+import { builtinModules } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const production = process.argv[2] === "production";
+
+// Keep code that Obsidian mobile cannot run out of main.js: gray-matter's `eval` engine,
+// js-yaml's `new Function` (its full schema's !!js/function type) and the `fs` require.
+const mobileSafe = {
+  name: "mobile-safe",
+  setup(build) {
+    build.onResolve({ filter: /^fs$/ }, () => ({ path: path.join(root, "build/shim-fs.js") }));
+    build.onLoad({ filter: /gray-matter[\\/]lib[\\/]engines\.js$/ }, () => ({
+      contents: `module.exports = require(${JSON.stringify(path.join(root, "build/gray-matter-engines.js"))});`,
+      loader: "js",
+    }));
+    build.onLoad({ filter: /js-yaml[\\/]lib[\\/]js-yaml[\\/]schema[\\/]default_full\.js$/ }, () => ({
+      contents: `module.exports = require("./default_safe");`,
+      loader: "js",
+      resolveDir: path.join(root, "node_modules/gray-matter/node_modules/js-yaml/lib/js-yaml/schema"),
+    }));
+  },
+};
+
+const banner = "/* ATT&CK Sync: built by esbuild from the TypeScript sources at https://github.com/ (see README.md) */";
+
+const plugin = {
+  banner: { js: banner },
+  entryPoints: [path.join(root, "main.ts")],
+  bundle: true,
+  external: ["obsidian", "electron", "@codemirror/*", "@lezer/*"],
+  format: "cjs",
+  platform: "browser",
+  target: "es2020",
+  logLevel: "info",
+  sourcemap: production ? false : "inline",
+  treeShaking: true,
+  minify: production,
+  inject: [path.join(root, "build/shim-buffer.js")],
+  plugins: [mobileSafe],
+  outfile: path.join(root, "main.js"),
+};
+
+const cli = {
+  entryPoints: [path.join(root, "src/cli/cli.ts")],
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  logLevel: "info",
+  external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+  plugins: [mobileSafe],
+  outfile: path.join(root, "dist/cli.js"),
+};
+
+if (production) {
+  await Promise.all([esbuild.build(plugin), esbuild.build(cli)]);
+} else {
+  await esbuild.build(cli);
+  const ctx = await esbuild.context(plugin);
+  await ctx.watch();
+}

@@ -1,0 +1,36 @@
+/** A small, strict argument parser: `--name value`, `--name=value` and `--flag`. */
+export class UsageError extends Error {}
+
+export interface Parsed {
+	value(name: string, required: true): string;
+	value(name: string, required?: false): string | undefined;
+	flag(name: string): boolean;
+}
+
+export function parseArgs(argv: string[], options: string[], flags: string[]): Parsed {
+	const values = new Map<string, string>();
+	const set = new Set<string>();
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
+		const eq = arg.indexOf("=");
+		const name = arg.slice(2, eq < 0 ? undefined : eq);
+		if (flags.includes(name) && eq < 0) {
+			set.add(name);
+		} else if (options.includes(name)) {
+			const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+			if (value === undefined || value === "") throw new UsageError(`--${name} needs a value`);
+			values.set(name, value);
+		} else {
+			throw new UsageError(`unknown option "--${name}"`);
+		}
+	}
+	function value(name: string, required: true): string;
+	function value(name: string, required?: false): string | undefined;
+	function value(name: string, required?: boolean): string | undefined {
+		const v = values.get(name);
+		if (v === undefined && required === true) throw new UsageError(`--${name} is required`);
+		return v;
+	}
+	return { value, flag: (name: string) => set.has(name) };
+}

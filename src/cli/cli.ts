@@ -1,0 +1,69 @@
+/**
+ * The Node CLI: the same core as the plugin, run on a vault folder or a bundle file.
+ *   node dist/cli.js inspect --bundle FILE [--json]
+ *   node dist/cli.js links --vault DIR [--fix] [--json]
+ * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault), 2 usage error.
+ */
+import { readFileSync } from "node:fs";
+import { loadBundle } from "../core/attack/model";
+import { formatInspect, inspect } from "../core/commands/inspect";
+import { UserError, messageOf } from "../core/errors";
+import { parseArgs, UsageError, type Parsed } from "./args";
+
+const USAGE = `Usage:
+  attack-sync inspect --bundle FILE [--json]     what an ATT&CK STIX bundle holds
+  attack-sync links --vault DIR [--fix] [--json] check (and fix) wiki-links to ATT&CK notes
+  attack-sync help`;
+
+export function readBundleFile(file: string) {
+	let text: string;
+	try {
+		text = readFileSync(file, "utf8");
+	} catch (err) {
+		const code = (err as NodeJS.ErrnoException).code;
+		if (code === "ENOENT") throw new UserError(`${file}: no such file.`);
+		if (code === "EISDIR") throw new UserError(`${file}: is a folder, not a bundle file.`);
+		throw new UserError(`${file}: cannot be read (${messageOf(err)}).`);
+	}
+	return loadBundle(text, file);
+}
+
+function runInspect(args: Parsed): number {
+	const file = args.value("bundle", true);
+	const model = readBundleFile(file);
+	const report = inspect(model);
+	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatInspect(report, file)}\n`);
+	return 0;
+}
+
+const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
+	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
+};
+
+export async function main(argv: string[]): Promise<number> {
+	const [name, ...rest] = argv;
+	if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+		process.stdout.write(`${USAGE}\n`);
+		return name === undefined ? 2 : 0;
+	}
+	const command = COMMANDS[name];
+	try {
+		if (!command) throw new UsageError(`unknown command "${name}"`);
+		return await command.run(parseArgs(rest, command.options, command.flags));
+	} catch (err) {
+		if (err instanceof UsageError) {
+			process.stderr.write(`attack-sync: ${err.message}\n${USAGE}\n`);
+			return 2;
+		}
+		if (err instanceof UserError) {
+			process.stderr.write(`attack-sync: ${err.message}\n`);
+			return 1;
+		}
+		process.stderr.write(`attack-sync: internal error, please report it: ${messageOf(err)}\n`);
+		return 1;
+	}
+}
+
+void main(process.argv.slice(2)).then((code) => {
+	process.exitCode = code;
+});

@@ -1,0 +1,365 @@
+/**
+ * The ATT&CK model: one STIX bundle (2.0 from mitre/cti or 2.1 from attack-stix-data; Enterprise,
+ * Mobile or ICS) indexed for lookup by ATT&CK ID and STIX id, with the relationships the notes
+ * need. The STIX objects are kept as JSON.parse made them and never changed.
+ */
+import { UserError } from "../errors";
+import { ATTACK_SOURCES, KILL_CHAIN_OF_DOMAIN, type StixBundle, type StixObject } from "./stix";
+
+export interface Related {
+	readonly object: StixObject;
+	/** The relationship's own text: how a mitigation applies, how a group uses a technique. */
+	readonly description: string;
+	readonly relationship: StixObject;
+}
+
+export interface Counts {
+	techniques: number;
+	subtechniques: number;
+	tactics: number;
+	mitigations: number;
+	groups: number;
+	software: number;
+	campaigns: number;
+	detectionStrategies: number;
+	analytics: number;
+	dataComponents: number;
+	revokedTechniques: number;
+	deprecatedTechniques: number;
+}
+
+export type Kind =
+	| "technique"
+	| "tactic"
+	| "mitigation"
+	| "group"
+	| "software"
+	| "campaign"
+	| "detectionStrategy"
+	| "analytic"
+	| "dataComponent"
+	| "dataSource"
+	| "asset"
+	| "matrix";
+
+const KIND_OF_TYPE: Readonly<Record<string, Kind>> = {
+	"attack-pattern": "technique",
+	"x-mitre-tactic": "tactic",
+	"course-of-action": "mitigation",
+	"intrusion-set": "group",
+	malware: "software",
+	tool: "software",
+	campaign: "campaign",
+	"x-mitre-detection-strategy": "detectionStrategy",
+	"x-mitre-analytic": "analytic",
+	"x-mitre-data-component": "dataComponent",
+	"x-mitre-data-source": "dataSource",
+	"x-mitre-asset": "asset",
+	"x-mitre-matrix": "matrix",
+};
+
+/** Neither revoked nor deprecated. */
+export function isActive(o: StixObject): boolean {
+	return o.revoked !== true && o.x_mitre_deprecated !== true;
+}
+
+export function isSubtechnique(o: StixObject): boolean {
+	return o.type === "attack-pattern" && o.x_mitre_is_subtechnique === true;
+}
+
+/** The ATT&CK ID (T1204.001, TA0002, M1031, ...) from the object's external references. */
+export function attackIdOf(o: StixObject): string | null {
+	const refs = o.external_references;
+	if (!refs) return null;
+	for (const ref of refs) {
+		if (ref.external_id !== undefined && ATTACK_SOURCES.has(ref.source_name)) return ref.external_id;
+	}
+	return null;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+	const list = map.get(key);
+	if (list) list.push(value);
+	else map.set(key, [value]);
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+export class AttackModel {
+	/** `enterprise-attack`, `mobile-attack` or `ics-attack`. */
+	readonly domain: string;
+	readonly specVersion: "2.0" | "2.1";
+	/** The ATT&CK release (`18.1`) when the bundle says so (2.1 collections do; mitre/cti 2.0 bundles do not). */
+	readonly attackVersion: string | null;
+	/** Where the bundle came from, for messages. */
+	readonly source: string;
+
+	private readonly byStix = new Map<string, StixObject>();
+	private readonly byAttackId = new Map<string, StixObject[]>();
+	private readonly ofKind = new Map<Kind, StixObject[]>();
+	private readonly outgoing = new Map<string, StixObject[]>();
+	private readonly incoming = new Map<string, StixObject[]>();
+	/** `kill_chain_name:shortname` -> tactic; shortnames repeat across domains. */
+	private readonly tacticByPhase = new Map<string, StixObject>();
+	private readonly tacticRank = new Map<string, number>();
+
+	constructor(bundle: StixBundle, source: string) {
+		this.source = source;
+		let collection: StixObject | undefined;
+		const matrices: StixObject[] = [];
+		for (const o of bundle.objects) {
+			this.byStix.set(o.id, o);
+			if (o.type === "relationship") {
+				if (o.source_ref !== undefined) push(this.outgoing, o.source_ref, o);
+				if (o.target_ref !== undefined) push(this.incoming, o.target_ref, o);
+				continue;
+			}
+			const kind = KIND_OF_TYPE[o.type];
+			if (kind !== undefined) push(this.ofKind, kind, o);
+			if (kind === "matrix") matrices.push(o);
+			else if (o.type === "x-mitre-collection") collection = o;
+			const id = attackIdOf(o);
+			if (id !== null) push(this.byAttackId, id, o);
+		}
+		this.specVersion = bundle.spec_version === "2.0" || bundle.objects[0]?.spec_version !== "2.1" ? "2.0" : "2.1";
+		this.attackVersion = collection?.x_mitre_version ?? null;
+		// Active matrices first: their tactic order is the one ATT&CK shows.
+		matrices.sort((a, b) => Number(isActive(b)) - Number(isActive(a)));
+		this.domain = (matrices[0] && attackIdOf(matrices[0])) ?? this.commonDomain();
+		for (const m of matrices) {
+			for (const ref of m.tactic_refs ?? EMPTY) {
+				if (!this.tacticRank.has(ref)) this.tacticRank.set(ref, this.tacticRank.size);
+			}
+		}
+		for (const t of this.ofKind.get("tactic") ?? EMPTY) {
+			if (t.x_mitre_shortname === undefined) continue;
+			for (const domain of t.x_mitre_domains ?? [this.domain]) {
+				const key = `${KILL_CHAIN_OF_DOMAIN[domain] ?? domain}:${t.x_mitre_shortname}`;
+				const seen = this.tacticByPhase.get(key);
+				if (!seen || (!isActive(seen) && isActive(t))) this.tacticByPhase.set(key, t);
+			}
+		}
+	}
+
+	private commonDomain(): string {
+		const tally = new Map<string, number>();
+		for (const t of this.ofKind.get("technique") ?? EMPTY) {
+			for (const d of t.x_mitre_domains ?? EMPTY) tally.set(d, (tally.get(d) ?? 0) + 1);
+		}
+		let best = "unknown";
+		let most = 0;
+		for (const [d, n] of tally) if (n > most) [best, most] = [d, n];
+		return best;
+	}
+
+	/** Every object of a kind, revoked and deprecated ones included, in bundle order. */
+	all(kind: Kind): readonly StixObject[] {
+		return this.ofKind.get(kind) ?? EMPTY;
+	}
+
+	/** Active objects of a kind; for `technique`, sub-techniques are left out unless asked for. */
+	active(kind: Kind, opts: { subtechniques?: boolean } = {}): StixObject[] {
+		return this.all(kind).filter((o) => isActive(o) && (kind !== "technique" || opts.subtechniques === true || !isSubtechnique(o)));
+	}
+
+	byStixId(id: string): StixObject | undefined {
+		return this.byStix.get(id);
+	}
+
+	/** The object with this ATT&CK ID, preferring an active one where several share it. */
+	get(attackId: string): StixObject | undefined {
+		const list = this.byAttackId.get(attackId.toUpperCase());
+		if (!list) return undefined;
+		return list.find(isActive) ?? list[0];
+	}
+
+	/** Every object carrying this ATT&CK ID (an ID can name a revoked object and, rarely, a live one). */
+	getAll(attackId: string): readonly StixObject[] {
+		return this.byAttackId.get(attackId.toUpperCase()) ?? EMPTY;
+	}
+
+	/** Relationships of a type leaving (`out`) or reaching (`in`) an object, active ones only. */
+	relationships(o: StixObject, type: string, direction: "out" | "in"): StixObject[] {
+		const list = (direction === "out" ? this.outgoing : this.incoming).get(o.id) ?? EMPTY;
+		return list.filter((r) => r.relationship_type === type && isActive(r));
+	}
+
+	private related(o: StixObject, type: string, direction: "out" | "in", objectType?: (t: string) => boolean): Related[] {
+		const result: Related[] = [];
+		for (const r of this.relationships(o, type, direction)) {
+			const other = this.byStix.get((direction === "out" ? r.target_ref : r.source_ref) ?? "");
+			if (!other || !isActive(other) || (objectType && !objectType(other.type))) continue;
+			result.push({ object: other, description: r.description ?? "", relationship: r });
+		}
+		return result;
+	}
+
+	/** Tactics in the matrix's order; active ones only. */
+	tactics(): StixObject[] {
+		return this.active("tactic").sort((a, b) => this.rank(a) - this.rank(b));
+	}
+
+	private rank(tactic: StixObject): number {
+		return this.tacticRank.get(tactic.id) ?? Number.MAX_SAFE_INTEGER;
+	}
+
+	/** The tactic a kill-chain phase names, or undefined. */
+	tacticFor(killChainName: string, phaseName: string): StixObject | undefined {
+		return this.tacticByPhase.get(`${killChainName}:${phaseName}`);
+	}
+
+	/** A technique's tactics, in matrix order. */
+	tacticsOf(technique: StixObject): StixObject[] {
+		const found: StixObject[] = [];
+		for (const p of technique.kill_chain_phases ?? EMPTY) {
+			const t = this.tacticFor(p.kill_chain_name, p.phase_name);
+			if (t && !found.includes(t)) found.push(t);
+		}
+		return found.sort((a, b) => this.rank(a) - this.rank(b));
+	}
+
+	parentOf(sub: StixObject): StixObject | undefined {
+		return this.related(sub, "subtechnique-of", "out")[0]?.object;
+	}
+
+	/** Sub-techniques of a technique, by ATT&CK ID. */
+	subtechniquesOf(technique: StixObject): StixObject[] {
+		return this.related(technique, "subtechnique-of", "in")
+			.map((r) => r.object)
+			.sort((a, b) => (attackIdOf(a) ?? "").localeCompare(attackIdOf(b) ?? ""));
+	}
+
+	/** Mitigations of a technique with the relationship's text, by ATT&CK ID. */
+	mitigationsOf(technique: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(technique, "mitigates", "in"));
+	}
+
+	/** Techniques a mitigation applies to. */
+	techniquesMitigatedBy(mitigation: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(mitigation, "mitigates", "out"));
+	}
+
+	/** Groups (intrusion sets) that use a technique or a piece of software, with the procedure text. */
+	groupsUsing(o: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(o, "uses", "in", (t) => t === "intrusion-set"));
+	}
+
+	/** Software (malware and tools) that uses a technique. */
+	softwareUsing(o: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(o, "uses", "in", (t) => t === "malware" || t === "tool"));
+	}
+
+	campaignsUsing(o: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(o, "uses", "in", (t) => t === "campaign"));
+	}
+
+	/** What a group, campaign or piece of software uses (techniques and software). */
+	usedBy(o: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(o, "uses", "out"));
+	}
+
+	/** v18+: the detection strategies that detect a technique. */
+	detectionStrategiesFor(technique: StixObject): StixObject[] {
+		return this.related(technique, "detects", "in", (t) => t === "x-mitre-detection-strategy").map((r) => r.object);
+	}
+
+	/** The analytics a detection strategy lists, in its order. */
+	analyticsOf(strategy: StixObject): StixObject[] {
+		const found: StixObject[] = [];
+		for (const ref of strategy.x_mitre_analytic_refs ?? EMPTY) {
+			const a = this.byStix.get(ref);
+			if (a && isActive(a)) found.push(a);
+		}
+		return found;
+	}
+
+	/** Before v18: the data components that detect a technique, with the relationship's text. */
+	dataComponentsDetecting(technique: StixObject): Related[] {
+		return this.related(technique, "detects", "in", (t) => t === "x-mitre-data-component");
+	}
+
+	/** The data source a data component belongs to. */
+	dataSourceOf(component: StixObject): StixObject | undefined {
+		return component.x_mitre_data_source_ref === undefined ? undefined : this.byStix.get(component.x_mitre_data_source_ref);
+	}
+
+	/**
+	 * What replaced a revoked object, following `revoked-by` chains to their end; null when the
+	 * object is not revoked or the chain leads nowhere (or loops).
+	 */
+	revokedBy(o: StixObject): StixObject | null {
+		let current = o;
+		const seen = new Set<string>();
+		while (current.revoked === true && !seen.has(current.id)) {
+			seen.add(current.id);
+			const next = (this.outgoing.get(current.id) ?? EMPTY).find((r) => r.relationship_type === "revoked-by");
+			const target = next?.target_ref === undefined ? undefined : this.byStix.get(next.target_ref);
+			if (!target) return null;
+			current = target;
+		}
+		return current === o || current.revoked === true ? null : current;
+	}
+
+	counts(): Counts {
+		const techniques = this.all("technique");
+		const n = (kind: Kind) => this.active(kind).length;
+		return {
+			techniques: techniques.filter((t) => isActive(t) && !isSubtechnique(t)).length,
+			subtechniques: techniques.filter((t) => isActive(t) && isSubtechnique(t)).length,
+			tactics: n("tactic"),
+			mitigations: n("mitigation"),
+			groups: n("group"),
+			software: n("software"),
+			campaigns: n("campaign"),
+			detectionStrategies: n("detectionStrategy"),
+			analytics: n("analytic"),
+			dataComponents: n("dataComponent"),
+			revokedTechniques: techniques.filter((t) => t.revoked === true).length,
+			deprecatedTechniques: techniques.filter((t) => t.revoked !== true && t.x_mitre_deprecated === true).length,
+		};
+	}
+
+	private byAttackIdOrder(list: Related[]): Related[] {
+		return list.sort((a, b) => (attackIdOf(a.object) ?? "").localeCompare(attackIdOf(b.object) ?? ""));
+	}
+}
+
+/**
+ * Parse and index a bundle's text. Every problem becomes one UserError naming `source` and what
+ * is wrong: empty, truncated or invalid JSON, JSON that is not a STIX bundle, a bundle with no
+ * ATT&CK content.
+ */
+export function loadBundle(text: string, source: string): AttackModel {
+	if (text.trim() === "") throw new UserError(`${source}: the file is empty; expected an ATT&CK STIX bundle (JSON).`);
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+	} catch (err) {
+		const why = err instanceof Error ? err.message : String(err);
+		throw new UserError(`${source}: not valid JSON (${why}). The file may be truncated or corrupt; download it again.`);
+	}
+	return modelFromJson(parsed, source);
+}
+
+/** Index an already parsed bundle (see loadBundle for the checks). */
+export function modelFromJson(parsed: unknown, source: string): AttackModel {
+	if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+		throw new UserError(`${source}: not a STIX bundle: the JSON is not an object with "type": "bundle" and an "objects" list.`);
+	}
+	const bundle = parsed as { type?: unknown; objects?: unknown };
+	if (bundle.type !== "bundle" || !Array.isArray(bundle.objects)) {
+		throw new UserError(`${source}: not a STIX bundle: expected "type": "bundle" and an "objects" list.`);
+	}
+	const objects = bundle.objects as unknown[];
+	for (let i = 0; i < objects.length; i++) {
+		const o = objects[i] as { type?: unknown; id?: unknown } | null;
+		if (typeof o !== "object" || o === null || typeof o.type !== "string" || typeof o.id !== "string") {
+			throw new UserError(`${source}: not a valid STIX bundle: object ${i + 1} of ${objects.length} has no "type" or "id".`);
+		}
+	}
+	const model = new AttackModel(parsed as StixBundle, source);
+	if (model.all("technique").length === 0 && model.all("tactic").length === 0) {
+		throw new UserError(`${source}: a STIX bundle, but it holds no ATT&CK techniques or tactics; is it an ATT&CK bundle?`);
+	}
+	return model;
+}

@@ -1,0 +1,100 @@
+// The built CLI, run as users run it: `node dist/cli.js inspect --bundle FILE [--json]`.
+import { spawnSync } from "node:child_process";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { CLI, ENTERPRISE_FIXTURE, HAVE_SHARED, MOBILE_FIXTURE, SHARED_STIX } from "../helpers/paths";
+
+function cli(...args: string[]) {
+	const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("inspect", () => {
+	it("prints the bundle's domain, versions and counts as JSON", () => {
+		const r = cli("inspect", "--bundle", MOBILE_FIXTURE, "--json");
+		expect(r.code).toBe(0);
+		const report = JSON.parse(r.stdout) as Record<string, unknown>;
+		expect(report).toMatchObject({ domain: "mobile-attack", specVersion: "2.1", attackVersion: "17.1" });
+		expect(Object.keys(report.counts as object)).toEqual([
+			"techniques",
+			"subtechniques",
+			"tactics",
+			"mitigations",
+			"groups",
+			"software",
+			"campaigns",
+			"detectionStrategies",
+			"analytics",
+			"dataComponents",
+			"revokedTechniques",
+			"deprecatedTechniques",
+		]);
+	});
+
+	it("prints a readable summary without --json", () => {
+		const r = cli("inspect", "--bundle", ENTERPRISE_FIXTURE);
+		expect(r.code).toBe(0);
+		expect(r.stdout).toContain("domain enterprise-attack, STIX 2.0");
+		expect(r.stdout).toMatch(/Sub-techniques\s+21/);
+	});
+
+	it.skipIf(!HAVE_SHARED)("gives Enterprise 18.1 the README's counts", () => {
+		const r = cli("inspect", "--bundle", path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json"), "--json");
+		expect(r.code).toBe(0);
+		expect(JSON.parse(r.stdout)).toEqual({
+			domain: "enterprise-attack",
+			specVersion: "2.0",
+			attackVersion: null,
+			counts: {
+				techniques: 216,
+				subtechniques: 475,
+				tactics: 14,
+				mitigations: 44,
+				groups: 172,
+				software: 784,
+				campaigns: 52,
+				detectionStrategies: 691,
+				analytics: 1739,
+				dataComponents: 106,
+				revokedTechniques: 132,
+				deprecatedTechniques: 12,
+			},
+		});
+	});
+
+	it("exits 1 with one line on stderr for a bad bundle, and no stack trace", () => {
+		const dir = mkdtempSync(path.join(tmpdir(), "attack-sync-"));
+		const truncated = path.join(dir, "truncated.json");
+		writeFileSync(truncated, '{"type": "bundle", "objects": [{"type": "attack-pat');
+		const empty = path.join(dir, "empty.json");
+		writeFileSync(empty, "");
+		const notStix = path.join(dir, "index.json");
+		writeFileSync(notStix, '{"collections": []}');
+		for (const [file, why] of [
+			[truncated, "not valid JSON"],
+			[empty, "the file is empty"],
+			[notStix, "not a STIX bundle"],
+			[path.join(dir, "missing.json"), "no such file"],
+			[dir, "is a folder"],
+		]) {
+			const r = cli("inspect", "--bundle", file);
+			expect(r.code, file).toBe(1);
+			expect(r.stdout).toBe("");
+			expect(r.stderr).toContain(file);
+			expect(r.stderr).toContain(why);
+			expect(r.stderr.trim().split("\n")).toHaveLength(1);
+			expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+		}
+	});
+
+	it("exits 2 on a usage error", () => {
+		expect(cli("inspect").code).toBe(2);
+		expect(cli("inspect", "--bundle").code).toBe(2);
+		expect(cli("inspect", "--bundel", "x").code).toBe(2);
+		expect(cli("frobnicate").code).toBe(2);
+		expect(cli().code).toBe(2);
+		expect(cli("help").code).toBe(0);
+	});
+});
