@@ -2,6 +2,7 @@
 // dist/cli.js (the Node CLI). `node esbuild.config.mjs production` builds once, minified;
 // without an argument it watches main.js.
 import esbuild from "esbuild";
+import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,14 +16,17 @@ const mobileSafe = {
   name: "mobile-safe",
   setup(build) {
     build.onResolve({ filter: /^fs$/ }, () => ({ path: path.join(root, "build/shim-fs.js") }));
-    build.onLoad({ filter: /gray-matter[\\/]lib[\\/]engines\.js$/ }, () => ({
-      contents: `module.exports = require(${JSON.stringify(path.join(root, "build/gray-matter-engines.js"))});`,
+    // Both replacements resolve their requires from the replaced file's folder, so they get
+    // gray-matter's own js-yaml 3, not another version hoisted in node_modules.
+    build.onLoad({ filter: /gray-matter[\\/]lib[\\/]engines\.js$/ }, (args) => ({
+      contents: readFileSync(path.join(root, "build/gray-matter-engines.js"), "utf8"),
       loader: "js",
+      resolveDir: path.dirname(args.path),
     }));
-    build.onLoad({ filter: /js-yaml[\\/]lib[\\/]js-yaml[\\/]schema[\\/]default_full\.js$/ }, () => ({
+    build.onLoad({ filter: /js-yaml[\\/]lib[\\/]js-yaml[\\/]schema[\\/]default_full\.js$/ }, (args) => ({
       contents: `module.exports = require("./default_safe");`,
       loader: "js",
-      resolveDir: path.join(root, "node_modules/gray-matter/node_modules/js-yaml/lib/js-yaml/schema"),
+      resolveDir: path.dirname(args.path),
     }));
   },
 };

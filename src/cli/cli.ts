@@ -7,12 +7,15 @@
 import { readFileSync } from "node:fs";
 import { loadBundle } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
+import { formatLinks, runLinks } from "../core/commands/links";
+import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
 
 const USAGE = `Usage:
   attack-sync inspect --bundle FILE [--json]     what an ATT&CK STIX bundle holds
-  attack-sync links --vault DIR [--fix] [--json] check (and fix) wiki-links to ATT&CK notes
+  attack-sync links --vault DIR [--fix] [--json] [--config-dir .obsidian]
+                                                 check (and fix) wiki-links to ATT&CK notes
   attack-sync help`;
 
 export function readBundleFile(file: string) {
@@ -36,8 +39,16 @@ function runInspect(args: Parsed): number {
 	return 0;
 }
 
+async function runLinksCommand(args: Parsed): Promise<number> {
+	const vault = new FsVault(args.value("vault", true), args.value("config-dir") ?? undefined);
+	const report = await runLinks(vault, { fix: args.flag("fix") });
+	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatLinks(report)}\n`);
+	return 0;
+}
+
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
+	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

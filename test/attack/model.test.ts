@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { attackIdOf, isActive, loadBundle, type AttackModel } from "../../src/core/attack/model";
+import { attackIdOf, isActive, loadBundle, type AttackModel, type Related } from "../../src/core/attack/model";
+import type { StixObject } from "../../src/core/attack/stix";
 import { citationsIn, urlsIn, attackIdOfUrl } from "../../src/core/attack/text";
 import { UserError } from "../../src/core/errors";
 import { ENTERPRISE_FIXTURE, MOBILE_FIXTURE, readText } from "../helpers/paths";
@@ -7,8 +8,7 @@ import { ENTERPRISE_FIXTURE, MOBILE_FIXTURE, readText } from "../helpers/paths";
 const enterprise = loadBundle(readText(ENTERPRISE_FIXTURE), "enterprise-attack-18.1-subset.json");
 const mobile = loadBundle(readText(MOBILE_FIXTURE), "mobile-attack-17.1-subset.json");
 
-const ids = (list: ReadonlyArray<{ object: unknown } | unknown>) =>
-	list.map((x) => attackIdOf((typeof x === "object" && x !== null && "object" in x ? x.object : x) as never));
+const ids = (list: ReadonlyArray<StixObject | Related>) => list.map((x) => attackIdOf("relationship" in x && "object" in x ? x.object : x));
 
 function must(model: AttackModel, id: string) {
 	const o = model.get(id);

@@ -1,0 +1,81 @@
+// Benchmarks: figures, not pass/fail. `npm run bench [-- BUNDLE]`
+// Loading Enterprise 18.1: load-and-index time vs a bare JSON.parse of the same text (goal:
+// ratio <= 2.0), peak memory, and the CLI's `inspect` end to end. Medians over several runs.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import esbuild from "esbuild";
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+const RUNS = 9;
+
+if (!globalThis.gc) {
+	// Re-run with --expose-gc so runs start from a collected heap.
+	const r = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+	process.exit(r.status ?? 1);
+}
+
+const bundle =
+	process.argv[2] ??
+	[path.join(root, "..", "shared", "attack-stix", "enterprise-attack-18.1.stix20.json"), path.join(root, "test", "fixtures", "enterprise-attack-18.1-subset.json")].find(
+		existsSync,
+	);
+console.log(`bundle: ${path.relative(process.cwd(), bundle)}`);
+
+await esbuild.build({
+	entryPoints: [path.join(root, "src/core/attack/model.ts")],
+	bundle: true,
+	platform: "node",
+	format: "cjs",
+	outfile: path.join(root, "dist/bench-core.cjs"),
+	logLevel: "warning",
+});
+const { loadBundle } = createRequire(import.meta.url)(path.join(root, "dist/bench-core.cjs"));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(1)} ms`;
+const mb = (x) => `${(x / 1024 / 1024).toFixed(0)} MB`;
+
+const readStart = performance.now();
+const text = readFileSync(bundle, "utf8");
+const readTime = performance.now() - readStart;
+console.log(`file: ${mb(Buffer.byteLength(text))}, read as UTF-8 in ${ms(readTime)}`);
+
+const parseTimes = [];
+const loadTimes = [];
+let peakRss = 0;
+let model;
+let sink = 0;
+for (let i = 0; i < RUNS; i++) {
+	globalThis.gc();
+	let t = performance.now();
+	sink += JSON.parse(text).objects.length;
+	parseTimes.push(performance.now() - t);
+	globalThis.gc();
+	t = performance.now();
+	model = loadBundle(text, bundle);
+	loadTimes.push(performance.now() - t);
+	peakRss = Math.max(peakRss, process.memoryUsage().rss);
+	model = i === RUNS - 1 ? model : null;
+}
+globalThis.gc();
+if (sink === 0) throw new Error("empty bundle");
+const heapWithModel = process.memoryUsage().heapUsed;
+
+const parse = median(parseTimes);
+const load = median(loadTimes);
+console.log(`bare JSON.parse:      median ${ms(parse)} over ${RUNS} runs`);
+console.log(`load and index:       median ${ms(load)} over ${RUNS} runs (index alone ~${ms(load - parse)})`);
+console.log(`ratio load/parse:     ${(load / parse).toFixed(2)} (goal <= 2.0)`);
+console.log(`peak RSS:             ${mb(peakRss)} (heap holding the model: ${mb(heapWithModel)})`);
+
+execFileSync(process.execPath, [path.join(root, "esbuild.config.mjs"), "production"], { stdio: "pipe" });
+const cliTimes = [];
+for (let i = 0; i < 5; i++) {
+	const t = performance.now();
+	execFileSync(process.execPath, [path.join(root, "dist/cli.js"), "inspect", "--bundle", bundle, "--json"], { stdio: "pipe" });
+	cliTimes.push(performance.now() - t);
+}
+console.log(`CLI inspect (process start to exit): median ${ms(median(cliTimes))} over 5 runs`);

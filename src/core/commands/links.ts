@@ -1,0 +1,137 @@
+/**
+ * `links`: judge every wiki-link that claims an ATT&CK ID (and every link that lands on an
+ * ATT&CK note) and, with `fix`, repair the wrong ones. A repair changes only the link's path
+ * characters; a note that changed since it was read, or could not be read, is never written.
+ */
+import { applyFixes, type JudgedLink, type LinkStatus } from "../links/judge";
+import { judgeNote } from "../links/judge";
+import type { Skipped } from "../notes/read";
+import { buildVaultIndex, sharedIds } from "../vault-index";
+import type { Vault } from "../vault";
+
+export interface LinkEntry {
+	source: string;
+	line: number;
+	raw: string;
+	expectedId: string | null;
+	resolved: string | null;
+	resolvedId: string | null;
+	status: LinkStatus;
+	candidates?: string[];
+	/** With fix: the link as now written. Without: the link as it would be written. */
+	fixed?: string;
+	proposed?: string;
+	problem?: string;
+}
+
+export interface LinksReport {
+	links: LinkEntry[];
+	summary: {
+		linkStyle: string;
+		notesRead: number;
+		links: number;
+		ok: number;
+		broken: number;
+		mismatch: number;
+		ambiguous: number;
+		unverified: number;
+		fixable: number;
+		fixed: number;
+		notesChanged: string[];
+		skipped: Skipped[];
+		sharedIds: Array<{ id: string; notes: string[] }>;
+	};
+}
+
+export async function runLinks(vault: Vault, opts: { fix: boolean }): Promise<LinksReport> {
+	const index = await buildVaultIndex(vault);
+	const judged: JudgedLink[] = [];
+	for (const note of index.notes.values()) judged.push(...judgeNote(index, note));
+
+	const fixed = new Set<JudgedLink>();
+	const notesChanged: string[] = [];
+	const skipped = [...index.skipped];
+	if (opts.fix) {
+		const bySource = new Map<string, JudgedLink[]>();
+		for (const l of judged) if (l.fix !== undefined) bySource.set(l.source, [...(bySource.get(l.source) ?? []), l]);
+		for (const [path, links] of bySource) {
+			const original = index.notes.get(path)?.text;
+			let changedMeanwhile = false;
+			await vault.process(path, (current) => {
+				if (current !== original) {
+					changedMeanwhile = true;
+					return current;
+				}
+				return applyFixes(current, links);
+			});
+			if (changedMeanwhile) {
+				skipped.push({ path, reason: "changed while links were being checked; run again" });
+				continue;
+			}
+			for (const l of links) fixed.add(l);
+			notesChanged.push(path);
+		}
+	}
+
+	const links = judged.map((l): LinkEntry => {
+		const entry: LinkEntry = {
+			source: l.source,
+			line: l.line,
+			raw: l.raw,
+			expectedId: l.expectedId,
+			resolved: l.resolved,
+			resolvedId: l.resolvedId,
+			status: l.status,
+		};
+		if (l.candidates) entry.candidates = l.candidates;
+		if (l.fix !== undefined) entry[fixed.has(l) ? "fixed" : "proposed"] = l.fix;
+		if (l.problem !== undefined) entry.problem = l.problem;
+		return entry;
+	});
+	const count = (s: LinkStatus) => judged.filter((l) => l.status === s).length;
+	return {
+		links,
+		summary: {
+			linkStyle: index.style,
+			notesRead: index.notes.size,
+			links: judged.length,
+			ok: count("ok"),
+			broken: count("broken"),
+			mismatch: count("mismatch"),
+			ambiguous: count("ambiguous"),
+			unverified: count("unverified"),
+			fixable: judged.filter((l) => l.fix !== undefined).length,
+			fixed: fixed.size,
+			notesChanged,
+			skipped,
+			sharedIds: sharedIds(index),
+		},
+	};
+}
+
+/** The report for people: one line per link that is not ok, then the totals. */
+export function formatLinks(report: LinksReport): string {
+	const lines: string[] = [];
+	for (const l of report.links) {
+		if (l.status === "ok") continue;
+		const what = l.expectedId ? `claims ${l.expectedId}` : "";
+		const where = l.resolved ? `lands on ${l.resolved}${l.resolvedId ? ` (${l.resolvedId})` : ""}` : "lands nowhere";
+		lines.push(`${l.source}:${l.line}: ${l.status}: ${l.raw} ${what}, ${where}`);
+		if (l.candidates) lines.push(`    candidates: ${l.candidates.join(", ")}`);
+		if (l.fixed) lines.push(`    fixed: ${l.fixed}`);
+		if (l.proposed) lines.push(`    fix (run with --fix): ${l.proposed}`);
+		if (l.problem) lines.push(`    not fixed: ${l.problem}`);
+	}
+	const s = report.summary;
+	for (const k of s.skipped) lines.push(`skipped ${k.path}: ${k.reason}`);
+	for (const d of s.sharedIds) lines.push(`note: ${d.notes.length} notes are about ${d.id}: ${d.notes.join(", ")}`);
+	lines.push(
+		`${s.notesRead} notes read, ${s.links} ATT&CK links: ${s.ok} ok, ${s.broken} broken, ${s.mismatch} mismatch, ${s.ambiguous} ambiguous` +
+			(s.unverified ? `, ${s.unverified} unverified` : "") +
+			`; ${s.fixed} fixed in ${s.notesChanged.length} notes` +
+			(s.fixable > s.fixed ? `, ${s.fixable - s.fixed} fixable with --fix` : "") +
+			(s.skipped.length ? `; ${s.skipped.length} files skipped` : "") +
+			`. Link style: ${s.linkStyle}.`,
+	);
+	return lines.join("\n");
+}

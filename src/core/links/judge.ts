@@ -1,0 +1,131 @@
+/**
+ * Judging the wiki-links that claim an ATT&CK ID, and the fix for the wrong ones.
+ *
+ * A link claims an ID by its shown text (`[[path\|M1031]]`, `[[path|Phishing (T1566)]]`) or by
+ * an ID in brackets right after it (`[[path]] (TA0002)`). It is `ok` when it lands on a note
+ * about that ID, `broken` when it lands nowhere, `mismatch` when it lands on a note about
+ * something else, `ambiguous` when its path names several files. A link that lands on a note
+ * the plugin could not read is `unverified`: nothing is known about that note's ID.
+ */
+import { normalizeId } from "../notes/recognize";
+import type { Note } from "../notes/read";
+import type { VaultIndex } from "../vault-index";
+import { scanWikiLinks, type WikiLink } from "./wikilink";
+
+export type LinkStatus = "ok" | "broken" | "mismatch" | "ambiguous" | "unverified";
+
+export interface JudgedLink {
+	source: string;
+	/** 1-based line of the link in the source note. */
+	line: number;
+	raw: string;
+	expectedId: string | null;
+	resolved: string | null;
+	resolvedId: string | null;
+	status: LinkStatus;
+	/** Every file the link path names, when more than one. */
+	candidates?: string[];
+	/** The link as it should be written, when the plugin can repair it. */
+	fix?: string;
+	/** Why a wrong link cannot be repaired. */
+	problem?: string;
+	/** Where the link sits in the source text, for splicing the fix. */
+	link: WikiLink;
+}
+
+const AFTER = /^[ \t]*[([]([A-Za-z]{1,3}\d{4}(?:\.\d{3})?)[)\]]/;
+const SHOWN_SUFFIX = /\(([A-Za-z]{1,3}\d{4}(?:\.\d{3})?)\)\s*$/;
+
+/** The ATT&CK ID a link claims, or null. */
+export function claimedId(text: string, link: WikiLink): string | null {
+	if (link.alias !== null) {
+		const shown = normalizeId(link.alias) ?? normalizeId(SHOWN_SUFFIX.exec(link.alias)?.[1] ?? "");
+		if (shown) return shown;
+	}
+	const after = AFTER.exec(text.slice(link.end, link.end + 24));
+	return after ? normalizeId(after[1]) : null;
+}
+
+function lineOf(text: string, offset: number): number {
+	let line = 1;
+	for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+	return line;
+}
+
+const GENERATED_LAYOUTS = new Set(["classic", "export"]);
+const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1).replace(/\.md$/i, "").toLowerCase();
+
+/**
+ * The note a link claiming `id` should land on: among the notes about `id`, ATT&CK notes
+ * (classic or export layout) before notes that only discuss the technique (controls), then the
+ * one whose name matches the link's own; a tie is reported, not guessed.
+ */
+export function fixTarget(index: VaultIndex, id: string, link: WikiLink): { path: string } | { problem: string } {
+	const notes = index.byId.get(id) ?? [];
+	if (notes.length === 0) return { problem: `no note in the vault is about ${id}` };
+	const want = baseName(link.target);
+	const score = (path: string) => {
+		const note = index.notes.get(path);
+		return (note && GENERATED_LAYOUTS.has(note.recognized.layout) ? 2 : 0) + (baseName(path) === want ? 1 : 0);
+	};
+	const best = Math.max(...notes.map(score));
+	const top = notes.filter((p) => score(p) === best);
+	if (top.length > 1) return { problem: `several notes are about ${id}: ${top.join(", ")}` };
+	return { path: top[0] };
+}
+
+/** Every wiki-link of a note that claims an ID or lands on an ATT&CK note, judged. */
+export function judgeNote(index: VaultIndex, note: Note): JudgedLink[] {
+	const text = note.text;
+	const judged: JudgedLink[] = [];
+	for (const link of scanWikiLinks(text, note.structure?.codeRanges ?? [])) {
+		if (link.target === "") continue;
+		const expectedId = claimedId(text, link);
+		const resolution = index.resolver.resolve(link.target, note.path);
+		const resolved = resolution.path;
+		const target = resolved === null ? undefined : index.notes.get(resolved);
+		const targetIds = target?.recognized.ids ?? [];
+		const unreadable = resolved !== null && index.skipped.some((s) => s.path === resolved);
+		if (expectedId === null && targetIds.length === 0) continue;
+
+		let status: LinkStatus;
+		if (resolution.candidates.length > 1) status = "ambiguous";
+		else if (resolved === null) status = "broken";
+		else if (unreadable) status = "unverified";
+		else if (expectedId === null || targetIds.includes(expectedId)) status = "ok";
+		else status = "mismatch";
+
+		const entry: JudgedLink = {
+			source: note.path,
+			line: lineOf(text, link.start),
+			raw: link.raw,
+			expectedId,
+			resolved,
+			resolvedId: expectedId !== null && targetIds.includes(expectedId) ? expectedId : (targetIds[0] ?? null),
+			status,
+			link,
+		};
+		if (resolution.candidates.length > 1) entry.candidates = resolution.candidates;
+		if (status === "unverified") entry.problem = `${resolved} could not be read, so its ID is unknown`;
+		if (expectedId !== null && (status === "broken" || status === "mismatch" || status === "ambiguous")) {
+			const to = fixTarget(index, expectedId, link);
+			if ("problem" in to) {
+				entry.problem = to.problem;
+			} else {
+				const linkpath = index.resolver.linkpathFor(to.path, note.path, index.style);
+				const fixed = text.slice(link.start, link.targetStart) + linkpath + text.slice(link.targetEnd, link.end);
+				if (fixed !== link.raw) entry.fix = fixed;
+			}
+		}
+		judged.push(entry);
+	}
+	return judged;
+}
+
+/** The note's text with the given links replaced by their fixes; nothing else moves. */
+export function applyFixes(text: string, links: readonly JudgedLink[]): string {
+	let out = text;
+	const fixes = links.filter((l) => l.fix !== undefined).sort((a, b) => b.link.start - a.link.start);
+	for (const l of fixes) out = out.slice(0, l.link.start) + (l.fix as string) + out.slice(l.link.end);
+	return out;
+}

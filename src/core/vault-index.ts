@@ -1,0 +1,45 @@
+/**
+ * The vault as the plugin sees it: every note it could read, which ATT&CK IDs each is about,
+ * which notes claim each ID, the files it skipped and why, how Obsidian resolves links here and
+ * the vault's link style. Built once per command; nothing is parsed at plugin start-up.
+ */
+import { LinkResolver, parseLinkStyle, type LinkStyle } from "./links/resolve";
+import { isReadable, readNote, type Note, type Skipped } from "./notes/read";
+import type { Vault } from "./vault";
+
+export interface VaultIndex {
+	files: string[];
+	notes: Map<string, Note>;
+	skipped: Skipped[];
+	/** ATT&CK ID -> the notes about it, in path order. Several notes may claim one ID. */
+	byId: Map<string, string[]>;
+	resolver: LinkResolver;
+	style: LinkStyle;
+}
+
+export async function buildVaultIndex(vault: Vault): Promise<VaultIndex> {
+	const files = await vault.listFiles();
+	const notes = new Map<string, Note>();
+	const skipped: Skipped[] = [];
+	const byId = new Map<string, string[]>();
+	for (const path of files) {
+		if (!isReadable(path)) continue;
+		const result = readNote(path, await vault.readBinary(path));
+		if (!result.ok) {
+			skipped.push(result.skipped);
+			continue;
+		}
+		notes.set(path, result.note);
+		for (const id of result.note.recognized.ids) {
+			const list = byId.get(id);
+			if (list) list.push(path);
+			else byId.set(id, [path]);
+		}
+	}
+	return { files, notes, skipped, byId, resolver: new LinkResolver(files), style: parseLinkStyle(await vault.readConfig("app.json")) };
+}
+
+/** IDs claimed by more than one note: reported, never silently resolved. */
+export function sharedIds(index: VaultIndex): Array<{ id: string; notes: string[] }> {
+	return [...index.byId].filter(([, notes]) => notes.length > 1).map(([id, notes]) => ({ id, notes }));
+}
