@@ -16,6 +16,11 @@ const mobileSafe = {
   name: "mobile-safe",
   setup(build) {
     build.onResolve({ filter: /^fs$/ }, () => ({ path: path.join(root, "build/shim-fs.js") }));
+    // Its browser build decodes HTML entities through innerHTML on a DOM element; the plain
+    // build uses a table and runs anywhere.
+    build.onResolve({ filter: /^decode-named-character-reference$/ }, () => ({
+      path: path.join(root, "node_modules/decode-named-character-reference/index.js"),
+    }));
     // Both replacements resolve their requires from the replaced file's folder, so they get
     // gray-matter's own js-yaml 3, not another version hoisted in node_modules.
     build.onLoad({ filter: /gray-matter[\\/]lib[\\/]engines\.js$/ }, (args) => ({
@@ -25,6 +30,13 @@ const mobileSafe = {
     }));
     build.onLoad({ filter: /js-yaml[\\/]lib[\\/]js-yaml[\\/]schema[\\/]default_full\.js$/ }, (args) => ({
       contents: `module.exports = require("./default_safe");`,
+      loader: "js",
+      resolveDir: path.dirname(args.path),
+    }));
+    // js-yaml's !!binary type probes require("buffer") at load time; without Node it keeps
+    // plain arrays, so main.js gives it none rather than a require that mobile cannot answer.
+    build.onLoad({ filter: /js-yaml[\\/]lib[\\/]js-yaml[\\/]type[\\/]binary\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, "utf8").replace("_require('buffer').Buffer", "undefined"),
       loader: "js",
       resolveDir: path.dirname(args.path),
     }));
