@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, ENTERPRISE_FIXTURE, HAVE_SHARED, MOBILE_FIXTURE, SHARED_STIX } from "../helpers/paths";
+import { ENTERPRISE_18_1_COUNTS } from "../helpers/expected";
 
 function cli(...args: string[]) {
 	const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
@@ -47,20 +48,7 @@ describe("inspect", () => {
 			domain: "enterprise-attack",
 			specVersion: "2.0",
 			attackVersion: null,
-			counts: {
-				techniques: 216,
-				subtechniques: 475,
-				tactics: 14,
-				mitigations: 44,
-				groups: 172,
-				software: 784,
-				campaigns: 52,
-				detectionStrategies: 691,
-				analytics: 1739,
-				dataComponents: 106,
-				revokedTechniques: 132,
-				deprecatedTechniques: 12,
-			},
+			counts: ENTERPRISE_18_1_COUNTS,
 		});
 	});
 

@@ -3,26 +3,13 @@
  * ATT&CK note) and, with `fix`, repair the wrong ones. A repair changes only the link's path
  * characters; a note that changed since it was read, or could not be read, is never written.
  */
-import { applyFixes, type JudgedLink, type LinkStatus } from "../links/judge";
-import { judgeNote } from "../links/judge";
+import { applyFixes, judgeNote, type JudgedLink, type LinkStatus } from "../links/judge";
 import type { Skipped } from "../notes/read";
 import { buildVaultIndex, sharedIds } from "../vault-index";
 import type { Vault } from "../vault";
 
-export interface LinkEntry {
-	source: string;
-	line: number;
-	raw: string;
-	expectedId: string | null;
-	resolved: string | null;
-	resolvedId: string | null;
-	status: LinkStatus;
-	candidates?: string[];
-	/** With fix: the link as now written. Without: the link as it would be written. */
-	fixed?: string;
-	proposed?: string;
-	problem?: string;
-}
+/** A judged link as reported: `fixed` when --fix wrote it, `proposed` when it would. */
+export type LinkEntry = Omit<JudgedLink, "link" | "fix"> & { fixed?: string; proposed?: string };
 
 export interface LinksReport {
 	links: LinkEntry[];
@@ -74,18 +61,8 @@ export async function runLinks(vault: Vault, opts: { fix: boolean }): Promise<Li
 	}
 
 	const links = judged.map((l): LinkEntry => {
-		const entry: LinkEntry = {
-			source: l.source,
-			line: l.line,
-			raw: l.raw,
-			expectedId: l.expectedId,
-			resolved: l.resolved,
-			resolvedId: l.resolvedId,
-			status: l.status,
-		};
-		if (l.candidates) entry.candidates = l.candidates;
-		if (l.fix !== undefined) entry[fixed.has(l) ? "fixed" : "proposed"] = l.fix;
-		if (l.problem !== undefined) entry.problem = l.problem;
+		const { link: _where, fix, ...entry }: JudgedLink & LinkEntry = l;
+		if (fix !== undefined) entry[fixed.has(l) ? "fixed" : "proposed"] = fix;
 		return entry;
 	});
 	const count = (s: LinkStatus) => judged.filter((l) => l.status === s).length;
