@@ -2,7 +2,8 @@
 // Loading Enterprise 18.1: load-and-index time vs a bare JSON.parse of the same text (goal:
 // ratio <= 2.0), peak memory, and the CLI's `inspect` end to end. Medians over several runs.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,3 +80,17 @@ for (let i = 0; i < 5; i++) {
 	cliTimes.push(performance.now() - t);
 }
 console.log(`CLI inspect (process start to exit): median ${ms(median(cliTimes))} over 5 runs`);
+
+// `links` over a larger vault: the sample vault copied 40 times into sibling folders.
+const copies = 40;
+const big = mkdtempSync(path.join(tmpdir(), "attack-sync-bench-"));
+for (let i = 0; i < copies; i++) cpSync(path.join(root, "test/fixtures/sample-vault/CyberSecurity"), path.join(big, `copy-${i}`, "CyberSecurity"), { recursive: true });
+const linkTimes = [];
+let summary;
+for (let i = 0; i < 3; i++) {
+	const t = performance.now();
+	summary = JSON.parse(execFileSync(process.execPath, [path.join(root, "dist/cli.js"), "links", "--vault", big, "--json"], { maxBuffer: 1 << 28 })).summary;
+	linkTimes.push(performance.now() - t);
+}
+rmSync(big, { recursive: true, force: true });
+console.log(`CLI links on ${summary.notesRead} notes (${summary.links} ATT&CK links): median ${ms(median(linkTimes))} over 3 runs`);

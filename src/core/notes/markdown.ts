@@ -3,9 +3,12 @@
  * splice edits into the text as written and leave everything else byte for byte.
  */
 import type { Nodes, Root } from "mdast";
-import remarkGfm from "remark-gfm";
+import { gfmTableFromMarkdown } from "mdast-util-gfm-table";
+import { gfmTaskListItemFromMarkdown } from "mdast-util-gfm-task-list-item";
+import { gfmTable } from "micromark-extension-gfm-table";
+import { gfmTaskListItem } from "micromark-extension-gfm-task-list-item";
 import remarkParse from "remark-parse";
-import { unified } from "unified";
+import { unified, type Processor } from "unified";
 
 export interface Section {
 	depth: number;
@@ -56,7 +59,18 @@ export interface NoteStructure {
 	thematicBreaks: number[];
 }
 
-const parser = unified().use(remarkParse).use(remarkGfm);
+/**
+ * The parts of GFM the notes need: tables and task list items. remark-gfm would also bring
+ * autolink literals, whose regexes use lookbehind, which iOS before 16.4 cannot parse (main.js
+ * would not load at all).
+ */
+function remarkGfmParts(this: Processor): void {
+	const data = this.data();
+	(data.micromarkExtensions ??= []).push(gfmTable(), gfmTaskListItem());
+	(data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmTaskListItemFromMarkdown());
+}
+
+const parser = unified().use(remarkParse).use(remarkGfmParts);
 
 /**
  * Parse the body of `text`, which starts at `bodyStart` (Frontmatter.bodyStart, or 0 when the
