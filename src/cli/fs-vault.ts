@@ -4,9 +4,9 @@
  * part of the vault. Writes go to a temporary file that is then renamed over the note, so a
  * crash never leaves half a note behind.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync, existsSync } from "node:fs";
+import { chmodSync, closeSync, fsyncSync, realpathSync, rmSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync, existsSync } from "node:fs";
 import path from "node:path";
-import { UserError } from "../core/errors";
+import { UserError, messageOf } from "../core/errors";
 import type { Vault } from "../core/vault";
 
 export class FsVault implements Vault {
@@ -35,12 +35,27 @@ export class FsVault implements Vault {
 
 	listFiles(): Promise<string[]> {
 		const files: string[] = [];
+		// Symbolic links are followed, as Obsidian desktop does; a folder seen twice is a loop.
+		const seen = new Set<string>();
 		const walk = (dir: string, prefix: string) => {
+			const real = realpathSync(dir);
+			if (seen.has(real)) return;
+			seen.add(real);
 			for (const entry of readdirSync(dir, { withFileTypes: true })) {
 				if (entry.name.startsWith(".")) continue;
+				const abs = path.join(dir, entry.name);
 				const vaultPath = prefix + entry.name;
-				if (entry.isDirectory()) walk(path.join(dir, entry.name), `${vaultPath}/`);
-				else if (entry.isFile()) files.push(vaultPath);
+				let kind: "dir" | "file" | null = entry.isDirectory() ? "dir" : entry.isFile() ? "file" : null;
+				if (entry.isSymbolicLink()) {
+					try {
+						const target = statSync(abs);
+						kind = target.isDirectory() ? "dir" : target.isFile() ? "file" : null;
+					} catch {
+						kind = null; // a dangling link
+					}
+				}
+				if (kind === "dir") walk(abs, `${vaultPath}/`);
+				else if (kind === "file") files.push(vaultPath);
 			}
 		};
 		walk(this.root, "");
@@ -82,15 +97,39 @@ export class FsVault implements Vault {
 
 	private writeAtomically(vaultPath: string, data: string): void {
 		const abs = this.abs(vaultPath);
-		const temp = path.join(path.dirname(abs), `.${path.basename(abs)}.attack-sync-${process.pid}.tmp`);
-		const fd = openSync(temp, "w");
+		const target = realpathOr(abs);
+		const temp = path.join(path.dirname(target), `.${path.basename(target)}.attack-sync-${process.pid}.tmp`);
+		// Keep an existing note's permissions; a new file gets the usual ones (umask applies). The
+		// rename replaces the directory entry, so a hard-linked note becomes a file of its own.
+		let mode: number | null = null;
 		try {
-			writeSync(fd, data, null, "utf8");
-			fsyncSync(fd);
-		} finally {
-			closeSync(fd);
+			mode = statSync(target).mode & 0o7777;
+		} catch {
+			// A new file.
 		}
-		renameSync(temp, abs);
+		try {
+			const fd = openSync(temp, "w");
+			try {
+				writeSync(fd, data, null, "utf8");
+				fsyncSync(fd);
+			} finally {
+				closeSync(fd);
+			}
+			if (mode !== null) chmodSync(temp, mode);
+			renameSync(temp, target);
+		} catch (err) {
+			rmSync(temp, { force: true });
+			throw new UserError(`${vaultPath}: could not be written (${messageOf(err)}); the note is unchanged.`);
+		}
 		this.writes.push(vaultPath);
+	}
+}
+
+/** Where a symbolic link points (so a write replaces the note, not the link), or the path itself. */
+function realpathOr(abs: string): string {
+	try {
+		return realpathSync(abs);
+	} catch {
+		return abs;
 	}
 }

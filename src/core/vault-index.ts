@@ -6,11 +6,14 @@
 import { LinkResolver, parseLinkStyle, type LinkStyle } from "./links/resolve";
 import { isReadable, readNote, type Note, type Skipped } from "./notes/read";
 import type { Vault } from "./vault";
+import { messageOf } from "./errors";
 
 export interface VaultIndex {
 	files: string[];
 	notes: Map<string, Note>;
 	skipped: Skipped[];
+	/** Paths of the skipped files, for lookups. */
+	unreadable: Set<string>;
 	/** ATT&CK ID -> the notes about it, in path order. Several notes may claim one ID. */
 	byId: Map<string, string[]>;
 	resolver: LinkResolver;
@@ -24,7 +27,14 @@ export async function buildVaultIndex(vault: Vault): Promise<VaultIndex> {
 	const byId = new Map<string, string[]>();
 	for (const path of files) {
 		if (!isReadable(path)) continue;
-		const result = readNote(path, await vault.readBinary(path));
+		let bytes: Uint8Array;
+		try {
+			bytes = await vault.readBinary(path);
+		} catch (err) {
+			skipped.push({ path, reason: `cannot be read: ${messageOf(err)}` });
+			continue;
+		}
+		const result = readNote(path, bytes);
 		if (!result.ok) {
 			skipped.push(result.skipped);
 			continue;
@@ -36,7 +46,14 @@ export async function buildVaultIndex(vault: Vault): Promise<VaultIndex> {
 			else byId.set(id, [path]);
 		}
 	}
-	return { files, notes, skipped, byId, resolver: new LinkResolver(files), style: parseLinkStyle(await vault.readConfig("app.json")) };
+	let appJson: string | null = null;
+	try {
+		appJson = await vault.readConfig("app.json");
+	} catch {
+		// An unreadable app.json: Obsidian's defaults apply, as they do in Obsidian.
+	}
+	const unreadable = new Set(skipped.map((s) => s.path));
+	return { files, notes, skipped, unreadable, byId, resolver: new LinkResolver(files), style: parseLinkStyle(appJson) };
 }
 
 /** IDs claimed by more than one note: reported, never silently resolved. */

@@ -164,3 +164,29 @@ describe("bad bundles", () => {
 		expect(loadBundle(`\ufeff${readText(MOBILE_FIXTURE)}`, "bom.json").domain).toBe("mobile-attack");
 	});
 });
+
+describe("bundles with objects of the wrong shape", () => {
+	const bundle = (o: object) => JSON.stringify({ type: "bundle", objects: [{ type: "attack-pattern", id: "attack-pattern--1", ...o }] });
+	for (const [what, text] of [
+		["a null external reference", bundle({ external_references: [null] })],
+		["tactic_refs that is not a list", JSON.stringify({ type: "bundle", objects: [{ type: "x-mitre-matrix", id: "x-mitre-matrix--1", tactic_refs: 5 }] })],
+	]) {
+		it(`refuses ${what} with one line, not an internal error`, () => {
+			expect(() => loadBundle(text, "odd.json")).toThrow(UserError);
+			expect(() => loadBundle(text, "odd.json")).toThrow(/^odd\.json: not a valid ATT&CK bundle/);
+		});
+	}
+
+	it("keeps the message of a binary file to one printable line", () => {
+		const png = String.fromCharCode(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d) + "IHDR";
+		let message = "";
+		try {
+			loadBundle(png, "image.json");
+		} catch (err) {
+			message = (err as Error).message;
+		}
+		expect(message).toMatch(/^image\.json: not valid JSON/);
+		// eslint-disable-next-line no-control-regex -- checking that none are left
+		expect(message).not.toMatch(/[\u0000-\u001f]/);
+	});
+});

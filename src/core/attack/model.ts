@@ -324,6 +324,14 @@ export class AttackModel {
 	}
 }
 
+/** An error's message on one short printable line (JSON.parse quotes the bad input, bytes and all). */
+function oneLine(err: unknown): string {
+	const message = err instanceof Error ? err.message : String(err);
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+	const clean = message.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]+/g, " ").trim();
+	return clean.length > 160 ? `${clean.slice(0, 157)}...` : clean;
+}
+
 /**
  * Parse and index a bundle's text. Every problem becomes one UserError naming `source` and what
  * is wrong: empty, truncated or invalid JSON, JSON that is not a STIX bundle, a bundle with no
@@ -335,8 +343,7 @@ export function loadBundle(text: string, source: string): AttackModel {
 	try {
 		parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 	} catch (err) {
-		const why = err instanceof Error ? err.message : String(err);
-		throw new UserError(`${source}: not valid JSON (${why}). The file may be truncated or corrupt; download it again.`);
+		throw new UserError(`${source}: not valid JSON (${oneLine(err)}). The file may be truncated or corrupt; download it again.`);
 	}
 	return modelFromJson(parsed, source);
 }
@@ -357,7 +364,13 @@ export function modelFromJson(parsed: unknown, source: string): AttackModel {
 			throw new UserError(`${source}: not a valid STIX bundle: object ${i + 1} of ${objects.length} has no "type" or "id".`);
 		}
 	}
-	const model = new AttackModel(parsed as StixBundle, source);
+	let model: AttackModel;
+	try {
+		model = new AttackModel(parsed as StixBundle, source);
+	} catch (err) {
+		// A field of the wrong shape deep in some object (a list that is not one, a null reference).
+		throw new UserError(`${source}: not a valid ATT&CK bundle: an object has a field of the wrong shape (${oneLine(err)}).`);
+	}
 	if (model.all("technique").length === 0 && model.all("tactic").length === 0) {
 		throw new UserError(`${source}: a STIX bundle, but it holds no ATT&CK techniques or tactics; is it an ATT&CK bundle?`);
 	}

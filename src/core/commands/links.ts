@@ -30,6 +30,8 @@ export interface LinksReport {
 	};
 }
 
+const bomLength = (text: string) => (text.charCodeAt(0) === 0xfeff ? 1 : 0);
+
 export async function runLinks(vault: Vault, opts: { fix: boolean }): Promise<LinksReport> {
 	const index = await buildVaultIndex(vault);
 	const judged: JudgedLink[] = [];
@@ -40,16 +42,23 @@ export async function runLinks(vault: Vault, opts: { fix: boolean }): Promise<Li
 	const skipped = [...index.skipped];
 	if (opts.fix) {
 		const bySource = new Map<string, JudgedLink[]>();
-		for (const l of judged) if (l.fix !== undefined) bySource.set(l.source, [...(bySource.get(l.source) ?? []), l]);
+		for (const l of judged) {
+			if (l.fix === undefined) continue;
+			const list = bySource.get(l.source);
+			if (list) list.push(l);
+			else bySource.set(l.source, [l]);
+		}
 		for (const [path, links] of bySource) {
-			const original = index.notes.get(path)?.text;
+			const original = index.notes.get(path)?.text ?? "";
 			let changedMeanwhile = false;
 			await vault.process(path, (current) => {
-				if (current !== original) {
+				// Obsidian's Vault.read may drop a leading BOM that the bytes we indexed carry.
+				const shift = bomLength(current) - bomLength(original);
+				if (current.slice(bomLength(current)) !== original.slice(bomLength(original))) {
 					changedMeanwhile = true;
 					return current;
 				}
-				return applyFixes(current, links);
+				return applyFixes(current, links, shift);
 			});
 			if (changedMeanwhile) {
 				skipped.push({ path, reason: "changed while links were being checked; run again" });

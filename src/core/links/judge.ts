@@ -4,8 +4,9 @@
  * A link claims an ID by its shown text (`[[path\|M1031]]`, `[[path|Phishing (T1566)]]`) or by
  * an ID in brackets right after it (`[[path]] (TA0002)`). It is `ok` when it lands on a note
  * about that ID, `broken` when it lands nowhere, `mismatch` when it lands on a note about
- * something else, `ambiguous` when its path names several files. A link that lands on a note
- * the plugin could not read is `unverified`: nothing is known about that note's ID.
+ * something else, `ambiguous` when its path names several files. A link that lands on a file
+ * whose ID is unknown (a note the plugin could not read, the user's own note, an image) is
+ * `unverified`: it is reported and never moved.
  */
 import { normalizeId } from "../notes/recognize";
 import type { Note } from "../notes/read";
@@ -46,11 +47,46 @@ export function claimedId(text: string, link: WikiLink): string | null {
 	return after ? normalizeId(after[1]) : null;
 }
 
-function lineOf(text: string, offset: number): number {
-	let line = 1;
-	for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
-	return line;
+/** 1-based line numbers by offset; the line starts are found once per note. */
+function lineFinder(text: string): (offset: number) => number {
+	const starts = [0];
+	for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+	return (offset) => {
+		let lo = 0;
+		let hi = starts.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >> 1;
+			if (starts[mid] <= offset) lo = mid;
+			else hi = mid - 1;
+		}
+		return lo + 1;
+	};
 }
+
+/**
+ * Where Obsidian sees no links: code (from the parse), `%% comments %%` and `<!-- HTML
+ * comments -->` outside code.
+ */
+export function hiddenRanges(text: string, codeRanges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+	const ranges: Array<[number, number]> = codeRanges.map(([a, b]) => [a, b]);
+	const inCode = (at: number) => codeRanges.some(([a, b]) => at >= a && at < b);
+	for (const [open, close] of [["%%", "%%"], ["<!--", "-->"]]) {
+		for (let at = text.indexOf(open); at !== -1; ) {
+			if (inCode(at)) {
+				at = text.indexOf(open, at + open.length);
+				continue;
+			}
+			const end = text.indexOf(close, at + open.length);
+			const stop = end === -1 ? text.length : end + close.length;
+			ranges.push([at, stop]);
+			at = text.indexOf(open, stop);
+		}
+	}
+	return ranges;
+}
+
+/** Characters a file name may hold but a wiki-link path cannot carry. */
+const UNLINKABLE = /[#|^[\]]/;
 
 const GENERATED_LAYOUTS = new Set(["classic", "export"]);
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1).replace(/\.md$/i, "").toLowerCase();
@@ -78,26 +114,26 @@ export function fixTarget(index: VaultIndex, id: string, link: WikiLink): { path
 export function judgeNote(index: VaultIndex, note: Note): JudgedLink[] {
 	const text = note.text;
 	const judged: JudgedLink[] = [];
-	for (const link of scanWikiLinks(text, note.structure?.codeRanges ?? [])) {
+	const lineOf = lineFinder(text);
+	for (const link of scanWikiLinks(text, hiddenRanges(text, note.structure?.codeRanges ?? []))) {
 		if (link.target === "") continue;
 		const expectedId = claimedId(text, link);
 		const resolution = index.resolver.resolve(link.target, note.path);
 		const resolved = resolution.path;
 		const target = resolved === null ? undefined : index.notes.get(resolved);
 		const targetIds = target?.recognized.ids ?? [];
-		const unreadable = resolved !== null && index.skipped.some((s) => s.path === resolved);
 		if (expectedId === null && targetIds.length === 0) continue;
 
 		let status: LinkStatus;
 		if (resolution.candidates.length > 1) status = "ambiguous";
 		else if (resolved === null) status = "broken";
-		else if (unreadable) status = "unverified";
+		else if (targetIds.length === 0) status = "unverified";
 		else if (expectedId === null || targetIds.includes(expectedId)) status = "ok";
 		else status = "mismatch";
 
 		const entry: JudgedLink = {
 			source: note.path,
-			line: lineOf(text, link.start),
+			line: lineOf(link.start),
 			raw: link.raw,
 			expectedId,
 			resolved,
@@ -106,15 +142,24 @@ export function judgeNote(index: VaultIndex, note: Note): JudgedLink[] {
 			link,
 		};
 		if (resolution.candidates.length > 1) entry.candidates = resolution.candidates;
-		if (status === "unverified") entry.problem = `${resolved} could not be read, so its ID is unknown`;
+		if (status === "unverified") {
+			entry.problem = index.unreadable.has(resolved ?? "")
+				? `${resolved} could not be read, so its ID is unknown`
+				: `${resolved} is not about any ATT&CK ID; left as it is`;
+		}
 		if (expectedId !== null && (status === "broken" || status === "mismatch" || status === "ambiguous")) {
-			const to = fixTarget(index, expectedId, link);
+			// An ambiguous link that already lands on a note about its ID keeps that note, spelled out.
+			const to = status === "ambiguous" && resolved !== null && targetIds.includes(expectedId) ? { path: resolved } : fixTarget(index, expectedId, link);
 			if ("problem" in to) {
 				entry.problem = to.problem;
 			} else {
 				const linkpath = index.resolver.linkpathFor(to.path, note.path, index.style);
-				const fixed = text.slice(link.start, link.targetStart) + linkpath + text.slice(link.targetEnd, link.end);
-				if (fixed !== link.raw) entry.fix = fixed;
+				if (UNLINKABLE.test(linkpath)) {
+					entry.problem = `${to.path} has a character (# | ^ [ ]) in its name that a wiki-link cannot hold; rename it to link to it`;
+				} else {
+					const fixed = text.slice(link.start, link.targetStart) + linkpath + text.slice(link.targetEnd, link.end);
+					if (fixed !== link.raw) entry.fix = fixed;
+				}
 			}
 		}
 		judged.push(entry);
@@ -122,10 +167,18 @@ export function judgeNote(index: VaultIndex, note: Note): JudgedLink[] {
 	return judged;
 }
 
-/** The note's text with the given links replaced by their fixes; nothing else moves. */
-export function applyFixes(text: string, links: readonly JudgedLink[]): string {
-	let out = text;
+/**
+ * The note's text with the given links replaced by their fixes; nothing else moves. `shift` is
+ * added to the links' offsets (when the text lost or gained a BOM since they were found).
+ */
+export function applyFixes(text: string, links: readonly JudgedLink[], shift = 0): string {
+	const parts: string[] = [];
+	let at = text.length;
 	const fixes = links.filter((l) => l.fix !== undefined).sort((a, b) => b.link.start - a.link.start);
-	for (const l of fixes) out = out.slice(0, l.link.start) + (l.fix as string) + out.slice(l.link.end);
-	return out;
+	for (const l of fixes) {
+		parts.push(text.slice(l.link.end + shift, at), l.fix as string);
+		at = l.link.start + shift;
+	}
+	parts.push(text.slice(0, at));
+	return parts.reverse().join("");
 }

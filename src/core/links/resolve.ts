@@ -103,7 +103,13 @@ export class LinkResolver {
 		// `sub/Note.md`); an explicit `./`, or the extension, makes the link name the target.
 		const tries = [plain, this.styled(targetPath, sourcePath, style, false)];
 		if (style === "relative") tries.push(...tries.filter((t) => !t.startsWith("../")).map((t) => `./${t}`));
-		return tries.find((t) => this.resolve(t, sourcePath).path === targetPath) ?? plain;
+		// The link must name the target alone, or the next check would call it ambiguous.
+		return (
+			tries.find((t) => {
+				const r = this.resolve(t, sourcePath);
+				return r.path === targetPath && r.candidates.length === 1;
+			}) ?? plain
+		);
 	}
 
 	private styled(target: string, source: string, style: LinkStyle, omitMd: boolean): string {
