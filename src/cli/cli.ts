@@ -2,12 +2,14 @@
  * The Node CLI: the same core as the plugin, run on a vault folder or a bundle file.
  *   node dist/cli.js inspect --bundle FILE [--json]
  *   node dist/cli.js links --vault DIR [--fix] [--json]
+ *   node dist/cli.js sync --vault DIR --bundle FILE [--dry-run] [--create-missing] [--json]
  * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault), 2 usage error.
  */
 import { readFileSync } from "node:fs";
 import { loadBundle } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
 import { formatLinks, runLinks } from "../core/commands/links";
+import { formatSync, runSync } from "../core/commands/sync";
 import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
@@ -16,6 +18,9 @@ const USAGE = `Usage:
   attack-sync inspect --bundle FILE [--json]     what an ATT&CK STIX bundle holds
   attack-sync links --vault DIR [--fix] [--json] [--config-dir .obsidian]
                                                  check (and fix) wiki-links to ATT&CK notes
+  attack-sync sync --vault DIR --bundle FILE [--dry-run] [--create-missing] [--json]
+                   [--attack-version X.Y] [--config-dir .obsidian]
+                                                 bring the vault's ATT&CK notes up to date
   attack-sync help`;
 
 export function readBundleFile(file: string) {
@@ -46,9 +51,35 @@ async function runLinksCommand(args: Parsed): Promise<number> {
 	return 0;
 }
 
+/** The release a bundle file is, from its name (`enterprise-attack-18.1.json`), for bundles that do not say. */
+function versionFromName(file: string): string | null {
+	return /-(\d+\.\d+)(?:\.stix2[01])?\.json$/i.exec(file)?.[1] ?? null;
+}
+
+async function runSyncCommand(args: Parsed): Promise<number> {
+	const vault = new FsVault(args.value("vault", true), args.value("config-dir") ?? undefined);
+	const file = args.value("bundle", true);
+	const version = args.value("attack-version");
+	if (version !== undefined && !/^\d+\.\d+$/.test(version)) throw new UsageError(`--attack-version must look like 18.1, not "${version}"`);
+	const model = readBundleFile(file);
+	const json = args.flag("json");
+	const progress = !json && process.stderr.isTTY;
+	const { report } = await runSync(vault, model, {
+		dryRun: args.flag("dry-run"),
+		createMissing: args.flag("create-missing"),
+		version: version ?? versionFromName(file),
+		onProgress: (done, total) => {
+			if (progress && total >= 50 && (done % 25 === 0 || done === total)) process.stderr.write(`\rwriting ${done}/${total}${done === total ? "\n" : ""}`);
+		},
+	});
+	process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSync(report)}\n`);
+	return 0;
+}
+
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
 	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
+	sync: { options: ["vault", "bundle", "config-dir", "attack-version"], flags: ["dry-run", "create-missing", "json"], run: runSyncCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,75 @@
+/**
+ * `sync`: bring every ATT&CK note of the vault up to date from a bundle. The report is the plan
+ * without the texts (the CLI's `--json`, `plugin.api.sync`); `dryRun` plans and writes nothing.
+ */
+import type { AttackModel } from "../attack/model";
+import { applyPlan, planSync, type SyncAction, type SyncPlan } from "../sync/plan";
+import { buildVaultIndex } from "../vault-index";
+import type { Vault } from "../vault";
+
+export interface SyncReportNote {
+	path: string;
+	id: string | null;
+	layout: string | null;
+	action: SyncAction;
+	reason?: string;
+	warnings?: string[];
+}
+
+export interface SyncReport {
+	attackVersion: string | null;
+	domain: string;
+	dryRun: boolean;
+	notes: SyncReportNote[];
+	summary: Record<SyncAction, number>;
+	/** Files the plan would have written but could not (changed meanwhile, a failed write). */
+	failed: Array<{ path: string; reason: string }>;
+}
+
+export interface SyncCommandOptions {
+	dryRun?: boolean;
+	createMissing?: boolean;
+	version?: string | null;
+	onProgress?: (done: number, total: number) => void;
+}
+
+export async function runSync(vault: Vault, model: AttackModel, opts: SyncCommandOptions = {}): Promise<{ report: SyncReport; plan: SyncPlan }> {
+	const index = await buildVaultIndex(vault);
+	const plan = planSync(index, model, { createMissing: opts.createMissing, version: opts.version });
+	const failed = opts.dryRun === true ? [] : (await applyPlan(vault, plan, opts.onProgress)).failed;
+	return { report: reportOf(plan, opts.dryRun === true, failed), plan };
+}
+
+export function reportOf(plan: SyncPlan, dryRun: boolean, failed: SyncReport["failed"] = []): SyncReport {
+	const notes = plan.notes.map((n): SyncReportNote => {
+		const entry: SyncReportNote = { path: n.path, id: n.id, layout: n.layout, action: n.action };
+		if (n.reason !== undefined) entry.reason = n.reason;
+		if (n.warnings !== undefined) entry.warnings = n.warnings;
+		return entry;
+	});
+	const summary = { ...plan.summary };
+	for (const f of failed) {
+		const n = notes.find((x) => x.path === f.path);
+		if (!n) continue;
+		summary[n.action]--;
+		summary.skipped++;
+		n.action = "skipped";
+		n.reason = f.reason;
+	}
+	return { attackVersion: plan.attackVersion, domain: plan.domain, dryRun, notes, summary, failed };
+}
+
+export function formatSync(report: SyncReport): string {
+	const s = report.summary;
+	const lines: string[] = [];
+	const version = report.attackVersion ? ` ${report.attackVersion}` : "";
+	const verb = report.dryRun ? "would be " : "";
+	lines.push(`ATT&CK ${report.domain}${version}${report.dryRun ? " (dry run: nothing written)" : ""}`);
+	for (const n of report.notes) {
+		if (n.action === "updated" || n.action === "created") lines.push(`  ${verb}${n.action}: ${n.path}`);
+	}
+	for (const n of report.notes) if (n.action === "skipped") lines.push(`  skipped: ${n.path}: ${n.reason ?? ""}`);
+	for (const n of report.notes) for (const w of n.warnings ?? []) lines.push(`  note: ${n.path}: ${w}`);
+	lines.push(`${s.updated} ${verb}updated, ${s.created} ${verb}created, ${s.unchanged} unchanged, ${s.skipped} skipped`);
+	return lines.join("\n");
+}

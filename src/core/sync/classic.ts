@@ -1,0 +1,263 @@
+/**
+ * The classic layout (notes from the Python generators): `alias: T1110` frontmatter, `## T1110`,
+ * the description, then `### Tactic`, `### Platforms`, `### Permissions Required`,
+ * `### Mitigations` and `### Sub-techniques` (tables of `[[path\|ID]]` links), `---` and
+ * `### References`. Tactic and mitigation notes have the description and references only.
+ *
+ * Each section the layout owns is merged line by line (see merge.ts): ATT&CK's lines are
+ * replaced, the user's stay where they were. A section the note lacks is added only when it
+ * has something to show, before the sections that follow it in the layout.
+ */
+import { attackIdOf, isSubtechnique } from "../attack/model";
+import type { StixObject } from "../attack/stix";
+import { claimedId } from "../links/judge";
+import { scanWikiLinks } from "../links/wikilink";
+import { findSection, type Section } from "../notes/markdown";
+import type { Note } from "../notes/read";
+import { FootnoteSet, ourFootnoteName, renderAttackText } from "./attack-text";
+import type { SyncContext } from "./context";
+import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
+import type { Classifier, NewLine, Shape, Verdict } from "./merge";
+import { NOTICE, proseClassifier, proseLines } from "./prose";
+import { ATTACK_REF_SOURCES, knownPermissions, knownPlatforms, notice, refLines, type SectionPlan } from "./common";
+
+const LIST: Shape = { lead: 0, trail: 1 };
+const TABLE: Shape = { lead: 1, trail: 1 };
+
+/** The first cell of a table row, unescaped enough to read the ID it claims. */
+function rowId(line: string): string | null {
+	const cells = splitRow(line);
+	if (cells === null || cells.length === 0) return null;
+	const cell = cells[0];
+	const links = scanWikiLinks(cell);
+	if (links.length > 0) return claimedId(cell, links[0]);
+	const m = /^([A-Z]{1,3}\d{4}(?:\.\d{3})?)$/.exec(cell.trim());
+	return m ? m[1] : null;
+}
+
+/** Cells of a table row line (`| a | b\|c |` -> ["a", "b\|c"]), or null when it is not a row. */
+export function splitRow(line: string): string[] | null {
+	const t = line.trim();
+	if (!t.startsWith("|")) return null;
+	const cells: string[] = [];
+	let cur = "";
+	for (let i = 1; i < t.length; i++) {
+		const ch = t[i];
+		if (ch === "\\" && i + 1 < t.length) {
+			cur += ch + t[i + 1];
+			i++;
+		} else if (ch === "|") {
+			cells.push(cur.trim());
+			cur = "";
+		} else cur += ch;
+	}
+	if (cur.trim() !== "") cells.push(cur.trim());
+	return cells;
+}
+
+const DELIMITER = /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+
+/**
+ * A table the layout owns: header, delimiter, one row per ID. Columns the user added to the
+ * table are kept: their header cells, and each row's cells, carried over by ID.
+ */
+function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean): { fresh: NewLine[]; classify: Classifier } {
+	const oldLines = text.slice(span.start, span.end).replace(/\r\n/g, "\n").split("\n");
+	const oldHeader = oldLines.map(splitRow).find((c) => c !== null && c[0]?.toLowerCase() === header[0].toLowerCase()) ?? null;
+	const extraHeader = oldHeader ? oldHeader.slice(header.length) : [];
+	const extraOf = new Map<string, string[]>();
+	const userRows = oldLines.filter((l) => {
+		const id = rowId(l);
+		return splitRow(l) !== null && !DELIMITER.test(l.trim()) && (id === null || !isOurs(id)) && !(oldHeader && splitRow(l)?.[0] === oldHeader[0]);
+	});
+	for (const l of oldLines) {
+		const id = rowId(l);
+		const cells = splitRow(l);
+		if (id && cells && isOurs(id)) extraOf.set(id, cells.slice(header.length));
+	}
+	const fresh: NewLine[] = [];
+	if (rows.length > 0 || userRows.length > 0) {
+		const width = header.length + extraHeader.length;
+		fresh.push({ text: `| ${[...header, ...extraHeader].join(" | ")} |`, key: "th" });
+		fresh.push({ text: `|${" --- |".repeat(width)}`, key: "td" });
+		for (const r of rows) {
+			const extra = extraOf.get(r.id) ?? [];
+			const cells = [...r.cells, ...extraHeader.map((_, i) => extra[i] ?? "")];
+			fresh.push({ text: `| ${cells.join(" | ")} |`.replace(/ {2}\|/g, " |"), key: `id:${r.id}` });
+		}
+	}
+	const classify: Classifier = (line) => {
+		const t = line.trim();
+		if (DELIMITER.test(t)) return { key: "td" };
+		const cells = splitRow(t);
+		if (cells === null) return "user";
+		if (oldHeader && cells[0] === oldHeader[0] && cells.length === oldHeader.length && cells.every((c, i) => c === oldHeader[i])) return { key: "th" };
+		const id = rowId(t);
+		if (id === null || !isOurs(id)) return "user";
+		// A row the user extended in columns ATT&CK no longer has keeps its words as a user row.
+		const extra = cells.slice(header.length);
+		if (!rows.some((r) => r.id === id) && extra.some((c) => c !== "")) return "user";
+		return { key: `id:${id}` };
+	};
+	return { fresh, classify };
+}
+
+function listClassifier(keyOf: (item: string) => string | null): Classifier {
+	return (line) => {
+		const m = /^[-*+][ \t]+(.*?)\s*$/.exec(line);
+		if (!m) return "user";
+		const key = keyOf(m[1]);
+		return key === null ? "user" : { key };
+	};
+}
+
+/** The sections of a classic technique note, in the layout's order. */
+const TECHNIQUE_SECTIONS = ["tactic", "platforms", "permissions required", "mitigations", "sub-techniques"];
+
+function findOwn(note: Note, title: string): Section | undefined {
+	const s = note.structure;
+	if (!s) return undefined;
+	if (title === "tactic") return findSection(s, "Tactic") ?? findSection(s, "Tactics");
+	return findSection(s, title);
+}
+
+export function syncClassic(note: Note, o: StixObject, ctx: SyncContext): { text: string; edits: Edit[] } {
+	const text = note.text;
+	const structure = note.structure;
+	if (!structure) return { text, edits: [] };
+	const id = attackIdOf(o) ?? "";
+	const eol = eolOf(text);
+	const from = note.path;
+	const footnotes = new FootnoteSet();
+	const edits: Edit[] = [];
+	const active = o.revoked !== true && o.x_mitre_deprecated !== true;
+	const link = (target: string, shown: string) => ctx.wikiLink(target, from, shown, { existingOnly: true });
+
+	// The description, under the `## ID` heading.
+	const head = structure.sections.find((s) => s.title.toUpperCase() === id);
+	const marker = notice(o, ctx, from);
+	if (head) {
+		const span = regionOf(text, structure, head);
+		const fresh: NewLine[] = marker ? [{ text: marker, key: "notice", pin: true }, { text: "" }] : [];
+		if (active) fresh.push(...proseLines(renderAttackText(o.description ?? "", o, { link }, footnotes)));
+		const classify = active ? proseClassifier(fresh) : (line: string): Verdict => (NOTICE.test(line) ? { key: "notice" } : "user");
+		const e = mergeEdit(text, span, fresh, classify, { lead: 1, trail: span.beforeBreak ? 1 : 2 }, eol);
+		if (e) edits.push(e);
+	}
+	// Revoked and deprecated notes keep their content: only the notice and frontmatter change.
+	if (!active) return { text, edits };
+
+	const plans: SectionPlan[] = [];
+	if (o.type === "attack-pattern") {
+		plans.push(...techniquePlans(note, o, ctx, footnotes));
+	}
+	// References last: the footnotes come from everything above.
+	const refs = findOwn(note, "references");
+	const known = new Set<string>();
+	for (const r of o.external_references ?? []) known.add(r.source_name);
+	for (const m of text.matchAll(/\(Citation: ([^)]+)\)/g)) known.add(m[1].trim());
+	for (const f of footnotes.list()) known.add(f.name);
+	if (refs) {
+		const fresh = refLines(o, footnotes);
+		const classify: Classifier = (line) => {
+			const own = ourFootnoteName(line);
+			if (own !== null) return { key: `fn:${own}` };
+			const m = /^[-*+][ \t]+(.+?): \S+\s*$/.exec(line);
+			if (m && (ATTACK_REF_SOURCES.has(m[1]) || known.has(m[1]))) return { key: `ref:${m[1]}` };
+			return "user";
+		};
+		const e = mergeEdit(text, regionOf(text, structure, refs), fresh, classify, { lead: 1, trail: 0 }, eol);
+		if (e) edits.push(e);
+	}
+	for (const p of plans) {
+		if (p.section) {
+			const span = regionOf(text, structure, p.section);
+			const shape = span.beforeBreak ? { ...p.shape, trail: 2 } : p.shape;
+			const e = mergeEdit(text, span, p.fresh, p.classify, shape, eol);
+			if (e) edits.push(e);
+		} else if (p.fresh.length > 0 && p.insertAt !== undefined) {
+			const body = p.fresh.map((l) => l.text).join("\n");
+			const block = `### ${p.title}\n${"\n".repeat(p.shape.lead)}${body}\n${"\n".repeat(p.shape.trail)}`;
+			edits.push({ start: p.insertAt, end: p.insertAt, text: eol === "\r\n" ? block.replace(/\n/g, "\r\n") : block });
+		}
+	}
+	return { text, edits };
+}
+
+function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: FootnoteSet): SectionPlan[] {
+	const text = note.text;
+	const from = note.path;
+	const model = ctx.model;
+	const platforms = knownPlatforms(model);
+	const permissions = knownPermissions(model);
+	const plans: SectionPlan[] = [];
+	const present = TECHNIQUE_SECTIONS.map((t) => findOwn(note, t));
+	/** Where a missing section goes: before the next section of the layout the note has, else before `---`/References. */
+	const insertAt = (i: number): number | undefined => {
+		for (let j = i + 1; j < present.length; j++) {
+			const s = present[j];
+			if (s) return s.headingStart;
+		}
+		const refs = findOwn(note, "references");
+		if (!refs || !note.structure) return undefined;
+		const before = note.structure.sections.filter((s) => s.headingStart < refs.headingStart).pop();
+		return before ? regionOf(text, note.structure, before).end : refs.headingStart;
+	};
+
+	const tactics = model.tacticsOf(o).map((t) => {
+		const tid = attackIdOf(t) ?? "";
+		return { text: `- ${ctx.wikiLink(tid, from, null) ?? t.name ?? tid} (${tid})`, key: `id:${tid}` };
+	});
+	plans.push({
+		title: "Tactic",
+		section: present[0],
+		fresh: tactics,
+		classify: listClassifier((item) => {
+			const m = /\((TA\d{4})\)$/.exec(item);
+			return m ? `id:${m[1]}` : null;
+		}),
+		shape: LIST,
+	});
+	plans.push({
+		title: "Platforms",
+		section: present[1],
+		fresh: (o.x_mitre_platforms ?? []).map((p) => ({ text: `- ${p}`, key: `p:${p}` })),
+		classify: listClassifier((item) => (platforms.has(item) ? `p:${item}` : null)),
+		shape: LIST,
+	});
+	plans.push({
+		title: "Permissions Required",
+		section: present[2],
+		fresh: (o.x_mitre_permissions_required ?? []).map((p) => ({ text: `- ${p}`, key: `p:${p}` })),
+		classify: listClassifier((item) => (permissions.has(item) ? `p:${item}` : null)),
+		shape: LIST,
+	});
+
+	const isMitigation = (mid: string) => model.getAll(mid).some((m) => m.type === "course-of-action");
+	const mitigations = model.mitigationsOf(o).map((r) => {
+		const mid = attackIdOf(r.object) ?? "";
+		const desc = renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes);
+		return { id: mid, cells: [ctx.wikiLink(mid, from, mid, { inTable: true }) ?? mid, esc(r.object.name ?? mid), desc] };
+	});
+	plans.push(tableSection(note, "Mitigations", present[3], ["ID", "Name", "Description"], mitigations, isMitigation, insertAt(3)));
+
+	if (!isSubtechnique(o)) {
+		const isTechnique = (tid: string) => model.getAll(tid).some((t) => t.type === "attack-pattern");
+		const subs = model.subtechniquesOf(o).map((s) => {
+			const sid = attackIdOf(s) ?? "";
+			return { id: sid, cells: [ctx.wikiLink(sid, from, sid, { inTable: true }) ?? sid, esc(s.name ?? sid)] };
+		});
+		plans.push(tableSection(note, "Sub-techniques", present[4], ["ID", "Name"], subs, isTechnique, insertAt(4)));
+	}
+	return plans;
+}
+
+function tableSection(note: Note, title: string, section: Section | undefined, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, insertAt: number | undefined): SectionPlan {
+	const span = section && note.structure ? regionOf(note.text, note.structure, section) : { start: 0, end: 0 };
+	const { fresh, classify } = tablePlan(note.text, span, header, rows, isOurs);
+	return { title, section, fresh, classify, shape: TABLE, insertAt };
+}
+
+function esc(cell: string): string {
+	return cell.replace(/\|/g, "\\|");
+}

@@ -1,0 +1,93 @@
+/**
+ * What the layouts share: the notice on revoked and deprecated notes, the references list, the
+ * frontmatter keys sync owns, and the names ATT&CK has used for platforms and permissions (so a
+ * list item is known to be ATT&CK's even when the current release dropped it).
+ */
+import { attackIdOf, type AttackModel } from "../attack/model";
+import { ATTACK_SOURCES, type StixObject } from "../attack/stix";
+import type { Section } from "../notes/markdown";
+import { FootnoteSet } from "./attack-text";
+import type { SyncContext } from "./context";
+import type { FmValue } from "./frontmatter-edit";
+import type { Classifier, NewLine, Shape } from "./merge";
+
+export interface SectionPlan {
+	title: string;
+	/** The note's section, or undefined when the note lacks it. */
+	section: Section | undefined;
+	fresh: NewLine[];
+	classify: Classifier;
+	shape: Shape;
+	/** Where to add the section when the note lacks it and it has content. */
+	insertAt?: number;
+}
+
+export const ATTACK_REF_SOURCES: ReadonlySet<string> = ATTACK_SOURCES;
+
+/** Platform names ATT&CK has used in past releases (the current bundle adds its own). */
+const PAST_PLATFORMS = [
+	"Windows", "macOS", "Linux", "Azure AD", "Office 365", "SaaS", "IaaS", "Google Workspace", "Containers", "Network",
+	"PRE", "AWS", "GCP", "Azure", "Identity Provider", "Office Suite", "ESXi", "Network Devices", "Android", "iOS",
+];
+const PAST_PERMISSIONS = ["User", "Administrator", "SYSTEM", "root", "Remote Desktop Users"];
+
+const platformCache = new WeakMap<AttackModel, { platforms: Set<string>; permissions: Set<string> }>();
+
+function vocabulary(model: AttackModel): { platforms: Set<string>; permissions: Set<string> } {
+	let v = platformCache.get(model);
+	if (!v) {
+		v = { platforms: new Set(PAST_PLATFORMS), permissions: new Set(PAST_PERMISSIONS) };
+		for (const kind of ["technique", "software", "analytic"] as const) {
+			for (const o of model.all(kind)) for (const p of o.x_mitre_platforms ?? []) v.platforms.add(p);
+		}
+		for (const o of model.all("technique")) for (const p of o.x_mitre_permissions_required ?? []) v.permissions.add(p);
+		platformCache.set(model, v);
+	}
+	return v;
+}
+
+export const knownPlatforms = (model: AttackModel): Set<string> => vocabulary(model).platforms;
+export const knownPermissions = (model: AttackModel): Set<string> => vocabulary(model).permissions;
+
+/** The visible line on a revoked or deprecated note, or null for an active one. */
+export function notice(o: StixObject, ctx: SyncContext, from: string): string | null {
+	if (o.revoked === true) {
+		const by = ctx.model.revokedBy(o);
+		if (!by) return `> [!warning] Revoked in ${ctx.versionLabel}.`;
+		const id = attackIdOf(by) ?? "";
+		const shown = `${id} ${by.name ?? ""}`.trim();
+		const link = ctx.wikiLink(id, from, shown, { existingOnly: true });
+		return `> [!warning] Revoked in ${ctx.versionLabel}: replaced by ${link ?? `${id} (${by.name ?? ""})`}.`;
+	}
+	if (o.x_mitre_deprecated === true) return `> [!warning] Deprecated in ${ctx.versionLabel}: MITRE no longer maintains it.`;
+	return null;
+}
+
+/** The references section: the ATT&CK page, the references the text does not cite, then the footnotes. */
+export function refLines(o: StixObject, footnotes: FootnoteSet): NewLine[] {
+	const lines: NewLine[] = [];
+	const cited = new Set(footnotes.list().map((f) => f.name));
+	for (const r of o.external_references ?? []) {
+		if (r.url === undefined || cited.has(r.source_name)) continue;
+		if (ATTACK_SOURCES.has(r.source_name) && r.external_id === undefined) continue;
+		lines.push({ text: `- ${r.source_name}: ${r.url}`, key: `ref:${r.source_name}` });
+	}
+	const notes = footnotes.list();
+	if (notes.length > 0) {
+		if (lines.length > 0) lines.push({ text: "" });
+		for (const f of notes) lines.push({ text: FootnoteSet.definition(f), key: `fn:${f.name}` });
+	}
+	return lines;
+}
+
+/** The frontmatter keys sync owns, with their values for this object. */
+export function ownedKeys(o: StixObject, ctx: SyncContext): Array<[string, FmValue]> {
+	const keys: Array<[string, FmValue]> = [["attack_name", o.name ?? null]];
+	if (ctx.version !== null) keys.push(["attack_version", ctx.version]);
+	keys.push(["attack_modified", o.modified ?? null]);
+	const status = o.revoked === true ? "revoked" : o.x_mitre_deprecated === true ? "deprecated" : null;
+	keys.push(["attack_status", status]);
+	const by = o.revoked === true ? ctx.model.revokedBy(o) : null;
+	keys.push(["attack_revoked_by", by ? attackIdOf(by) : null]);
+	return keys;
+}

@@ -1,0 +1,80 @@
+/**
+ * What every note's sync needs to know about the run: the ATT&CK model, the vault, where each
+ * ATT&CK ID's note is (or will be, for notes this run creates, or would be, for notes the vault
+ * lacks), and how the vault writes links.
+ */
+import { attackIdOf, type AttackModel } from "../attack/model";
+import type { StixObject } from "../attack/stix";
+import { LinkResolver, type LinkStyle } from "../links/resolve";
+import type { VaultIndex } from "../vault-index";
+import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place } from "./places";
+
+/** Layouts whose notes are ATT&CK's own pages; links go to them first. */
+const ATTACK_LAYOUTS = ["classic", "export"];
+
+export class SyncContext {
+	readonly model: AttackModel;
+	readonly index: VaultIndex;
+	/** `18.1`, or null when the bundle does not say (mitre/cti 2.0 bundles). */
+	readonly version: string | null;
+	readonly style: LinkStyle;
+	readonly places: Record<NoteKind, Place>;
+	/** ID -> path of the note this run creates. */
+	readonly created = new Map<string, string>();
+	/** ID -> path a note the vault lacks would have (links to missing notes point there). */
+	private readonly expected: Map<string, string>;
+	private readonly resolver: LinkResolver;
+	private readonly noteOf = new Map<string, string>();
+
+	constructor(model: AttackModel, index: VaultIndex, opts: { version: string | null; createMissing: boolean }) {
+		this.model = model;
+		this.index = index;
+		this.version = opts.version;
+		this.style = index.style;
+		this.places = learnPlaces(index, model);
+		for (const [id, paths] of index.byId) {
+			const rank = (p: string) => (ATTACK_LAYOUTS.includes(index.notes.get(p)?.recognized.layout ?? "") ? 0 : 1);
+			const best = [...paths].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))[0];
+			if (best !== undefined && rank(best) === 0) this.noteOf.set(id, best);
+		}
+		const missing = notableObjects(model).filter((o) => !this.noteOf.has(o.id));
+		this.expected = missingPaths(index.files, this.places, missing);
+		if (opts.createMissing) for (const [id, path] of this.expected) this.created.set(id, path);
+		this.resolver = new LinkResolver([...index.files, ...this.expected.values()]);
+	}
+
+	/** The ATT&CK note for an ID that exists after this run (the vault's, or one this run creates). */
+	noteFor(id: string): string | null {
+		return this.noteOf.get(id) ?? this.created.get(id) ?? null;
+	}
+
+	/** Where links to an ID's note point: its note, or where the note would be. */
+	targetFor(id: string): string | null {
+		return this.noteFor(id) ?? this.expected.get(id) ?? null;
+	}
+
+	/** The link path (no brackets) from `from` to `target`, in the vault's style. */
+	linkpath(target: string, from: string): string {
+		return this.resolver.linkpathFor(target, from, this.style);
+	}
+
+	/** `[[path|shown]]` (pipe escaped in tables) to an ID's note; null when there is no place for it. */
+	wikiLink(id: string, from: string, shown: string | null, opts: { inTable?: boolean; existingOnly?: boolean } = {}): string | null {
+		const target = opts.existingOnly ? this.noteFor(id) : this.targetFor(id);
+		if (target === null) return null;
+		const path = this.linkpath(target, from);
+		if (/[#|^[\]]/.test(path)) return null;
+		if (shown === null) return `[[${path}]]`;
+		return `[[${path}${opts.inTable ? "\\|" : "|"}${shown}]]`;
+	}
+
+	/** The object's ATT&CK ID (every object the notes show has one). */
+	idOf(o: StixObject): string {
+		return attackIdOf(o) ?? o.id;
+	}
+
+	/** How the version is named in visible text. */
+	get versionLabel(): string {
+		return this.version === null ? "ATT&CK" : `ATT&CK ${this.version}`;
+	}
+}

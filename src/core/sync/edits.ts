@@ -1,0 +1,71 @@
+/**
+ * Splicing: a note is changed only by replacing spans of its original text, all found on one
+ * parse, applied from the end so the offsets stay true. Line endings follow the note's own.
+ */
+import type { NoteStructure, Section } from "../notes/markdown";
+import { ownEnd } from "../notes/markdown";
+import { mergeRegion, type Classifier, type NewLine, type Shape } from "./merge";
+
+export interface Edit {
+	start: number;
+	end: number;
+	text: string;
+}
+
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+	const sorted = [...edits].sort((a, b) => b.start - a.start);
+	let out = text;
+	let limit = text.length;
+	for (const e of sorted) {
+		if (e.end > limit) throw new Error(`overlapping edits at ${e.start}`);
+		out = out.slice(0, e.start) + e.text + out.slice(e.end);
+		limit = e.start;
+	}
+	return out;
+}
+
+/** "\r\n" when the note's first line break is one, else "\n". */
+export function eolOf(text: string): string {
+	const nl = text.indexOf("\n");
+	return nl > 0 && text[nl - 1] === "\r" ? "\r\n" : "\n";
+}
+
+const BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+
+/**
+ * A section's own content as a region to merge: from after its heading to its first sub-heading
+ * or the next heading, stopping before a closing thematic break (`---` above `### References`),
+ * which belongs to the note's frame, not to the section.
+ */
+export function regionOf(text: string, structure: NoteStructure, section: Section): { start: number; end: number; beforeBreak: boolean } {
+	const start = section.contentStart;
+	let end = ownEnd(structure, section);
+	const lines = text.slice(start, end).split("\n");
+	// Walk back over trailing blank lines to the last line with content.
+	let offset = end;
+	let beforeBreak = false;
+	for (let i = lines.length - 1; i >= 0; i--) {
+		const line = lines[i].replace(/\r$/, "");
+		const lineStart = offset - lines[i].length;
+		if (line.trim() === "") {
+			offset = lineStart - 1;
+			continue;
+		}
+		if (BREAK.test(line) && structure.thematicBreaks.includes(lineStart)) {
+			end = lineStart;
+			beforeBreak = true;
+		}
+		break;
+	}
+	return { start, end: Math.max(start, end), beforeBreak };
+}
+
+/** The edit that merges new lines into a span, or null when nothing changes. */
+export function mergeEdit(text: string, span: { start: number; end: number }, fresh: readonly NewLine[], classify: Classifier, shape: Shape, eol: string): Edit | null {
+	const old = text.slice(span.start, span.end);
+	const lf = old.replace(/\r\n/g, "\n");
+	const merged = mergeRegion(lf, fresh, classify, shape);
+	if (merged === lf) return null;
+	const result = eol === "\r\n" ? merged.replace(/\n/g, "\r\n") : merged;
+	return result === old ? null : { start: span.start, end: span.end, text: result };
+}

@@ -1,0 +1,176 @@
+/**
+ * The one merge sync uses everywhere: a region of a note (a section's own content) is rewritten
+ * line by line. Every old line is either ATT&CK's (the classifier names the new line it stands
+ * for, by key) or the user's. ATT&CK's lines are replaced by the new ones; the user's lines are
+ * kept verbatim and put back next to what they followed:
+ *
+ * - a user line written directly under an ATT&CK line (a row under a row, a sub-item under an
+ *   item, a line continuing a paragraph) goes back right under that line's replacement;
+ * - user text separated from ATT&CK text by a blank line (a paragraph, a callout, a comment after
+ *   a list or table) goes back after the whole block that line's replacement belongs to;
+ * - user text above all ATT&CK text stays first; user text after ATT&CK text that no longer
+ *   exists goes last.
+ *
+ * Blank lines around the region (how far a heading is from its list, the gap before the next
+ * heading) are kept as the note had them. The region is LF-only: callers convert line endings.
+ */
+
+export interface NewLine {
+	text: string;
+	/** Identity for anchoring (an ID, a platform name, the line itself); absent on blank lines. */
+	key?: string;
+	/** Kept above any user text that opens the region (a "revoked" notice). Only leading lines. */
+	pin?: boolean;
+}
+
+/** What an old line is: ATT&CK's (the key of the new line that replaces it) or the user's. */
+export type Verdict = { key: string } | "user";
+
+/** Blank lines to put above and below the content when the region had none to copy. */
+export interface Shape {
+	lead: number;
+	trail: number;
+}
+
+export type Classifier = (line: string, index: number, lines: readonly string[]) => Verdict;
+
+const isBlank = (line: string): boolean => line.trim() === "";
+
+interface Group {
+	lines: string[];
+	gapBefore: number;
+	gapAfter: number;
+	/** Index of its last line in the old region. */
+	end: number;
+	/** "start", "end", or an index into the new lines: after that line ("at") or after its block ("block"). */
+	anchor: "start" | "end" | { at: number } | { block: number };
+}
+
+export function mergeRegion(region: string, fresh: readonly NewLine[], classify: Classifier, shape: Shape): string {
+	const finalNewline = region.endsWith("\n");
+	const body = finalNewline ? region.slice(0, -1) : region;
+	const old = body === "" && !finalNewline ? [] : body.split("\n");
+	const first = old.findIndex((l) => !isBlank(l));
+	const content = trimBlank(fresh);
+
+	if (first === -1) {
+		// Nothing but blank lines: keep them when there is still nothing to write.
+		if (content.length === 0) return region;
+		const lines = [...blank(shape.lead), ...content.map((l) => l.text), ...blank(shape.trail)];
+		return lines.join("\n") + (finalNewline || region === "" ? "\n" : "");
+	}
+	let last = old.length - 1;
+	while (isBlank(old[last])) last--;
+	const lead = first;
+	const trail = old.length - 1 - last;
+
+	// Match ATT&CK lines to new lines by key, in order; collect the user's lines into groups.
+	const unused = new Map<string, number[]>();
+	content.forEach((l, i) => {
+		if (l.key === undefined) return;
+		const list = unused.get(l.key);
+		if (list) list.push(i);
+		else unused.set(l.key, [i]);
+	});
+	const groups: Group[] = [];
+	let prevAttack: number | null = null; // new index of the last ATT&CK line seen, -1 when it matched nothing
+	let prevMatched: number | null = null;
+	let lastNonBlank = -1;
+	for (let i = first; i <= last; i++) {
+		const line = old[i];
+		if (isBlank(line)) continue;
+		const verdict = classify(line, i, old);
+		if (verdict !== "user") {
+			const slot = unused.get(verdict.key)?.shift();
+			prevAttack = slot ?? -1;
+			if (slot !== undefined) prevMatched = slot;
+			lastNonBlank = i;
+			continue;
+		}
+		// A user line: extend the current group when only blank lines separate them.
+		const group = groups[groups.length - 1];
+		const gap = i - lastNonBlank - 1;
+		if (group && lastNonBlank >= 0 && group.end === lastNonBlank) {
+			group.lines.push(...blank(gap), line);
+			group.end = i;
+		} else {
+			let anchor: Group["anchor"];
+			if (prevAttack === null) anchor = "start";
+			else if (gap === 0 && prevAttack >= 0) anchor = { at: prevAttack };
+			else if (prevMatched !== null) anchor = { block: prevMatched };
+			else anchor = "end";
+			const g: Group = { lines: [line], gapBefore: lastNonBlank < 0 ? 0 : gap, gapAfter: 0, anchor, end: i };
+			groups.push(g);
+		}
+		lastNonBlank = i;
+	}
+	for (const g of groups) {
+		let next = g.end + 1;
+		while (next <= last && isBlank(old[next])) next++;
+		g.gapAfter = next > last ? 0 : next - g.end - 1;
+	}
+
+	// Where each block of new lines ends, so "after the block" anchors land after its last line.
+	const blockEnd: number[] = [];
+	for (let i = content.length - 1, end = -1; i >= 0; i--) {
+		if (isBlank(content[i].text)) end = -1;
+		else if (end === -1) end = i;
+		blockEnd[i] = end;
+	}
+	const at = new Map<number, Group[]>();
+	const put = (index: number, g: Group) => {
+		const list = at.get(index);
+		if (list) list.push(g);
+		else at.set(index, [g]);
+	};
+	for (const g of groups) {
+		if (typeof g.anchor === "object") put("at" in g.anchor ? g.anchor.at : blockEnd[g.anchor.block], g);
+	}
+
+	const out: string[] = [];
+	function emitStarts(): void {
+		starts.forEach((g, i) => {
+			if (out.length > 0 && !isBlank(out[out.length - 1])) out.push("");
+			emit(g, i + 1 < starts.length ? starts[i + 1].lines[0] : content[pinned]?.text);
+		});
+	}
+	const emit = (g: Group, nextLine: string | undefined) => {
+		if (g.gapBefore > 0 && (out.length === 0 || !isBlank(out[out.length - 1]))) out.push(...blank(g.gapBefore));
+		out.push(...g.lines);
+		if (g.gapAfter > 0 && nextLine !== undefined && !isBlank(nextLine)) out.push(...blank(g.gapAfter));
+	};
+	let pinned = 0;
+	while (pinned < content.length && content[pinned].pin === true) pinned++;
+	const starts = groups.filter((g) => g.anchor === "start");
+	content.forEach((line, i) => {
+		if (i === pinned) emitStarts();
+		out.push(line.text);
+		// Lines attached to this one first, then what followed its block.
+		const here = (at.get(i) ?? []).sort((a, b) => Number("block" in (a.anchor as object)) - Number("block" in (b.anchor as object)));
+		here.forEach((g) => emit(g, content[i + 1]?.text));
+	});
+	if (pinned >= content.length) emitStarts();
+	for (const g of groups) if (g.anchor === "end") emit(g, undefined);
+
+	while (out.length > 0 && isBlank(out[out.length - 1])) out.pop();
+	if (out.length === 0) return blank(lead + trail).join("\n") + (finalNewline ? "\n" : "");
+	return [...blank(lead), ...out, ...blank(trail)].join("\n") + (finalNewline ? "\n" : "");
+}
+
+function blank(n: number): string[] {
+	return new Array<string>(Math.max(0, n)).fill("");
+}
+
+function trimBlank(lines: readonly NewLine[]): NewLine[] {
+	let a = 0;
+	let b = lines.length;
+	while (a < b && isBlank(lines[a].text)) a++;
+	while (b > a && isBlank(lines[b - 1].text)) b--;
+	return lines.slice(a, b);
+}
+
+/** `text` with LF line endings, and a function that puts the original ending back. */
+export function lineEndings(text: string): { lf: string; restore: (s: string) => string } {
+	if (!text.includes("\r\n")) return { lf: text, restore: (s) => s };
+	return { lf: text.replace(/\r\n/g, "\n"), restore: (s) => s.replace(/\n/g, "\r\n") };
+}

@@ -1,0 +1,190 @@
+/**
+ * Sync in two steps: plan, then apply. The plan holds, for every note sync looked at, what it
+ * will do and the exact text before and after; `--dry-run`, the report, the plugin's preview and
+ * the writes all come from this one object. Applying writes each changed file once, through
+ * `Vault.process` (a note changed since it was planned is left alone and reported) or
+ * `Vault.create` for new notes.
+ */
+import { attackIdOf, isActive, type AttackModel } from "../attack/model";
+import type { StixObject } from "../attack/stix";
+import { messageOf } from "../errors";
+import type { Layout } from "../notes/recognize";
+import { readNote, type Note } from "../notes/read";
+import type { VaultIndex } from "../vault-index";
+import type { Vault } from "../vault";
+import { syncClassic } from "./classic";
+import { ownedKeys } from "./common";
+import { SyncContext } from "./context";
+import { syncControls } from "./controls";
+import { applyEdits } from "./edits";
+import { syncExport } from "./export";
+import { editFrontmatter } from "./frontmatter-edit";
+import { skeleton } from "./skeleton";
+import { notableObjects } from "./places";
+
+export type SyncAction = "updated" | "unchanged" | "created" | "skipped";
+
+export interface PlannedNote {
+	path: string;
+	id: string | null;
+	layout: Layout | null;
+	action: SyncAction;
+	/** Why a note was skipped. */
+	reason?: string;
+	/** What the user should know: a renamed technique, a Sigma rule tagged with a revoked one. */
+	warnings?: string[];
+	/** The text before (absent for created notes) and after; only for updated and created notes. */
+	before?: string;
+	after?: string;
+}
+
+export interface SyncPlan {
+	attackVersion: string | null;
+	domain: string;
+	notes: PlannedNote[];
+	summary: Record<SyncAction, number>;
+}
+
+export interface SyncOptions {
+	createMissing?: boolean;
+	/** The ATT&CK release when the bundle does not name it (mitre/cti 2.0 bundles). */
+	version?: string | null;
+}
+
+const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls"]);
+
+export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOptions = {}): SyncPlan {
+	const version = model.attackVersion ?? opts.version ?? null;
+	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing === true });
+	const notes: PlannedNote[] = [];
+	for (const s of index.skipped) notes.push({ path: s.path, id: null, layout: null, action: "skipped", reason: s.reason });
+	for (const note of index.notes.values()) {
+		const planned = planNote(note, ctx);
+		if (planned) notes.push(planned);
+	}
+	for (const [id, path] of ctx.created) {
+		const o = model.get(id);
+		if (!o) continue;
+		const after = createNote(path, id, o, ctx);
+		notes.push({ path, id, layout: ctx.places[kindOf(o)].layout, action: "created", after });
+	}
+	notes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+	const summary: Record<SyncAction, number> = { updated: 0, unchanged: 0, created: 0, skipped: 0 };
+	for (const n of notes) summary[n.action]++;
+	return { attackVersion: version, domain: model.domain, notes, summary };
+}
+
+function kindOf(o: StixObject): "technique" | "tactic" | "mitigation" {
+	return o.type === "x-mitre-tactic" ? "tactic" : o.type === "course-of-action" ? "mitigation" : "technique";
+}
+
+/** The object a note is about in this bundle: its first ID that names a technique, tactic or mitigation. */
+function subjectOf(note: Note, model: AttackModel): { id: string; object: StixObject } | null {
+	for (const id of note.recognized.ids) {
+		const o = model.getAll(id).find((x) => ["attack-pattern", "x-mitre-tactic", "course-of-action"].includes(x.type));
+		if (o) return { id, object: model.get(id) ?? o };
+	}
+	return null;
+}
+
+function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
+	const { layout, ids } = note.recognized;
+	if (ids.length === 0) return null;
+	const base = { path: note.path, id: ids[0], layout };
+	if (layout === "sigma") return { ...base, action: "unchanged", ...sigmaWarnings(ids, ctx) };
+	const subject = subjectOf(note, ctx.model);
+	if (!subject) return { ...base, action: "skipped", reason: `${ids.join(", ")} ${ids.length > 1 ? "are" : "is"} not in this bundle (${ctx.model.domain}${ctx.version ? ` ${ctx.version}` : ""})` };
+	if (!SYNCED.has(layout)) return { ...base, id: subject.id, action: "skipped", reason: "not in a layout sync knows (classic, export or controls)" };
+	let after: string;
+	try {
+		after = syncText(note, subject.object, ctx);
+	} catch (err) {
+		return { ...base, id: subject.id, action: "skipped", reason: `could not be synced: ${messageOf(err)}` };
+	}
+	const warnings = renamed(note, subject.object);
+	const planned: PlannedNote = { ...base, id: subject.id, action: after === note.text ? "unchanged" : "updated" };
+	if (warnings.length > 0) planned.warnings = warnings;
+	if (after !== note.text) Object.assign(planned, { before: note.text, after });
+	return planned;
+}
+
+/** The note's new text: body edits spliced, then the frontmatter keys sync owns. */
+export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
+	const layout = note.recognized.layout;
+	const { edits } = layout === "export" ? syncExport(note, o, ctx) : layout === "controls" ? syncControls(note, o, ctx) : syncClassic(note, o, ctx);
+	const body = applyEdits(note.text, edits);
+	return editFrontmatter(body, ownedKeys(o, ctx));
+}
+
+function createNote(path: string, id: string, o: StixObject, ctx: SyncContext): string {
+	const layout = ctx.places[kindOf(o)].layout;
+	const text = skeleton(layout, id, o, ctx);
+	const parsed = readNote(path, new TextEncoder().encode(text));
+	if (!parsed.ok) throw new Error(`internal: the new note for ${id} does not parse (${parsed.skipped.reason})`);
+	return syncText(parsed.note, o, ctx);
+}
+
+/** A note whose file name is not the technique's current name: reported, never renamed silently. */
+function renamed(note: Note, o: StixObject): string[] {
+	if (note.recognized.layout === "controls" || o.name === undefined) return [];
+	const id = attackIdOf(o) ?? "";
+	// A name with `/` ("Antivirus/Antimalware") was written by generators as folders.
+	const depth = o.name.split("/").length;
+	const file = note.path.replace(/\.md$/i, "").split("/").slice(-depth).join("/");
+	const name = file.replace(` (${id})`, "").trim();
+	const safe = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+	if (safe(name) === safe(o.name) || safe(name) === safe(id)) return [];
+	return [`renamed in ATT&CK: ${id} is now "${o.name}"; the file keeps its name (rename it in Obsidian to update links)`];
+}
+
+function sigmaWarnings(ids: readonly string[], ctx: SyncContext): { warnings?: string[] } {
+	const warnings: string[] = [];
+	for (const id of ids) {
+		const o = ctx.model.getAll(id).find((x) => x.type === "attack-pattern");
+		if (!o) continue;
+		if (o.revoked === true) {
+			const by = ctx.model.revokedBy(o);
+			warnings.push(`tagged with ${id}, which is revoked${by ? `; use ${attackIdOf(by)} (${by.name ?? ""})` : ""}`);
+		} else if (!isActive(o)) warnings.push(`tagged with ${id}, which is deprecated`);
+	}
+	return warnings.length > 0 ? { warnings } : {};
+}
+
+export interface ApplyResult {
+	written: string[];
+	/** Files not written, and why (changed since the plan was made, or the write failed). */
+	failed: Array<{ path: string; reason: string }>;
+}
+
+/** Write what the plan says: each file once. */
+export async function applyPlan(vault: Vault, plan: SyncPlan, onProgress?: (done: number, total: number) => void): Promise<ApplyResult> {
+	const result: ApplyResult = { written: [], failed: [] };
+	const todo = plan.notes.filter((n) => n.after !== undefined && (n.action === "updated" || n.action === "created"));
+	let done = 0;
+	for (const n of todo) {
+		const after = n.after as string;
+		try {
+			if (n.action === "created") {
+				await vault.create(n.path, after);
+				result.written.push(n.path);
+			} else {
+				let changedSince = false;
+				await vault.process(n.path, (current) => {
+					// Obsidian's read may drop a leading BOM; the note is still the one planned.
+					if (current === n.before) return after;
+					if (`\ufeff${current}` === n.before && after.startsWith("\ufeff")) return after.slice(1);
+					changedSince = true;
+					return current;
+				});
+				if (changedSince) result.failed.push({ path: n.path, reason: "changed since sync planned; not written" });
+				else result.written.push(n.path);
+			}
+		} catch (err) {
+			result.failed.push({ path: n.path, reason: messageOf(err) });
+		}
+		onProgress?.(++done, todo.length);
+	}
+	return result;
+}
+
+export { notableObjects };
