@@ -64,7 +64,7 @@ export class SyncContext {
 		if (target === null) return null;
 		const path = this.linkpath(target, from);
 		if (/[#|^[\]]/.test(path)) return null;
-		if (shown === null) return `[[${path}]]`;
+		if (shown === null || shown === path) return `[[${path}]]`;
 		return `[[${path}${opts.inTable ? "\\|" : "|"}${shown}]]`;
 	}
 

@@ -1,9 +1,64 @@
+/**
+ * Controls notes (`# T1204.001: Malicious Link`, a tactic line, the ATT&CK description in a
+ * `<blockquote>`, then the user's D3FEND, Sigma and test sections) are about a technique but are
+ * not ATT&CK notes: only their ATT&CK parts change, each in place: the name in the title, the
+ * tactic names after `**MITRE ATT&CK Tactic(s):**`, and the description inside the first
+ * `<blockquote>` after the "MITRE ATT&CK Description" line. Citations are dropped there (HTML
+ * shows no footnotes); links stay links to attack.mitre.org.
+ */
+import { attackIdOf } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import type { Note } from "../notes/read";
+import { FootnoteSet, renderAttackText } from "./attack-text";
+import { notice } from "./common";
 import type { SyncContext } from "./context";
-import type { Edit } from "./edits";
+import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
+import type { Classifier, NewLine } from "./merge";
+import { NOTICE } from "./prose";
+
+const TACTICS = /^(\*\*MITRE ATT&CK Tactic\(s\):\*\*[ \t]*)(.*?)[ \t]*$/m;
 
 export function syncControls(note: Note, o: StixObject, ctx: SyncContext): { edits: Edit[] } {
-	void note; void o; void ctx;
-	return { edits: [] };
+	const s = note.structure;
+	if (!s) return { edits: [] };
+	const text = note.text;
+	const edits: Edit[] = [];
+	const title = s.sections[0]?.depth === 1 ? s.sections[0] : undefined;
+	if (!title) return { edits };
+	const heading = text.slice(title.headingStart, title.headingEnd);
+	const m = /^(#\s+[A-Z]{1,3}\d{4}(?:\.\d{3})?\s*:\s*)(.*?)\s*$/.exec(heading);
+	if (m && o.name !== undefined && m[2] !== o.name) edits.push({ start: title.headingStart + m[1].length, end: title.headingStart + m[1].length + m[2].length, text: o.name });
+
+	const span = regionOf(text, s, title);
+	const own = text.slice(span.start, span.end);
+	const marker = notice(o, ctx, note.path);
+	if (marker !== null || NOTICE.test(own.replace(/^\s+/, ""))) {
+		const fresh: NewLine[] = marker ? [{ text: marker, key: "notice", pin: true }] : [];
+		const classify: Classifier = (l) => (NOTICE.test(l) ? { key: "notice" } : "user");
+		const e = mergeEdit(text, span, fresh, classify, { lead: 0, trail: 1 }, eolOf(text));
+		// Revoked and deprecated techniques keep the rest as it was.
+		if (marker !== null) return { edits: e ? [...edits, e] : edits };
+		if (e) edits.push(e);
+		return { edits };
+	}
+
+	const t = TACTICS.exec(own);
+	if (t) {
+		const names = ctx.model.tacticsOf(o).map((x) => x.name ?? attackIdOf(x) ?? "").join(", ");
+		const start = span.start + t.index + t[1].length;
+		if (t[2] !== names && names !== "") edits.push({ start, end: start + t[2].length, text: names });
+	}
+	const label = own.indexOf("MITRE ATT&CK Description");
+	const open = label < 0 ? -1 : own.indexOf("<blockquote>", label);
+	const close = open < 0 ? -1 : own.indexOf("</blockquote>", open);
+	if (close > 0) {
+		const rendered = renderAttackText(o.description ?? "", o, { link: () => null }, new FootnoteSet())
+			.replace(/\[\^[^\]]+\]/g, "")
+			.replace(/\n\n/g, "<br><br>")
+			.replace(/\n/g, "<br>");
+		const start = span.start + open + "<blockquote>".length;
+		const end = span.start + close;
+		if (text.slice(start, end) !== rendered) edits.push({ start, end, text: rendered });
+	}
+	return { edits };
 }

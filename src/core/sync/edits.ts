@@ -13,7 +13,8 @@ export interface Edit {
 }
 
 export function applyEdits(text: string, edits: readonly Edit[]): string {
-	const sorted = [...edits].sort((a, b) => b.start - a.start);
+	// From the end; edits at one offset in reverse, so they land in the order they were made.
+	const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.i - a.i).map((x) => x.e);
 	let out = text;
 	let limit = text.length;
 	for (const e of sorted) {

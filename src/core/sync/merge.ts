@@ -150,7 +150,8 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 		here.forEach((g) => emit(g, content[i + 1]?.text));
 	});
 	if (pinned >= content.length) emitStarts();
-	for (const g of groups) if (g.anchor === "end") emit(g, undefined);
+	// What followed ATT&CK text that is gone stands apart from whatever now comes last.
+	for (const g of groups) if (g.anchor === "end") emit({ ...g, gapBefore: Math.max(1, g.gapBefore) }, undefined);
 
 	while (out.length > 0 && isBlank(out[out.length - 1])) out.pop();
 	if (out.length === 0) return blank(lead + trail).join("\n") + (finalNewline ? "\n" : "");
