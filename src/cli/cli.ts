@@ -57,10 +57,11 @@ function versionFromName(file: string): string | null {
 }
 
 async function runSyncCommand(args: Parsed): Promise<number> {
-	const vault = new FsVault(args.value("vault", true), args.value("config-dir") ?? undefined);
+	const root = args.value("vault", true);
 	const file = args.value("bundle", true);
 	const version = args.value("attack-version");
 	if (version !== undefined && !/^\d+\.\d+$/.test(version)) throw new UsageError(`--attack-version must look like 18.1, not "${version}"`);
+	const vault = new FsVault(root, args.value("config-dir") ?? undefined);
 	const model = readBundleFile(file);
 	const json = args.flag("json");
 	const progress = !json && process.stderr.isTTY;

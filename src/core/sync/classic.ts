@@ -113,6 +113,8 @@ function listClassifier(keyOf: (item: string) => string | null): Classifier {
 
 /** The sections of a classic technique note, in the layout's order. */
 const TECHNIQUE_SECTIONS = ["tactic", "platforms", "permissions required", "mitigations", "sub-techniques"];
+/** Headings of the layout; ATT&CK's own text may hold other headings (`### DLL Sideloading`). */
+const LAYOUT_TITLES: ReadonlySet<string> = new Set([...TECHNIQUE_SECTIONS, "tactics", "references"]);
 
 function findOwn(note: Note, title: string): Section | undefined {
 	const s = note.structure;
@@ -137,7 +139,8 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext): { text
 	const head = structure.sections.find((s) => s.title.toUpperCase() === id);
 	const marker = notice(o, ctx, from);
 	if (head) {
-		const span = regionOf(text, structure, head);
+		const next = structure.sections.find((x) => x.headingStart > head.headingStart && (x.depth <= head.depth || LAYOUT_TITLES.has(x.title.toLowerCase())));
+		const span = regionOf(text, structure, head, next?.headingStart ?? head.end);
 		const fresh: NewLine[] = marker ? [{ text: marker, key: "notice", pin: true }, { text: "" }] : [];
 		if (active) fresh.push(...proseLines(renderAttackText(o.description ?? "", o, { link }, footnotes)));
 		const classify = active ? proseClassifier(fresh) : (line: string): Verdict => (NOTICE.test(line) ? { key: "notice" } : "user");

@@ -36,11 +36,12 @@ const BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 /**
  * A section's own content as a region to merge: from after its heading to its first sub-heading
  * or the next heading, stopping before a closing thematic break (`---` above `### References`),
- * which belongs to the note's frame, not to the section.
+ * which belongs to the note's frame, not to the section. `until` overrides where it ends (a
+ * description whose ATT&CK text has headings of its own runs to the layout's next heading).
  */
-export function regionOf(text: string, structure: NoteStructure, section: Section): { start: number; end: number; beforeBreak: boolean } {
+export function regionOf(text: string, structure: NoteStructure, section: Section, until?: number): { start: number; end: number; beforeBreak: boolean } {
 	const start = section.contentStart;
-	let end = ownEnd(structure, section);
+	let end = until ?? ownEnd(structure, section);
 	const lines = text.slice(start, end).split("\n");
 	// Walk back over trailing blank lines to the last line with content.
 	let offset = end;

@@ -64,7 +64,8 @@ export function syncExport(note: Note, o: StixObject, ctx: SyncContext): { edits
 		if (e) edits.push(e);
 	};
 	const description = proseLines(renderAttackText(o.description ?? "", o, PLAIN, footnotes));
-	merge(findSection(s, "Description", 2), description, proseClassifier(description));
+	// ATT&CK's text may hold headings of its own: the description runs to the next `##`.
+	merge(findSection(s, "Description", 2), description, proseClassifier(description), true);
 
 	if (o.type === "attack-pattern") {
 		const parent = isSubtechnique(o) ? model.parentOf(o) : undefined;
