@@ -1,8 +1,10 @@
 // Cuts the committed test fixtures from the real ATT&CK bundles in ../shared/attack-stix:
 // a few dozen techniques with everything they reference, so unit tests run without ../shared.
 //   node scripts/make-fixture.mjs [SHARED_DIR]
-// Output: test/fixtures/enterprise-attack-18.1-subset.json (STIX 2.0, from mitre/cti) and
-// test/fixtures/mobile-attack-17.1-subset.json (STIX 2.1, from attack-stix-data, pre-v18 detection).
+// Output: test/fixtures/enterprise-attack-18.1-subset.json (STIX 2.0, from mitre/cti),
+// test/fixtures/mobile-attack-17.1-subset.json (STIX 2.1, from attack-stix-data, pre-v18 detection),
+// and test/fixtures/enterprise-attack-15.1-subset.json and -17.1-subset.json (STIX 2.0, from
+// mitre/cti; the same techniques as the 18.1 subset, for tests that sync across releases).
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,18 +75,17 @@ function write(name, bundle) {
 	console.log(`${path.relative(root, file)}: ${bundle.objects.length} objects`);
 }
 
-const enterprise = JSON.parse(readFileSync(path.join(shared, "enterprise-attack-18.1.stix20.json"), "utf8"));
 // The techniques of the seeds and the sample vault, plus revoked (T1574.002), renamed (T1036.005)
 // and deprecated (T1064) cases.
-write(
-	"enterprise-attack-18.1-subset.json",
-	cut(
-		enterprise,
-		["T1204", "T1566", "T1110", "T1059.001", "T1036.005", "T1557.001", "T1498", "T1190", "T1078.001", "T1486", "T1112", "T1574.001", "T1574.002", "T1203", "T1608.005", "T1064"],
-		2,
-		5,
-	),
-);
+const ENTERPRISE_TECHNIQUES = ["T1204", "T1566", "T1110", "T1059.001", "T1036.005", "T1557.001", "T1498", "T1190", "T1078.001", "T1486", "T1112", "T1574.001", "T1574.002", "T1203", "T1608.005", "T1064"];
+const readEnterprise = (version) => JSON.parse(readFileSync(path.join(shared, `enterprise-attack-${version}.stix20.json`), "utf8"));
+
+write("enterprise-attack-18.1-subset.json", cut(readEnterprise("18.1"), ENTERPRISE_TECHNIQUES, 2, 5));
+// Older releases with the same techniques, for syncing a vault across releases (15.1 -> 17.1 -> 18.1).
+// Fewer groups per technique keeps them small; T1204.001 still keeps all of its own.
+for (const version of ["15.1", "17.1"]) {
+	write(`enterprise-attack-${version}-subset.json`, cut(readEnterprise(version), ENTERPRISE_TECHNIQUES, 2, 2));
+}
 
 const mobile = JSON.parse(readFileSync(path.join(shared, "mobile-attack-17.1.json"), "utf8"));
 write("mobile-attack-17.1-subset.json", cut(mobile, ["T1660", "T1456", "T1474", "T1417", "T1398"], 3, 8));

@@ -181,12 +181,12 @@ function plainText(node: Nodes): string {
 // Helpers to find things inside a section.
 
 /** Sections nested inside `section` (every deeper level), in order. */
-export function sectionsUnder(structure: NoteStructure, section: Section): Section[] {
+export function sectionsUnder(structure: Pick<NoteStructure, "sections">, section: Section): Section[] {
 	return structure.sections.filter((s) => s.headingStart >= section.contentStart && s.headingStart < section.end);
 }
 
 /** Where the section's own content stops: its first sub-heading, or its end. */
-export function ownEnd(structure: NoteStructure, section: Section): number {
+export function ownEnd(structure: Pick<NoteStructure, "sections">, section: Section): number {
 	return sectionsUnder(structure, section)[0]?.headingStart ?? section.end;
 }
 
@@ -206,7 +206,7 @@ export function tableRowsIn(structure: NoteStructure, section: Section): TableRo
 }
 
 /** The first section titled `title` (case-insensitive), at `depth` when given. */
-export function findSection(structure: NoteStructure, title: string, depth?: number): Section | undefined {
+export function findSection(structure: Pick<NoteStructure, "sections">, title: string, depth?: number): Section | undefined {
 	const want = title.trim().toLowerCase();
 	return structure.sections.find((s) => s.title.toLowerCase() === want && (depth === undefined || s.depth === depth));
 }

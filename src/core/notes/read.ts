@@ -6,14 +6,17 @@
  */
 import { readFrontmatter, type Frontmatter } from "./frontmatter";
 import { readStructure, type NoteStructure } from "./markdown";
+import { readOutline, type Outline } from "./outline";
 import { recognizeNote, recognizeSigma, type Recognized } from "./recognize";
 
 export interface Note {
 	path: string;
 	text: string;
 	frontmatter: Frontmatter | null;
-	/** Null for Sigma rules (YAML files). */
-	structure: NoteStructure | null;
+	/** Headings and breaks, from a fast line scan; null for Sigma rules (YAML files). */
+	outline: Outline | null;
+	/** remark's full structure (list items, table rows, code), parsed on first use; null for Sigma rules. */
+	readonly structure: NoteStructure | null;
 	recognized: Recognized;
 }
 
@@ -51,11 +54,23 @@ export function readNote(path: string, bytes: Uint8Array): ReadResult {
 	if (!/\.md$/i.test(path)) {
 		const sigma = recognizeSigma(path, text);
 		if ("error" in sigma) return skip(sigma.error);
-		return { ok: true, note: { path, text, frontmatter: null, structure: null, recognized: sigma } };
+		return { ok: true, note: { path, text, frontmatter: null, outline: null, structure: null, recognized: sigma } };
 	}
 	const fm = readFrontmatter(text);
 	if (!fm.ok) return skip(fm.error);
-	const structure = readStructure(text, fm.frontmatter?.bodyStart ?? 0);
-	const recognized = recognizeNote(path, text, fm.frontmatter, structure);
-	return { ok: true, note: { path, text, frontmatter: fm.frontmatter, structure, recognized } };
+	const bodyStart = fm.frontmatter?.bodyStart ?? 0;
+	const outline = readOutline(text, bodyStart);
+	const recognized = recognizeNote(path, text, fm.frontmatter, outline);
+	let structure: NoteStructure | undefined;
+	const note: Note = {
+		path,
+		text,
+		frontmatter: fm.frontmatter,
+		outline,
+		get structure() {
+			return (structure ??= readStructure(text, bodyStart));
+		},
+		recognized,
+	};
+	return { ok: true, note };
 }

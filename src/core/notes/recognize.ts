@@ -5,7 +5,8 @@
  */
 import { parseAllDocuments } from "yaml";
 import { readAliases, type Frontmatter } from "./frontmatter";
-import type { NoteStructure, Section } from "./markdown";
+import type { Section } from "./markdown";
+import type { Outline } from "./outline";
 import { messageOf } from "../errors";
 
 export type Layout = "classic" | "export" | "controls" | "sigma" | "other";
@@ -76,7 +77,7 @@ const ID_TAG = new RegExp(`^(?:attack[./])?(${ID})$`, "i");
 /** The `##` sections of an export note; one of them tells an export from a titled user note. */
 const EXPORT_SECTIONS = ["description", "tactics", "parent technique", "related groups", "mitigations", "detection"];
 
-export function recognizeNote(path: string, text: string, fm: Frontmatter | null, structure: NoteStructure | null): Recognized {
+export function recognizeNote(path: string, text: string, fm: Frontmatter | null, structure: Outline | null): Recognized {
 	const sources: Recognized["idSources"] = [];
 	const add = (id: string | null | undefined, from: IdSource) => {
 		if (id && !sources.some((s) => s.id === id)) sources.push({ id, from });

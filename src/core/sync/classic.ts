@@ -56,6 +56,8 @@ export function splitRow(line: string): string[] | null {
 }
 
 const DELIMITER = /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+/** A table's `| --- |` row; a bare `---` is a thematic break, not a delimiter. */
+const isDelimiter = (line: string): boolean => line.includes("|") && DELIMITER.test(line);
 
 /**
  * A table the layout owns: header, delimiter, one row per ID. Columns the user added to the
@@ -68,7 +70,7 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 	const extraOf = new Map<string, string[]>();
 	const userRows = oldLines.filter((l) => {
 		const id = rowId(l);
-		return splitRow(l) !== null && !DELIMITER.test(l.trim()) && (id === null || !isOurs(id)) && !(oldHeader && splitRow(l)?.[0] === oldHeader[0]);
+		return splitRow(l) !== null && !isDelimiter(l.trim()) && (id === null || !isOurs(id)) && !(oldHeader && splitRow(l)?.[0] === oldHeader[0]);
 	});
 	for (const l of oldLines) {
 		const id = rowId(l);
@@ -88,7 +90,7 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 	}
 	const classify: Classifier = (line) => {
 		const t = line.trim();
-		if (DELIMITER.test(t)) return { key: "td" };
+		if (isDelimiter(t)) return { key: "td" };
 		const cells = splitRow(t);
 		if (cells === null) return "user";
 		if (oldHeader && cells[0] === oldHeader[0] && cells.length === oldHeader.length && cells.every((c, i) => c === oldHeader[i])) return { key: "th" };
@@ -117,7 +119,7 @@ const TECHNIQUE_SECTIONS = ["tactic", "platforms", "permissions required", "miti
 const LAYOUT_TITLES: ReadonlySet<string> = new Set([...TECHNIQUE_SECTIONS, "tactics", "references"]);
 
 function findOwn(note: Note, title: string): Section | undefined {
-	const s = note.structure;
+	const s = note.outline;
 	if (!s) return undefined;
 	if (title === "tactic") return findSection(s, "Tactic") ?? findSection(s, "Tactics");
 	return findSection(s, title);
@@ -125,7 +127,7 @@ function findOwn(note: Note, title: string): Section | undefined {
 
 export function syncClassic(note: Note, o: StixObject, ctx: SyncContext): { text: string; edits: Edit[] } {
 	const text = note.text;
-	const structure = note.structure;
+	const structure = note.outline;
 	if (!structure) return { text, edits: [] };
 	const id = attackIdOf(o) ?? "";
 	const eol = eolOf(text);
@@ -202,9 +204,9 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 			if (s) return s.headingStart;
 		}
 		const refs = findOwn(note, "references");
-		if (!refs || !note.structure) return undefined;
-		const before = note.structure.sections.filter((s) => s.headingStart < refs.headingStart).pop();
-		return before ? regionOf(text, note.structure, before).end : refs.headingStart;
+		if (!refs || !note.outline) return undefined;
+		const before = note.outline.sections.filter((s) => s.headingStart < refs.headingStart).pop();
+		return before ? regionOf(text, note.outline, before).end : refs.headingStart;
 	};
 
 	const tactics = model.tacticsOf(o).map((t) => {
@@ -256,7 +258,7 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 }
 
 function tableSection(note: Note, title: string, section: Section | undefined, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, insertAt: number | undefined): SectionPlan {
-	const span = section && note.structure ? regionOf(note.text, note.structure, section) : { start: 0, end: 0 };
+	const span = section && note.outline ? regionOf(note.text, note.outline, section) : { start: 0, end: 0 };
 	const { fresh, classify } = tablePlan(note.text, span, header, rows, isOurs);
 	return { title, section, fresh, classify, shape: TABLE, insertAt };
 }

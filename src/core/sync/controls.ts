@@ -19,7 +19,7 @@ import { NOTICE } from "./prose";
 const TACTICS = /^(\*\*MITRE ATT&CK Tactic\(s\):\*\*[ \t]*)(.*?)[ \t]*$/m;
 
 export function syncControls(note: Note, o: StixObject, ctx: SyncContext): { edits: Edit[] } {
-	const s = note.structure;
+	const s = note.outline;
 	if (!s) return { edits: [] };
 	const text = note.text;
 	const edits: Edit[] = [];

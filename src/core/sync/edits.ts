@@ -2,7 +2,8 @@
  * Splicing: a note is changed only by replacing spans of its original text, all found on one
  * parse, applied from the end so the offsets stay true. Line endings follow the note's own.
  */
-import type { NoteStructure, Section } from "../notes/markdown";
+import type { Section } from "../notes/markdown";
+import type { Outline } from "../notes/outline";
 import { ownEnd } from "../notes/markdown";
 import { mergeRegion, type Classifier, type NewLine, type Shape } from "./merge";
 
@@ -35,31 +36,23 @@ const BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 
 /**
  * A section's own content as a region to merge: from after its heading to its first sub-heading
- * or the next heading, stopping before a closing thematic break (`---` above `### References`),
- * which belongs to the note's frame, not to the section. `until` overrides where it ends (a
- * description whose ATT&CK text has headings of its own runs to the layout's next heading).
+ * or the next heading, stopping at a thematic break (`---` above `### References`), which belongs
+ * to the note's frame, not to the section. `until` overrides where it ends (a description whose
+ * ATT&CK text has headings of its own runs to the layout's next heading).
  */
-export function regionOf(text: string, structure: NoteStructure, section: Section, until?: number): { start: number; end: number; beforeBreak: boolean } {
+export function regionOf(text: string, structure: Outline, section: Section, until?: number): { start: number; end: number; beforeBreak: boolean } {
 	const start = section.contentStart;
-	let end = until ?? ownEnd(structure, section);
-	const lines = text.slice(start, end).split("\n");
-	// Walk back over trailing blank lines to the last line with content.
-	let offset = end;
-	let beforeBreak = false;
-	for (let i = lines.length - 1; i >= 0; i--) {
-		const line = lines[i].replace(/\r$/, "");
-		const lineStart = offset - lines[i].length;
-		if (line.trim() === "") {
-			offset = lineStart - 1;
-			continue;
-		}
-		if (BREAK.test(line) && structure.thematicBreaks.includes(lineStart)) {
-			end = lineStart;
-			beforeBreak = true;
-		}
-		break;
-	}
-	return { start, end: Math.max(start, end), beforeBreak };
+	const end = until ?? ownEnd(structure, section);
+	// The first thematic break ends what the layout owns: the `---` above `### References` and
+	// whatever the user wrote after a rule of their own stay as they are.
+	const rule = structure.thematicBreaks.find((b) => b >= start && b < end && BREAK.test(lineAt(text, b)));
+	if (rule === undefined) return { start, end, beforeBreak: false };
+	return { start, end: text.lastIndexOf("\n", rule - 1) + 1 || start, beforeBreak: true };
+}
+
+function lineAt(text: string, pos: number): string {
+	const nl = text.indexOf("\n", pos);
+	return text.slice(text.lastIndexOf("\n", pos - 1) + 1, nl === -1 ? text.length : nl).replace(/\r$/, "");
 }
 
 /** The edit that merges new lines into a span, or null when nothing changes. */

@@ -32,7 +32,7 @@ function itemClassifier(prefix: RegExp): Classifier {
 }
 
 export function syncExport(note: Note, o: StixObject, ctx: SyncContext): { edits: Edit[] } {
-	const s = note.structure;
+	const s = note.outline;
 	if (!s) return { edits: [] };
 	const text = note.text;
 	const eol = eolOf(text);

@@ -62,7 +62,20 @@ function parse(src: string): { doc: Document.Parsed; map: YAMLMap<ParsedNode, Pa
 	return { doc, map: contents };
 }
 
+const plainCache = new Map<string, boolean>();
+
 function plainIsSafe(s: string, flow: boolean): boolean {
+	const key = `${flow ? "f" : "b"}${s}`;
+	let safe = plainCache.get(key);
+	if (safe === undefined) {
+		safe = plainIsSafeUncached(s, flow);
+		if (plainCache.size > 10000) plainCache.clear();
+		plainCache.set(key, safe);
+	}
+	return safe;
+}
+
+function plainIsSafeUncached(s: string, flow: boolean): boolean {
 	if (s === "" || s !== s.trim() || UNPRINTABLE.test(s) || "-?:,[]{}#&*!|>'\"%@`".includes(s[0])) return false;
 	if (s.includes(": ") || s.includes(" #") || s.endsWith(":") || (flow && /[,[\]{}]/.test(s))) return false;
 	// Whatever YAML 1.1 or 1.2 would read as something else (number, boolean, null, date...) is quoted.
@@ -156,6 +169,7 @@ function data(text: string): Record<string, unknown> {
  * not YAML, does not parse, is not a block mapping, or that an edit would change in any other way.
  */
 export function editFrontmatter(text: string, updates: ReadonlyArray<readonly [key: string, value: FmValue]>): string {
+	if (unchanged(text, updates)) return text;
 	let out = text;
 	for (const [key, value] of updates) out = applyOne(out, key, value);
 	if (out === text) return text;
@@ -166,4 +180,21 @@ export function editFrontmatter(text: string, updates: ReadonlyArray<readonly [k
 	}
 	if (JSON.stringify(data(out)) !== JSON.stringify(expected)) throw new Error("frontmatter edit refused: the result would not read back as intended");
 	return out;
+}
+
+/** Whether every update already holds (one parse; the common case of a second sync). */
+function unchanged(text: string, updates: ReadonlyArray<readonly [key: string, value: FmValue]>): boolean {
+	const block = locate(text);
+	if (block === null) return updates.every(([, value]) => value === null);
+	const { map } = parse(text.slice(block.from, block.to));
+	return updates.every(([key, value]) => {
+		const pair = map?.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+		return value === null ? pair === undefined : pair !== undefined && same(pair.value ?? null, value);
+	});
+}
+
+/** A whole frontmatter block for a new note, written as editFrontmatter writes values. */
+export function frontmatterBlock(entries: ReadonlyArray<readonly [key: string, value: FmValue]>, eol = "\n"): string {
+	const lines = entries.filter(([, v]) => v !== null).map(([k, v]) => `${k}:${render(v as string | string[], eol)}`);
+	return `---${eol}${lines.join(eol)}${eol}---${eol}`;
 }

@@ -87,11 +87,12 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 			lastNonBlank = i;
 			continue;
 		}
-		// A user line: extend the current group when only blank lines separate them.
+		// A user line: it extends the group of the line right above it; after a blank line it
+		// starts a block of its own (a paragraph after a list goes after the whole list).
 		const group = groups[groups.length - 1];
 		const gap = i - lastNonBlank - 1;
-		if (group && lastNonBlank >= 0 && group.end === lastNonBlank) {
-			group.lines.push(...blank(gap), line);
+		if (group && lastNonBlank >= 0 && group.end === lastNonBlank && gap === 0) {
+			group.lines.push(line);
 			group.end = i;
 		} else {
 			let anchor: Group["anchor"];
@@ -107,7 +108,8 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 	for (const g of groups) {
 		let next = g.end + 1;
 		while (next <= last && isBlank(old[next])) next++;
-		g.gapAfter = next > last ? 0 : next - g.end - 1;
+		// Text that ended the region stands apart from whatever new text comes after it.
+		g.gapAfter = next > last ? 1 : next - g.end - 1;
 	}
 
 	// Where each block of new lines ends, so "after the block" anchors land after its last line.
