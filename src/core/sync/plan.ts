@@ -112,8 +112,16 @@ function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
 export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	const layout = note.recognized.layout;
 	const { edits } = layout === "export" ? syncExport(note, o, ctx) : layout === "controls" ? syncControls(note, o, ctx) : syncClassic(note, o, ctx);
-	const body = applyEdits(note.text, edits);
-	return editFrontmatter(body, ownedKeys(o, ctx));
+	const keys = ownedKeys(o, ctx);
+	// The common case of a second sync: nothing to splice, and the keys already hold (as read).
+	if (edits.length === 0 && note.frontmatter && keys.every(([k, v]) => holds(note.frontmatter?.data[k], v))) return note.text;
+	return editFrontmatter(applyEdits(note.text, edits), keys);
+}
+
+function holds(current: unknown, value: string | string[] | null): boolean {
+	if (value === null) return current === undefined;
+	if (typeof value === "string") return current === value;
+	return Array.isArray(current) && current.length === value.length && current.every((c, i) => c === value[i]);
 }
 
 function createNote(path: string, id: string, o: StixObject, ctx: SyncContext): string {
