@@ -2,7 +2,7 @@
  * The Node CLI: the same core as the plugin, run on a vault folder or a bundle file.
  *   node dist/cli.js inspect --bundle FILE [--json]
  *   node dist/cli.js links --vault DIR [--fix] [--json]
- *   node dist/cli.js sync --vault DIR --bundle FILE [--dry-run] [--create-missing] [--json]
+ *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE] [--dry-run] [--create-missing] [--json]
  * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault), 2 usage error.
  */
 import { readFileSync } from "node:fs";
@@ -19,7 +19,7 @@ const USAGE = `Usage:
   attack-sync links --vault DIR [--fix] [--json] [--config-dir .obsidian]
                                                  check (and fix) wiki-links to ATT&CK notes
   attack-sync sync --vault DIR --bundle FILE [--dry-run] [--create-missing] [--json]
-                   [--attack-version X.Y] [--config-dir .obsidian]
+                   [--previous-bundle FILE] [--attack-version X.Y] [--config-dir .obsidian]
                                                  bring the vault's ATT&CK notes up to date
   attack-sync help`;
 
@@ -63,12 +63,16 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	if (version !== undefined && !/^\d+\.\d+$/.test(version)) throw new UsageError(`--attack-version must look like 18.1, not "${version}"`);
 	const vault = new FsVault(root, args.value("config-dir") ?? undefined);
 	const model = readBundleFile(file);
+	// The release the notes were written from: its lines are known as ATT&CK's, not the user's.
+	const previousFile = args.value("previous-bundle");
+	const previous = previousFile === undefined ? [] : [readBundleFile(previousFile)];
 	const json = args.flag("json");
 	const progress = !json && process.stderr.isTTY;
 	const { report } = await runSync(vault, model, {
 		dryRun: args.flag("dry-run"),
 		createMissing: args.flag("create-missing"),
 		version: version ?? versionFromName(file),
+		previous,
 		onProgress: (done, total) => {
 			if (progress && total >= 50 && (done % 25 === 0 || done === total)) process.stderr.write(`\rwriting ${done}/${total}${done === total ? "\n" : ""}`);
 		},
@@ -80,7 +84,7 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
 	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
-	sync: { options: ["vault", "bundle", "config-dir", "attack-version"], flags: ["dry-run", "create-missing", "json"], run: runSyncCommand },
+	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle"], flags: ["dry-run", "create-missing", "json"], run: runSyncCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

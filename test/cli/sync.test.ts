@@ -105,6 +105,27 @@ describe("sync", () => {
 		expect(snapshot(vault)).toEqual(before);
 	});
 
+	it("--previous-bundle: text the earlier release wrote is replaced, the user's stays", () => {
+		const vault = copyVault();
+		const previous = path.join(FIXTURES, "enterprise-attack-15.1-subset.json");
+		const r = cli("sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--previous-bundle", previous, "--attack-version", "18.1");
+		expect(r.code, r.stderr).toBe(0);
+		const dir = path.join(vault, "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack");
+		const read = (rel: string) => readFileSync(path.join(dir, rel), "utf8");
+		// 15.1's description of M1017, which 18.1 rewrote entirely, is gone; without the flag it stays.
+		expect(read("mitigations/User Training.md")).not.toContain("Train users to be aware of access or manipulation attempts");
+		expect(read("mitigations/User Training.md")).toContain("User Training involves educating employees");
+		// The user's words in the sample vault are all there.
+		expect(read("techniques/Phishing.md")).toContain("> [!tip] Exam tip\n> Phishing = email; vishing = voice; smishing = SMS.");
+		expect(read("techniques/Phishing.md")).toContain("- [ ] Make flashcards for spear phishing vs whaling");
+		expect(read("techniques/Brute Force.md")).toContain("| CUSTOM-1 | Account lockout policy | My lab: lockout after 5 tries stopped hydra cold. |");
+		expect(read("techniques/Brute Force.md")).toContain("<!-- I only care about Windows and Azure AD for the exam -->");
+		expect(read("techniques/Valid Accounts.md")).toContain("My summary: stolen or default creds let an attacker skip exploitation entirely.[^mine]");
+		expect(read("techniques/Valid Accounts.md")).toContain("[^mine]: My own summary from the CompTIA study guide, chapter 2.");
+		const second = parse(cli("sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--previous-bundle", previous, "--attack-version", "18.1", "--json").stdout);
+		expect(second.summary).toMatchObject({ updated: 0, created: 0 });
+	});
+
 	it("usage errors exit 2", () => {
 		expect(cli("sync", "--vault", "x").code).toBe(2);
 		expect(cli("sync", "--bundle", ENTERPRISE_FIXTURE).code).toBe(2);

@@ -30,12 +30,14 @@ export interface SyncCommandOptions {
 	dryRun?: boolean;
 	createMissing?: boolean;
 	version?: string | null;
+	/** Earlier releases the notes were written from (see SyncOptions.previous). */
+	previous?: readonly AttackModel[];
 	onProgress?: (done: number, total: number) => void;
 }
 
 export async function runSync(vault: Vault, model: AttackModel, opts: SyncCommandOptions = {}): Promise<{ report: SyncReport; plan: SyncPlan }> {
 	const index = await buildVaultIndex(vault);
-	const plan = planSync(index, model, { createMissing: opts.createMissing, version: opts.version });
+	const plan = planSync(index, model, { createMissing: opts.createMissing, version: opts.version, previous: opts.previous });
 	const failed = opts.dryRun === true ? [] : (await applyPlan(vault, plan, opts.onProgress)).failed;
 	return { report: reportOf(plan, opts.dryRun === true, failed), plan };
 }

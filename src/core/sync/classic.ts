@@ -125,7 +125,7 @@ function findOwn(note: Note, title: string): Section | undefined {
 	return findSection(s, title);
 }
 
-export function syncClassic(note: Note, o: StixObject, ctx: SyncContext): { text: string; edits: Edit[] } {
+export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?: (line: string) => boolean): { text: string; edits: Edit[] } {
 	const text = note.text;
 	const structure = note.outline;
 	if (!structure) return { text, edits: [] };
@@ -146,7 +146,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext): { text
 		const fresh: NewLine[] = marker ? [{ text: marker, key: "notice", pin: true }, { text: "" }] : [];
 		if (active) fresh.push(...proseLines(renderAttackText(o.description ?? "", o, { link }, footnotes)));
 		const classify = active ? proseClassifier(fresh) : (line: string): Verdict => (NOTICE.test(line) ? { key: "notice" } : "user");
-		const e = mergeEdit(text, span, fresh, classify, { lead: 1, trail: span.beforeBreak ? 1 : 2 }, eol);
+		const e = mergeEdit(text, span, fresh, classify, { lead: 1, trail: span.beforeBreak ? 1 : 2 }, eol, active ? stale : undefined);
 		if (e) edits.push(e);
 	}
 	// Revoked and deprecated notes keep their content: only the notice and frontmatter change.
@@ -171,14 +171,14 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext): { text
 			if (m && (ATTACK_REF_SOURCES.has(m[1]) || known.has(m[1]))) return { key: `ref:${m[1]}` };
 			return "user";
 		};
-		const e = mergeEdit(text, regionOf(text, structure, refs), fresh, classify, { lead: 1, trail: 0 }, eol);
+		const e = mergeEdit(text, regionOf(text, structure, refs), fresh, classify, { lead: 1, trail: 0 }, eol, stale);
 		if (e) edits.push(e);
 	}
 	for (const p of plans) {
 		if (p.section) {
 			const span = regionOf(text, structure, p.section);
 			const shape = span.beforeBreak ? { ...p.shape, trail: 2 } : p.shape;
-			const e = mergeEdit(text, span, p.fresh, p.classify, shape, eol);
+			const e = mergeEdit(text, span, p.fresh, p.classify, shape, eol, stale);
 			if (e) edits.push(e);
 		} else if (p.fresh.length > 0 && p.insertAt !== undefined) {
 			const body = p.fresh.map((l) => l.text).join("\n");

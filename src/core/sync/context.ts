@@ -19,6 +19,8 @@ export class SyncContext {
 	readonly version: string | null;
 	readonly style: LinkStyle;
 	readonly places: Record<NoteKind, Place>;
+	/** Contexts for the earlier releases the notes may have been written from (see SyncOptions.previous). */
+	previous: SyncContext[] = [];
 	/** ID -> path of the note this run creates. */
 	readonly created = new Map<string, string>();
 	/** ID -> path a note the vault lacks would have (links to missing notes point there). */

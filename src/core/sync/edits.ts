@@ -56,10 +56,15 @@ function lineAt(text: string, pos: number): string {
 }
 
 /** The edit that merges new lines into a span, or null when nothing changes. */
-export function mergeEdit(text: string, span: { start: number; end: number }, fresh: readonly NewLine[], classify: Classifier, shape: Shape, eol: string): Edit | null {
+export function mergeEdit(text: string, span: { start: number; end: number }, fresh: readonly NewLine[], classify: Classifier, shape: Shape, eol: string, stale?: (line: string) => boolean): Edit | null {
 	const old = text.slice(span.start, span.end);
 	const lf = old.replace(/\r\n/g, "\n");
-	const merged = mergeRegion(lf, fresh, classify, shape);
+	// A line an earlier ATT&CK release wrote is ATT&CK's, even when nothing new resembles it.
+	const judge: Classifier = stale ? (line, i, lines) => {
+		const verdict = classify(line, i, lines);
+		return verdict === "user" && stale(line) ? { key: "stale" } : verdict;
+	} : classify;
+	const merged = mergeRegion(lf, fresh, judge, shape);
 	if (merged === lf) return null;
 	const result = eol === "\r\n" ? merged.replace(/\n/g, "\r\n") : merged;
 	return result === old ? null : { start: span.start, end: span.end, text: result };

@@ -31,7 +31,7 @@ function itemClassifier(prefix: RegExp): Classifier {
 	};
 }
 
-export function syncExport(note: Note, o: StixObject, ctx: SyncContext): { edits: Edit[] } {
+export function syncExport(note: Note, o: StixObject, ctx: SyncContext, stale?: (line: string) => boolean): { edits: Edit[] } {
 	const s = note.outline;
 	if (!s) return { edits: [] };
 	const text = note.text;
@@ -60,7 +60,7 @@ export function syncExport(note: Note, o: StixObject, ctx: SyncContext): { edits
 	const merge = (section: Section | undefined, fresh: NewLine[], classify: Classifier, whole = false) => {
 		if (!section) return;
 		const span = whole ? { start: section.contentStart, end: section.end } : regionOf(text, s, section);
-		const e = mergeEdit(text, span, fresh, classify, { lead: 0, trail: 1 }, eol);
+		const e = mergeEdit(text, span, fresh, classify, { lead: 0, trail: 1 }, eol, stale);
 		if (e) edits.push(e);
 	};
 	const description = proseLines(renderAttackText(o.description ?? "", o, PLAIN, footnotes));

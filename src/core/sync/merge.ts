@@ -108,8 +108,8 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 	for (const g of groups) {
 		let next = g.end + 1;
 		while (next <= last && isBlank(old[next])) next++;
-		// Text that ended the region stands apart from whatever new text comes after it.
-		g.gapAfter = next > last ? 1 : next - g.end - 1;
+		// -1: the group ended the region, so nothing in the note says how it meets what follows.
+		g.gapAfter = next > last ? -1 : next - g.end - 1;
 	}
 
 	// Where each block of new lines ends, so "after the block" anchors land after its last line.
@@ -139,7 +139,9 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 	const emit = (g: Group, nextLine: string | undefined) => {
 		if (g.gapBefore > 0 && (out.length === 0 || !isBlank(out[out.length - 1]))) out.push(...blank(g.gapBefore));
 		out.push(...g.lines);
-		if (g.gapAfter > 0 && nextLine !== undefined && !isBlank(nextLine)) out.push(...blank(g.gapAfter));
+		// Text that opened the region and ended it stands apart from the new text after it.
+		const gapAfter = g.gapAfter >= 0 ? g.gapAfter : g.anchor === "start" ? 1 : 0;
+		if (gapAfter > 0 && nextLine !== undefined && !isBlank(nextLine)) out.push(...blank(gapAfter));
 	};
 	let pinned = 0;
 	while (pinned < content.length && content[pinned].pin === true) pinned++;

@@ -21,6 +21,7 @@ import { syncExport } from "./export";
 import { editFrontmatter } from "./frontmatter-edit";
 import { skeleton } from "./skeleton";
 import { notableObjects } from "./places";
+import { normalizeLine } from "./prose";
 
 export type SyncAction = "updated" | "unchanged" | "created" | "skipped";
 
@@ -49,6 +50,11 @@ export interface SyncOptions {
 	createMissing?: boolean;
 	/** The ATT&CK release when the bundle does not name it (mitre/cti 2.0 bundles). */
 	version?: string | null;
+	/**
+	 * Earlier releases the notes were written from: a line one of them wrote is ATT&CK's, so sync
+	 * replaces it even when the new text reads nothing like it (without them, such a line is kept).
+	 */
+	previous?: readonly AttackModel[];
 }
 
 const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls"]);
@@ -56,6 +62,7 @@ const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls"]);
 export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOptions = {}): SyncPlan {
 	const version = model.attackVersion ?? opts.version ?? null;
 	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing === true });
+	ctx.previous = (opts.previous ?? []).map((m) => new SyncContext(m, index, { version: m.attackVersion, createMissing: false }));
 	const notes: PlannedNote[] = [];
 	for (const s of index.skipped) notes.push({ path: s.path, id: null, layout: null, action: "skipped", reason: s.reason });
 	for (const note of index.notes.values()) {
@@ -111,7 +118,8 @@ function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
 /** The note's new text: body edits spliced, then the frontmatter keys sync owns. */
 export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	const layout = note.recognized.layout;
-	const { edits } = layout === "export" ? syncExport(note, o, ctx) : layout === "controls" ? syncControls(note, o, ctx) : syncClassic(note, o, ctx);
+	const stale = layout === "controls" ? undefined : staleTest(note, o, ctx);
+	const { edits } = layout === "export" ? syncExport(note, o, ctx, stale) : layout === "controls" ? syncControls(note, o, ctx) : syncClassic(note, o, ctx, stale);
 	const keys = ownedKeys(o, ctx);
 	// The common case of a second sync: nothing to splice, and the keys already hold (as read).
 	if (edits.length === 0 && note.frontmatter && keys.every(([k, v]) => holds(note.frontmatter?.data[k], v))) return note.text;
@@ -122,6 +130,26 @@ function holds(current: unknown, value: string | string[] | null): boolean {
 	if (value === null) return current === undefined;
 	if (typeof value === "string") return current === value;
 	return Array.isArray(current) && current.length === value.length && current.every((c, i) => c === value[i]);
+}
+
+/** Whether a line is one an earlier release (ctx.previous) wrote into a note like this one. */
+function staleTest(note: Note, o: StixObject, ctx: SyncContext): ((line: string) => boolean) | undefined {
+	if (ctx.previous.length === 0) return undefined;
+	const id = attackIdOf(o);
+	const layout = note.recognized.layout === "export" ? "export" : "classic";
+	const lines = new Set<string>();
+	for (const prev of ctx.previous) {
+		const old = id === null ? undefined : prev.model.getAll(id).find((x) => x.type === o.type);
+		if (!old) continue;
+		const path = note.path;
+		const parsed = readNote(path, new TextEncoder().encode(skeleton(layout, id as string, old, prev)));
+		if (!parsed.ok) continue;
+		for (const line of syncText(parsed.note, old, prev).split("\n")) {
+			const n = normalizeLine(line);
+			if (n.length >= 12) lines.add(n);
+		}
+	}
+	return lines.size === 0 ? undefined : (line) => lines.has(normalizeLine(line));
 }
 
 function createNote(path: string, id: string, o: StixObject, ctx: SyncContext): string {

@@ -64,3 +64,18 @@ export function proseClassifier(fresh: readonly NewLine[], also?: (line: string)
 		return "user";
 	};
 }
+
+/**
+ * A line reduced to its words, for recognizing text an earlier ATT&CK release wrote (by a Python
+ * generator or by sync): citations and footnote marks dropped, links reduced to what they show.
+ */
+export function normalizeLine(line: string): string {
+	return line
+		.replace(/\(Citation:[^)]*\)|\[\^[^\]]+\]/g, "")
+		.replace(/\[\[[^\]|]*\|([^\]]*)\]\]/g, "$1")
+		.replace(/\[\[([^\]]*)\]\]/g, (_, p: string) => p.slice(p.lastIndexOf("/") + 1))
+		.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+		.replace(/`/g, "")
+		.replace(/\s+/g, " ")
+		.trim();
+}
