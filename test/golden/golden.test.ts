@@ -61,6 +61,17 @@ describe("golden: the sample vault synced to ATT&CK 18.1", async () => {
 	});
 });
 
+describe("golden: the sample vault synced to 18.1, knowing it was written from 15.1", async () => {
+	const previous = loadBundle(readText(path.join(FIXTURES, "enterprise-attack-15.1-subset.json")), "enterprise-attack-15.1-subset.json");
+	const vault = sampleVault();
+	await runSync(vault, model, { version: "18.1", previous: [previous] });
+	for (const [golden, file] of SYNCED.filter(([g]) => /mitigation|export|Phishing/.test(g))) {
+		it(golden, async () => {
+			await expect(await vault.read(file)).toMatchFileSnapshot(path.join(EXPECTED, "previous-15.1", golden));
+		});
+	}
+});
+
 describe("golden: notes sync creates", () => {
 	it("a classic technique, tactic and mitigation in the sample vault's folders", async () => {
 		const vault = sampleVault();
