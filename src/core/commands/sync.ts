@@ -3,7 +3,7 @@
  * without the texts (the CLI's `--json`, `plugin.api.sync`); `dryRun` plans and writes nothing.
  */
 import type { AttackModel } from "../attack/model";
-import { applyPlan, planSync, type SyncAction, type SyncPlan } from "../sync/plan";
+import { applyPlan, planSync, type SyncAction, type SyncOptions, type SyncPlan } from "../sync/plan";
 import { buildVaultIndex } from "../vault-index";
 import type { Vault } from "../vault";
 
@@ -26,18 +26,14 @@ export interface SyncReport {
 	failed: Array<{ path: string; reason: string }>;
 }
 
-export interface SyncCommandOptions {
+export interface SyncCommandOptions extends SyncOptions {
 	dryRun?: boolean;
-	createMissing?: boolean;
-	version?: string | null;
-	/** Earlier releases the notes were written from (see SyncOptions.previous). */
-	previous?: readonly AttackModel[];
 	onProgress?: (done: number, total: number) => void;
 }
 
 export async function runSync(vault: Vault, model: AttackModel, opts: SyncCommandOptions = {}): Promise<{ report: SyncReport; plan: SyncPlan }> {
 	const index = await buildVaultIndex(vault);
-	const plan = planSync(index, model, { createMissing: opts.createMissing, version: opts.version, previous: opts.previous });
+	const plan = planSync(index, model, opts);
 	const failed = opts.dryRun === true ? [] : (await applyPlan(vault, plan, opts.onProgress)).failed;
 	return { report: reportOf(plan, opts.dryRun === true, failed), plan };
 }

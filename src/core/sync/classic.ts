@@ -15,13 +15,22 @@ import { scanWikiLinks } from "../links/wikilink";
 import { findSection, type Section } from "../notes/markdown";
 import type { Note } from "../notes/read";
 import { FootnoteSet, ourFootnoteName, renderAttackText } from "./attack-text";
-import type { SyncContext } from "./context";
+import type { ManagedSection, SyncContext } from "./context";
 import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
 import type { Classifier, NewLine, Shape, Verdict } from "./merge";
 import { NOTICE, proseClassifier, proseLines } from "./prose";
 import { ATTACK_REF_SOURCES, knownPermissions, knownPlatforms, notice, refLines, type SectionPlan } from "./common";
 
 const LIST: Shape = { lead: 0, trail: 1 };
+
+/** The setting that leaves a section to the user. */
+const SECTION_OF: Readonly<Record<string, ManagedSection>> = {
+	Tactic: "tactics",
+	Platforms: "platforms",
+	"Permissions Required": "permissions",
+	Mitigations: "mitigations",
+	"Sub-techniques": "sub-techniques",
+};
 const TABLE: Shape = { lead: 1, trail: 1 };
 
 /** The first cell of a table row, unescaped enough to read the ID it claims. */
@@ -147,7 +156,9 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		if (active) fresh.push(...proseLines(renderAttackText(o.description ?? "", o, { link }, footnotes)));
 		const classify = active ? proseClassifier(fresh) : (line: string): Verdict => (NOTICE.test(line) ? { key: "notice" } : "user");
 		const e = mergeEdit(text, span, fresh, classify, { lead: 1, trail: span.beforeBreak ? 1 : 2 }, eol, active ? stale : undefined);
-		if (e) edits.push(e);
+		// Left to the user: only the notice changes (the rendering above still names its footnotes).
+		const own = active && !ctx.sections.has("description") ? mergeEdit(text, span, fresh.filter((l) => l.key === "notice" || l.text === ""), (l) => (NOTICE.test(l) ? { key: "notice" } : "user"), { lead: 1, trail: 1 }, eol) : e;
+		if (own) edits.push(own);
 	}
 	// Revoked and deprecated notes keep their content: only the notice and frontmatter change.
 	if (!active) return { text, edits };
@@ -175,6 +186,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		if (e) edits.push(e);
 	}
 	for (const p of plans) {
+		if (!ctx.sections.has(SECTION_OF[p.title] ?? "description")) continue;
 		if (p.section) {
 			const span = regionOf(text, structure, p.section);
 			const shape = span.beforeBreak ? { ...p.shape, trail: 2 } : p.shape;

@@ -9,6 +9,21 @@ import { LinkResolver, type LinkStyle } from "../links/resolve";
 import type { VaultIndex } from "../vault-index";
 import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place } from "./places";
 
+/** The parts of a note the user can leave to themselves (settings: "which sections sync manages"). */
+export const MANAGED_SECTIONS = ["description", "tactics", "platforms", "permissions", "mitigations", "sub-techniques", "groups", "detection"] as const;
+export type ManagedSection = (typeof MANAGED_SECTIONS)[number];
+
+export interface ContextOptions {
+	version: string | null;
+	/** true: create every missing note; a list: only notes of these kinds. */
+	createMissing: boolean | readonly NoteKind[];
+	/** Overrides the vault's own `newLinkFormat`. */
+	linkStyle?: LinkStyle;
+	/** Where new notes go (`<folder>/techniques`...) instead of the folders learned from the vault. */
+	folder?: string;
+	sections?: readonly ManagedSection[];
+}
+
 /** Layouts whose notes are ATT&CK's own pages; links go to them first. */
 const ATTACK_LAYOUTS = ["classic", "export"];
 
@@ -28,12 +43,16 @@ export class SyncContext {
 	private readonly resolver: LinkResolver;
 	private readonly noteOf = new Map<string, string>();
 
-	constructor(model: AttackModel, index: VaultIndex, opts: { version: string | null; createMissing: boolean }) {
+	/** The parts of a note sync rewrites (all when absent). */
+	readonly sections: ReadonlySet<ManagedSection>;
+
+	constructor(model: AttackModel, index: VaultIndex, opts: ContextOptions) {
 		this.model = model;
 		this.index = index;
 		this.version = opts.version;
-		this.style = index.style;
-		this.places = learnPlaces(index, model);
+		this.style = opts.linkStyle ?? index.style;
+		this.sections = new Set(opts.sections ?? MANAGED_SECTIONS);
+		this.places = learnPlaces(index, model, opts.folder);
 		for (const [id, paths] of index.byId) {
 			const rank = (p: string) => (ATTACK_LAYOUTS.includes(index.notes.get(p)?.recognized.layout ?? "") ? 0 : 1);
 			const best = [...paths].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))[0];
@@ -41,7 +60,9 @@ export class SyncContext {
 		}
 		const missing = notableObjects(model).filter((o) => !this.noteOf.has(o.id));
 		this.expected = missingPaths(index.files, this.places, missing);
-		if (opts.createMissing) for (const [id, path] of this.expected) this.created.set(id, path);
+		const kinds = new Map(missing.map((o) => [o.id, o.kind]));
+		const create = opts.createMissing === true ? new Set<NoteKind>(["technique", "tactic", "mitigation"]) : new Set(opts.createMissing || []);
+		for (const [id, path] of this.expected) if (create.has(kinds.get(id) ?? "technique")) this.created.set(id, path);
 		this.resolver = new LinkResolver([...index.files, ...this.expected.values()]);
 	}
 

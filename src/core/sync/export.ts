@@ -11,7 +11,7 @@ import { findSection, type Section } from "../notes/markdown";
 import type { Note } from "../notes/read";
 import { FootnoteSet, ourFootnoteName, renderAttackText } from "./attack-text";
 import { notice } from "./common";
-import type { SyncContext } from "./context";
+import type { ManagedSection, SyncContext } from "./context";
 import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
 import type { Classifier, NewLine, Verdict } from "./merge";
 import { NOTICE, proseClassifier, proseLines } from "./prose";
@@ -57,26 +57,26 @@ export function syncExport(note: Note, o: StixObject, ctx: SyncContext, stale?: 
 	if (!active) return { edits };
 
 	const footnotes = new FootnoteSet();
-	const merge = (section: Section | undefined, fresh: NewLine[], classify: Classifier, whole = false) => {
-		if (!section) return;
+	const merge = (section: Section | undefined, fresh: NewLine[], classify: Classifier, whole = false, part?: ManagedSection) => {
+		if (!section || (part !== undefined && !ctx.sections.has(part))) return;
 		const span = whole ? { start: section.contentStart, end: section.end } : regionOf(text, s, section);
 		const e = mergeEdit(text, span, fresh, classify, { lead: 0, trail: 1 }, eol, stale);
 		if (e) edits.push(e);
 	};
 	const description = proseLines(renderAttackText(o.description ?? "", o, PLAIN, footnotes));
 	// ATT&CK's text may hold headings of its own: the description runs to the next `##`.
-	merge(findSection(s, "Description", 2), description, proseClassifier(description), true);
+	merge(findSection(s, "Description", 2), description, proseClassifier(description), true, "description");
 
 	if (o.type === "attack-pattern") {
 		const parent = isSubtechnique(o) ? model.parentOf(o) : undefined;
 		merge(findSection(s, "Parent Technique", 2), parent ? [item(parent)] : [], itemClassifier(/^T\d{4}$/));
-		merge(findSection(s, "Tactics", 2), model.tacticsOf(o).map(item), itemClassifier(/^TA\d{4}$/));
-		merge(findSection(s, "Related Groups", 2), model.groupsUsing(o).map((r) => item(r.object)), itemClassifier(/^G\d{4}$/));
-		merge(findSection(s, "Mitigations", 2), model.mitigationsOf(o).map((r) => item(r.object)), itemClassifier(/^M\d{4}$/));
+		merge(findSection(s, "Tactics", 2), model.tacticsOf(o).map(item), itemClassifier(/^TA\d{4}$/), false, "tactics");
+		merge(findSection(s, "Related Groups", 2), model.groupsUsing(o).map((r) => item(r.object)), itemClassifier(/^G\d{4}$/), false, "groups");
+		merge(findSection(s, "Mitigations", 2), model.mitigationsOf(o).map((r) => item(r.object)), itemClassifier(/^M\d{4}$/), false, "mitigations");
 		const detection = findSection(s, "Detection", 2);
 		if (detection) {
 			const fresh = detectionLines(o, model, footnotes);
-			merge(detection, fresh, detectionClassifier(fresh), true);
+			merge(detection, fresh, detectionClassifier(fresh), true, "detection");
 		}
 	}
 	// Footnotes from the texts above go to a References section at the end.

@@ -53,7 +53,7 @@ function mostCommon<T>(values: readonly T[]): T | undefined {
 	return best;
 }
 
-export function learnPlaces(index: VaultIndex, model: AttackModel): Record<NoteKind, Place> {
+export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: string): Record<NoteKind, Place> {
 	const seen: Record<NoteKind, Array<{ folder: string; layout: NoteLayout; nameWithId: boolean }>> = { technique: [], tactic: [], mitigation: [] };
 	for (const note of index.notes.values()) {
 		const layout = note.recognized.layout;
@@ -74,6 +74,13 @@ export function learnPlaces(index: VaultIndex, model: AttackModel): Record<NoteK
 			layout: mostCommon(list.map((s) => s.layout)) ?? "classic",
 			nameWithId: list.filter((s) => s.nameWithId).length * 2 > list.length,
 		};
+	}
+	if (folder !== undefined && folder.trim() !== "") {
+		// The user's choice of folder; the layout and names still follow the notes the vault has.
+		const root = folder.trim().replace(/^\/+|\/+$/g, "");
+		const like = learned.technique ?? learned.tactic ?? learned.mitigation;
+		const place = (kind: NoteKind): Place => ({ folder: `${root}/${PLURAL[kind]}`, layout: like?.layout ?? "classic", nameWithId: like?.nameWithId ?? false });
+		return { technique: place("technique"), tactic: place("tactic"), mitigation: place("mitigation") };
 	}
 	const any = learned.technique ?? learned.tactic ?? learned.mitigation;
 	const anyKind = (["technique", "tactic", "mitigation"] as const).find((k) => learned[k]);

@@ -14,13 +14,14 @@ import type { VaultIndex } from "../vault-index";
 import type { Vault } from "../vault";
 import { syncClassic } from "./classic";
 import { ownedKeys } from "./common";
-import { SyncContext } from "./context";
+import { SyncContext, type ManagedSection } from "./context";
+import type { NoteKind } from "./places";
+import type { LinkStyle } from "../links/resolve";
 import { syncControls } from "./controls";
 import { applyEdits } from "./edits";
 import { syncExport } from "./export";
 import { editFrontmatter } from "./frontmatter-edit";
 import { skeleton } from "./skeleton";
-import { notableObjects } from "./places";
 import { normalizeLine } from "./prose";
 
 export type SyncAction = "updated" | "unchanged" | "created" | "skipped";
@@ -47,7 +48,15 @@ export interface SyncPlan {
 }
 
 export interface SyncOptions {
-	createMissing?: boolean;
+	/** true: create every missing technique, tactic and mitigation note; a list: only these kinds. */
+	createMissing?: boolean | readonly NoteKind[];
+	linkStyle?: LinkStyle;
+	/** Where new notes go, instead of the folders learned from the vault. */
+	folder?: string;
+	/** The parts of notes sync rewrites; all when absent. */
+	sections?: readonly ManagedSection[];
+	/** Only these notes (vault paths) are planned: "sync the current note". */
+	only?: ReadonlySet<string>;
 	/** The ATT&CK release when the bundle does not name it (mitre/cti 2.0 bundles). */
 	version?: string | null;
 	/**
@@ -61,11 +70,13 @@ const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls"]);
 
 export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOptions = {}): SyncPlan {
 	const version = model.attackVersion ?? opts.version ?? null;
-	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing === true });
-	ctx.previous = (opts.previous ?? []).map((m) => new SyncContext(m, index, { version: m.attackVersion, createMissing: false }));
+	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing ?? false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections });
+	ctx.previous = (opts.previous ?? []).map((m) => new SyncContext(m, index, { version: m.attackVersion, createMissing: false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections }));
 	const notes: PlannedNote[] = [];
-	for (const s of index.skipped) notes.push({ path: s.path, id: null, layout: null, action: "skipped", reason: s.reason });
+	const wanted = (path: string) => opts.only === undefined || opts.only.has(path);
+	for (const s of index.skipped) if (wanted(s.path)) notes.push({ path: s.path, id: null, layout: null, action: "skipped", reason: s.reason });
 	for (const note of index.notes.values()) {
+		if (!wanted(note.path)) continue;
 		const planned = planNote(note, ctx);
 		if (planned) notes.push(planned);
 	}
@@ -222,5 +233,3 @@ export async function applyPlan(vault: Vault, plan: SyncPlan, onProgress?: (done
 	}
 	return result;
 }
-
-export { notableObjects };
