@@ -3,6 +3,7 @@
  *   node dist/cli.js inspect --bundle FILE [--json]
  *   node dist/cli.js links --vault DIR [--fix] [--json]
  *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE] [--dry-run] [--create-missing] [--json]
+ *   node dist/cli.js fetch --domain enterprise-attack --out FILE [--version X.Y] [--base-url URL] [--json]
  * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault), 2 usage error.
  */
 import { readFileSync } from "node:fs";
@@ -13,6 +14,8 @@ import { formatSync, runSync } from "../core/commands/sync";
 import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
+import { fetchBundle, fetchTimeoutMs } from "./download";
+import { DEFAULT_BASE_URL, formatFetched, isVersionString, normalizeBaseUrl } from "../core/fetch/index-json";
 
 const USAGE = `Usage:
   attack-sync inspect --bundle FILE [--json]     what an ATT&CK STIX bundle holds
@@ -21,6 +24,9 @@ const USAGE = `Usage:
   attack-sync sync --vault DIR --bundle FILE [--dry-run] [--create-missing] [--json]
                    [--previous-bundle FILE] [--attack-version X.Y] [--config-dir .obsidian]
                                                  bring the vault's ATT&CK notes up to date
+  attack-sync fetch --domain enterprise-attack|mobile-attack|ics-attack --out FILE
+                    [--version X.Y] [--base-url URL] [--json]
+                                                 download an ATT&CK release (the latest unless pinned)
   attack-sync help`;
 
 export function readBundleFile(file: string) {
@@ -81,10 +87,28 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	return 0;
 }
 
+async function runFetchCommand(args: Parsed): Promise<number> {
+	const domain = args.value("domain", true);
+	const out = args.value("out", true);
+	const version = args.value("version") ?? null;
+	if (version !== null && !isVersionString(version)) throw new UsageError(`--version must look like 18.1, not "${version}"`);
+	let baseUrl: string;
+	try {
+		baseUrl = normalizeBaseUrl(args.value("base-url") ?? DEFAULT_BASE_URL);
+	} catch (err) {
+		throw new UsageError(messageOf(err).replace(/^the base URL/, "--base-url").replace(/\.$/, ""));
+	}
+	const json = args.flag("json");
+	const result = await fetchBundle({ domain, version, baseUrl, out, timeoutMs: fetchTimeoutMs(), progress: !json && process.stderr.isTTY });
+	process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${formatFetched(result)}\n`);
+	return 0;
+}
+
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
 	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
 	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle"], flags: ["dry-run", "create-missing", "json"], run: runSyncCommand },
+	fetch: { options: ["domain", "version", "base-url", "out"], flags: ["json"], run: runFetchCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

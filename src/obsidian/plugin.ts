@@ -1,76 +1,237 @@
 /**
- * The Obsidian adapter: commands, settings tab, notices and modals. It is the only code that
- * imports `obsidian` at run time. Start-up only reads settings and registers commands: no
- * bundle or note is parsed until a command runs.
+ * The Obsidian adapter: commands, settings, notices, modals and `plugin.api`. It is the only code
+ * that imports `obsidian` at run time. Start-up only reads settings and registers commands: no
+ * bundle or note is parsed until a command runs. Tasks run one at a time: a command started while
+ * another runs waits for it, so two syncs never interleave.
  */
-import { Notice, Plugin, PluginSettingTab, Setting, type App } from "obsidian";
-import { formatLinks, runLinks } from "../core/commands/links";
-import { messageOf } from "../core/errors";
-import { ReportModal } from "./report-modal";
+import { Notice, Plugin, TFile, normalizePath, type Editor } from "obsidian";
+import type { AttackModel } from "../core/attack/model";
+import { attackIdOf, isActive } from "../core/attack/model";
+import { runLinks, type LinksReport } from "../core/commands/links";
+import { reportOf, type SyncReport } from "../core/commands/sync";
+import { UserError, messageOf } from "../core/errors";
+import { SyncContext } from "../core/sync/context";
+import { buildPreview } from "../core/sync/preview";
+import { applyPlan, planSync, type SyncOptions, type SyncPlan } from "../core/sync/plan";
+import { UndoLog } from "../core/sync/undo";
+import { buildVaultIndex } from "../core/vault-index";
+import { AttackData, Cancelled, type Loaded } from "./data";
+import { FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal } from "./modals";
+import { AttackSyncSettingTab, mergeSettings, type AttackSyncSettings } from "./settings";
 import { ObsidianVault } from "./vault";
 
-export interface AttackSyncSettings {
-	/** Folder under which new ATT&CK notes are created. */
-	notesFolder: string;
+/** What scripts (Templater, QuickAdd, the console) and tests call: the CLI's `--json` reports. */
+export interface AttackSyncApi {
+	fetchData(opts: { domain: string; version?: string }): Promise<{ domain: string; attackVersion: string | null; modified: string | null; source: string }>;
+	sync(opts?: { dryRun?: boolean; createMissing?: boolean; domain?: string }): Promise<SyncReport>;
+	checkLinks(opts?: { fix?: boolean }): Promise<LinksReport>;
+	undoLastSync(): Promise<string>;
 }
 
-const DEFAULT_SETTINGS: AttackSyncSettings = { notesFolder: "ATT&CK" };
-
 export class AttackSyncPlugin extends Plugin {
-	settings: AttackSyncSettings = { ...DEFAULT_SETTINGS };
-	private busy = false;
+	settings: AttackSyncSettings = mergeSettings(null);
+	api!: AttackSyncApi;
+	private queue: Promise<unknown> = Promise.resolve();
+	private running = false;
+	private dataStore: AttackData | null = null;
 
 	override async onload(): Promise<void> {
-		const saved = (await this.loadData()) as Partial<AttackSyncSettings> | null;
-		this.settings = { ...DEFAULT_SETTINGS, ...(saved ?? {}) };
+		this.settings = mergeSettings(await this.loadData());
 		this.addSettingTab(new AttackSyncSettingTab(this.app, this));
-		this.addCommand({ id: "check-links", name: "Check links to ATT&CK notes", callback: () => void this.links(false) });
-		this.addCommand({ id: "fix-links", name: "Fix links to ATT&CK notes", callback: () => void this.links(true) });
-	}
-
-	/** Judge (and with `fix`, repair) every wiki-link that claims an ATT&CK ID. */
-	async links(fix: boolean): Promise<void> {
-		if (this.busy) {
-			new Notice("ATT&CK Sync is already working; try again when it is done.");
-			return;
-		}
-		this.busy = true;
-		try {
-			const report = await runLinks(new ObsidianVault(this.app), { fix });
-			const s = report.summary;
-			new Notice(`ATT&CK links: ${s.ok} ok, ${s.broken} broken, ${s.mismatch} wrong, ${s.ambiguous} ambiguous; ${s.fixed} fixed.`);
-			new ReportModal(this.app, fix ? "Fixed links to ATT&CK notes" : "Links to ATT&CK notes", formatLinks(report)).open();
-		} catch (err) {
-			new Notice(`ATT&CK Sync: ${messageOf(err)}`);
-		} finally {
-			this.busy = false;
-		}
+		this.api = {
+			fetchData: (o) => this.task(() => this.fetchData(o.domain, o.version ?? null, null)),
+			sync: (o = {}) => this.task(() => this.syncReport(o)),
+			checkLinks: (o = {}) => this.task(() => runLinks(this.vault(), { fix: o.fix === true })),
+			undoLastSync: () => this.task(() => this.undo()),
+		};
+		const command = (id: string, name: string, run: () => Promise<unknown>) => this.addCommand({ id, name, callback: () => void this.run(run) });
+		const forNote = (id: string, name: string, run: (file: TFile) => Promise<unknown>) =>
+			this.addCommand({
+				id,
+				name,
+				checkCallback: (checking) => {
+					const file = this.app.workspace.getActiveFile();
+					if (!file || file.extension !== "md") return false;
+					if (!checking) void this.run(() => run(file));
+					return true;
+				},
+			});
+		command("fetch-data", "Fetch or update ATT&CK data", () => this.fetchConfigured());
+		command("import-data", "Import ATT&CK data from a bundle file in the vault", () => this.pickImport());
+		command("sync-all", "Sync all ATT&CK notes…", () => this.syncWithPreview());
+		forNote("sync-current-note", "Sync the current note", (file) => this.syncNow({ only: new Set([file.path]) }, "Synced"));
+		command("check-links", "Check ATT&CK links", () => this.links(false));
+		command("fix-links", "Fix ATT&CK links in all notes", () => this.links(true));
+		forNote("fix-links-current-note", "Fix ATT&CK links in the current note", (file) => this.links(true, file.path));
+		command("create-missing-notes", "Create missing tactic and mitigation notes", () => this.syncNow({ createMissing: ["tactic", "mitigation"] }, "Created"));
+		this.addCommand({
+			id: "insert-technique-link",
+			name: "Insert a link to a technique…",
+			editorCallback: (editor: Editor, view) => void this.run(() => this.insertLink(editor, view.file?.path ?? "")),
+		});
+		command("undo-last-sync", "Undo last sync", async () => new Notice(await this.undo()));
 	}
 
 	async saveSettings(): Promise<void> {
 		await this.saveData(this.settings);
 	}
+
+	private vault(): ObsidianVault {
+		return new ObsidianVault(this.app);
+	}
+
+	private attackData(): AttackData {
+		return (this.dataStore ??= new AttackData(this.app, normalizePath(`${this.app.vault.configDir}/plugins/${this.manifest.id}`)));
+	}
+
+	/** Run tasks one after another; the next waits for the one running. */
+	private task<T>(work: () => Promise<T>): Promise<T> {
+		const next = this.queue.then(async () => {
+			this.running = true;
+			try {
+				return await work();
+			} finally {
+				this.running = false;
+			}
+		});
+		this.queue = next.catch(() => undefined);
+		return next;
+	}
+
+	/** A command: queued like any task; failures become one notice, never a thrown error. */
+	private async run(work: () => Promise<unknown>): Promise<void> {
+		if (this.running) new Notice("ATT&CK Sync: another task is running; this one starts when it is done.");
+		try {
+			await this.task(work);
+		} catch (err) {
+			new Notice(err instanceof Cancelled ? err.message : `ATT&CK Sync: ${messageOf(err)}`, 10000);
+		}
+	}
+
+	private async fetchData(domain: string, version: string | null, progress: ProgressNotice | null): Promise<Loaded["meta"]> {
+		const own = progress ?? new ProgressNotice(`ATT&CK ${domain}`);
+		try {
+			const loaded = await this.attackData().fetch(domain, version ?? (this.settings.version === "latest" ? null : this.settings.version), this.settings.baseUrl, own);
+			if (!progress) own.done(`ATT&CK ${domain} ${loaded.meta.attackVersion ?? ""} is ready.`);
+			return loaded.meta;
+		} catch (err) {
+			own.done(`ATT&CK Sync: ${messageOf(err)}`);
+			throw err;
+		}
+	}
+
+	private async fetchConfigured(): Promise<void> {
+		for (const domain of this.settings.domains) await this.fetchData(domain, null, null);
+	}
+
+	private pickImport(): Promise<void> {
+		const files = this.app.vault.getFiles().filter((f) => f.extension === "json");
+		if (files.length === 0) throw new UserError("there is no .json file in the vault; put an ATT&CK STIX bundle in it first.");
+		new FileSuggestModal(this.app, files, (file) => {
+			void this.run(async () => {
+				const progress = new ProgressNotice("Importing ATT&CK data");
+				try {
+					const loaded = await this.attackData().importFile(file.path, progress);
+					progress.done(`Imported ${loaded.meta.domain} ${loaded.meta.attackVersion ?? ""} from ${file.path}.`);
+				} catch (err) {
+					progress.done(`ATT&CK Sync: ${messageOf(err)}`);
+				}
+			});
+		}).open();
+		return Promise.resolve();
+	}
+
+	/** The data for a domain: the cache, or fetched now when there is none. */
+	private async loaded(domain: string): Promise<Loaded> {
+		const cached = await this.attackData().cached(domain);
+		if (cached) return cached;
+		await this.fetchData(domain, null, null);
+		const loaded = await this.attackData().cached(domain);
+		if (!loaded) throw new UserError(`no ATT&CK data for ${domain}; run "Fetch or update ATT&CK data".`);
+		return loaded;
+	}
+
+	private async model(domain: string): Promise<AttackModel> {
+		return (await this.loaded(domain)).model;
+	}
+
+	private syncOptions(extra: SyncOptions = {}): SyncOptions {
+		const s = this.settings;
+		return {
+			createMissing: s.createMissing,
+			linkStyle: s.linkStyle === "vault" ? undefined : s.linkStyle,
+			folder: s.notesFolder || undefined,
+			sections: s.sections,
+			...extra,
+		};
+	}
+
+	private async plan(extra: SyncOptions = {}, domain = this.settings.domains[0]): Promise<SyncPlan> {
+		const { model, meta } = await this.loaded(domain);
+		const index = await buildVaultIndex(this.vault());
+		// STIX 2.0 bundles (mitre/cti) do not name their release; the file they came from does.
+		const version = meta.attackVersion ?? /-(\d+\.\d+)(?:\.stix2[01])?\.json$/i.exec(meta.source)?.[1] ?? null;
+		return planSync(index, model, { version, ...this.syncOptions(extra) });
+	}
+
+	/** Keep the originals, then write. */
+	private async apply(plan: SyncPlan): Promise<SyncReport> {
+		await new UndoLog(this.attackData().backups()).record(plan, new Date().toISOString());
+		const result = await applyPlan(this.vault(), plan);
+		return reportOf(plan, false, result.failed);
+	}
+
+	private async syncReport(o: { dryRun?: boolean; createMissing?: boolean; domain?: string }): Promise<SyncReport> {
+		const plan = await this.plan(o.createMissing === undefined ? {} : { createMissing: o.createMissing }, o.domain ?? this.settings.domains[0]);
+		return o.dryRun === true ? reportOf(plan, true) : this.apply(plan);
+	}
+
+	private async syncWithPreview(): Promise<void> {
+		const plan = await this.plan();
+		new PreviewModal(this.app, buildPreview(plan), () => {
+			void this.run(async () => new Notice(summaryOf(await this.apply(plan))));
+		}).open();
+	}
+
+	private async syncNow(extra: SyncOptions, verb: string): Promise<void> {
+		const report = await this.apply(await this.plan(extra));
+		new Notice(`${verb}: ${summaryOf(report)}`);
+	}
+
+	private async links(fix: boolean, only?: string): Promise<void> {
+		const report = await runLinks(this.vault(), { fix, only: only === undefined ? undefined : new Set([only]) });
+		const s = report.summary;
+		new Notice(`ATT&CK links: ${s.ok} ok, ${s.broken} broken, ${s.mismatch} wrong, ${s.ambiguous} ambiguous; ${s.fixed} fixed.`);
+		new LinksModal(this.app, report, fix ? "Fixed links to ATT&CK notes" : "Links to ATT&CK notes").open();
+	}
+
+	private async insertLink(editor: Editor, from: string): Promise<void> {
+		const model = await this.model(this.settings.domains[0]);
+		const index = await buildVaultIndex(this.vault());
+		const ctx = new SyncContext(model, index, { version: model.attackVersion, createMissing: false, ...this.syncOptions({ createMissing: false }) });
+		const items = model
+			.all("technique")
+			.filter(isActive)
+			.map((t) => ({ id: attackIdOf(t) ?? "", name: t.name ?? "" }))
+			.filter((t) => t.id !== "")
+			.sort((a, b) => (a.id < b.id ? -1 : 1));
+		new TechniqueSuggestModal(this.app, items, (item) => {
+			const link = ctx.wikiLink(item.id, from, `${item.name} (${item.id})`) ?? `${item.name} (${item.id})`;
+			editor.replaceSelection(link);
+		}).open();
+	}
+
+	private async undo(): Promise<string> {
+		const vault = this.vault();
+		const result = await new UndoLog(this.attackData().backups()).undoLatest(vault, async (path) => {
+			const file = this.app.vault.getAbstractFileByPath(normalizePath(path));
+			if (file instanceof TFile) await this.app.fileManager.trashFile(file);
+		});
+		return result.message;
+	}
 }
 
-class AttackSyncSettingTab extends PluginSettingTab {
-	constructor(
-		app: App,
-		private readonly plugin: AttackSyncPlugin,
-	) {
-		super(app, plugin);
-	}
-
-	display(): void {
-		const { containerEl } = this;
-		containerEl.empty();
-		new Setting(containerEl)
-			.setName("Notes folder")
-			.setDesc("Where new ATT&CK notes are created.")
-			.addText((text) =>
-				text.setValue(this.plugin.settings.notesFolder).onChange(async (value) => {
-					this.plugin.settings.notesFolder = value.trim() || DEFAULT_SETTINGS.notesFolder;
-					await this.plugin.saveSettings();
-				}),
-			);
-	}
+function summaryOf(report: SyncReport): string {
+	const s = report.summary;
+	return `${s.updated} notes updated, ${s.created} created, ${s.unchanged} unchanged, ${s.skipped} skipped.`;
 }

@@ -1,13 +1,87 @@
 /**
  * A stand-in for the `obsidian` module, for loading the built main.js where Obsidian itself
- * cannot run. It follows the documented API shapes the plugin uses (Plugin, PluginSettingTab,
- * Setting, Notice, Modal, TFile, normalizePath) and records what the plugin registers.
+ * cannot run. It follows Obsidian's documented behaviour for what the plugin uses: a Vault over a
+ * real folder (getFiles skips the config folder and dot-folders, `process` reads and writes in one
+ * step, `create` fails on an existing file), the DataAdapter for the plugin's folder, `requestUrl`
+ * (a real HTTP request; `throw: false` returns the status), Notice, Modal, FuzzySuggestModal,
+ * Setting and the workspace's active file. It records what the plugin registers and shows.
  */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
 export interface Registered {
-	commands: Array<{ id: string; name: string; hotkeys?: unknown[]; callback?: () => unknown; checkCallback?: unknown }>;
-	settingTabs: unknown[];
+	commands: Array<{ id: string; name: string; hotkeys?: unknown[]; callback?: () => unknown; checkCallback?: (checking: boolean) => boolean | void; editorCallback?: (editor: unknown, view: unknown) => unknown }>;
+	settingTabs: Array<{ display(): void }>;
 	notices: string[];
-	modals: Array<{ titleEl: { text: string }; contentEl: { children: Array<{ text: string }> } }>;
+	modals: StandInModal[];
+}
+
+export interface StandInEl {
+	tag: string;
+	text: string;
+	cls: string;
+	children: StandInEl[];
+	disabled?: boolean;
+	listeners: Record<string, Array<(e: { preventDefault(): void }) => void>>;
+	createEl(tag: string, o?: { text?: string; cls?: string; href?: string }): StandInEl;
+	createDiv(o?: { text?: string; cls?: string }): StandInEl;
+	createSpan(o?: { text?: string; cls?: string }): StandInEl;
+	setText(t: string): void;
+	addClass(c: string): void;
+	empty(): void;
+	addEventListener(type: string, fn: (e: { preventDefault(): void }) => void): void;
+	click(): void;
+	/** All text below this element, one line per element. */
+	allText(): string;
+}
+
+export interface StandInModal {
+	titleEl: StandInEl;
+	contentEl: StandInEl;
+	closed: boolean;
+	/** FuzzySuggestModal only. */
+	getItems?(): unknown[];
+	getItemText?(item: unknown): string;
+	onChooseItem?(item: unknown): void;
+}
+
+function element(tag = "div"): StandInEl {
+	const add = (t: string, o?: { text?: string; cls?: string }) => {
+		const child = element(t);
+		child.text = o?.text ?? "";
+		child.cls = o?.cls ?? "";
+		el.children.push(child);
+		return child;
+	};
+	const el: StandInEl = {
+		tag,
+		text: "",
+		cls: "",
+		children: [],
+		listeners: {},
+		createEl: (t, o) => add(t, o),
+		createDiv: (o) => add("div", o),
+		createSpan: (o) => add("span", o),
+		setText(t) {
+			el.text = t;
+		},
+		addClass(c) {
+			el.cls = `${el.cls} ${c}`.trim();
+		},
+		empty() {
+			el.children = [];
+		},
+		addEventListener(type, fn) {
+			(el.listeners[type] ??= []).push(fn);
+		},
+		click() {
+			for (const fn of el.listeners.click ?? []) fn({ preventDefault() {} });
+		},
+		allText() {
+			return [el.text, ...el.children.map((c) => c.allText())].filter((t) => t !== "").join("\n");
+		},
+	};
+	return el;
 }
 
 export function makeObsidian(registered: Registered) {
@@ -18,6 +92,7 @@ export function makeObsidian(registered: Registered) {
 	class Plugin extends Component {
 		app: unknown;
 		manifest: unknown;
+		private saved: unknown = null;
 		constructor(app: unknown, manifest: unknown) {
 			super();
 			this.app = app;
@@ -27,85 +102,119 @@ export function makeObsidian(registered: Registered) {
 			registered.commands.push(command);
 			return command;
 		}
-		addSettingTab(tab: unknown): void {
+		addSettingTab(tab: Registered["settingTabs"][number]): void {
 			registered.settingTabs.push(tab);
 		}
 		addRibbonIcon(): unknown {
 			return {};
 		}
 		loadData(): Promise<unknown> {
-			return Promise.resolve(null);
+			return Promise.resolve(this.saved);
 		}
-		saveData(): Promise<void> {
+		saveData(data: unknown): Promise<void> {
+			this.saved = JSON.parse(JSON.stringify(data));
 			return Promise.resolve();
 		}
 	}
 	class PluginSettingTab {
-		containerEl = { empty() {} };
+		containerEl = element();
 		constructor(
 			public app: unknown,
 			public plugin: unknown,
 		) {}
 	}
+	/** A text, toggle or dropdown component: records its value and change handler. */
+	const component = () => {
+		const c = {
+			value: undefined as unknown,
+			change: undefined as ((v: unknown) => unknown) | undefined,
+			setValue(v: unknown) {
+				c.value = v;
+				return c;
+			},
+			setPlaceholder: () => c,
+			addOptions: () => c,
+			onChange(fn: (v: unknown) => unknown) {
+				c.change = fn;
+				return c;
+			},
+		};
+		return c;
+	};
 	class Setting {
-		setName() {
+		static created: Array<{ name: string; components: Array<ReturnType<typeof component>> }> = [];
+		private readonly own = { name: "", components: [] as Array<ReturnType<typeof component>> };
+		constructor(_container: unknown) {
+			Setting.created.push(this.own);
+		}
+		setName(name: string) {
+			this.own.name = name;
 			return this;
 		}
 		setDesc() {
 			return this;
 		}
-		addText() {
+		setHeading() {
 			return this;
 		}
-		addToggle() {
+		private add(cb?: (c: ReturnType<typeof component>) => unknown) {
+			const c = component();
+			this.own.components.push(c);
+			cb?.(c);
 			return this;
 		}
-		addButton() {
-			return this;
+		addText(cb?: (c: ReturnType<typeof component>) => unknown) {
+			return this.add(cb);
 		}
-		addDropdown() {
-			return this;
+		addToggle(cb?: (c: ReturnType<typeof component>) => unknown) {
+			return this.add(cb);
+		}
+		addDropdown(cb?: (c: ReturnType<typeof component>) => unknown) {
+			return this.add(cb);
+		}
+		addButton(cb?: (c: ReturnType<typeof component>) => unknown) {
+			return this.add(cb);
 		}
 	}
 	class Notice {
-		constructor(message: string) {
+		messageEl = element();
+		noticeEl = this.messageEl;
+		hidden = false;
+		constructor(message: string, _duration?: number) {
 			registered.notices.push(message);
 		}
+		setMessage(message: string) {
+			registered.notices.push(message);
+			return this;
+		}
+		hide() {
+			this.hidden = true;
+		}
 	}
-	const element = () => {
-		const el = {
-			text: "",
-			children: [] as unknown[],
-			setText(t: string) {
-				el.text = t;
-			},
-			createEl(_tag: string, o?: { text?: string }) {
-				const child = element();
-				child.text = o?.text ?? "";
-				el.children.push(child);
-				return child;
-			},
-			empty() {
-				el.children = [];
-			},
-		};
-		return el;
-	};
 	class Modal {
 		titleEl = element();
 		contentEl = element();
+		closed = false;
 		constructor(public app: unknown) {}
 		open(): void {
-			registered.modals.push(this as unknown as Registered["modals"][number]);
+			registered.modals.push(this);
 			(this as unknown as { onOpen?: () => void }).onOpen?.();
 		}
-		close(): void {}
+		close(): void {
+			this.closed = true;
+			(this as unknown as { onClose?: () => void }).onClose?.();
+		}
 	}
-	class TFile {
+	class FuzzySuggestModal extends Modal {
+		setPlaceholder(): void {}
+	}
+	class TAbstractFile {
 		constructor(public path: string) {}
 		get name() {
 			return this.path.slice(this.path.lastIndexOf("/") + 1);
 		}
+	}
+	class TFile extends TAbstractFile {
 		get extension() {
 			return this.name.includes(".") ? this.name.slice(this.name.lastIndexOf(".") + 1) : "";
 		}
@@ -113,66 +222,133 @@ export function makeObsidian(registered: Registered) {
 			return this.extension ? this.name.slice(0, -this.extension.length - 1) : this.name;
 		}
 	}
-	class TFolder {}
+	class TFolder extends TAbstractFile {}
+	class MarkdownView {}
 	// Obsidian's normalizePath: forward slashes, no duplicate or edge slashes, NBSP to space.
 	const normalizePath = (p: string) =>
 		p
 			.replace(/[\\/]+/g, "/")
 			.replace(/^\/|\/$/g, "")
 			.replace(/\u00a0|\u202f/g, " ") || "/";
-	return { Component, Plugin, PluginSettingTab, Setting, Notice, Modal, TFile, TFolder, normalizePath, Platform: { isMobile: true, isDesktop: false } };
+	/** Obsidian's requestUrl: a real request; with `throw: false` an HTTP error is a response. */
+	const requestUrl = async (req: { url: string; method?: string; throw?: boolean }) => {
+		registered.notices.push(`[request] ${req.url}`);
+		const res = await fetch(req.url, { method: req.method ?? "GET" });
+		const buffer = await res.arrayBuffer();
+		const text = new TextDecoder().decode(buffer);
+		if (req.throw !== false && res.status >= 400) throw new Error(`Request failed, status ${res.status}`);
+		return { status: res.status, text, arrayBuffer: buffer, get json() { return JSON.parse(text) as unknown; }, headers: {} };
+	};
+	return { Component, Plugin, PluginSettingTab, Setting, Notice, Modal, FuzzySuggestModal, TAbstractFile, TFile, TFolder, MarkdownView, normalizePath, requestUrl, Platform: { isMobile: true, isDesktop: false } };
 }
 
 /**
- * An App whose vault holds the given files in memory, behaving as Obsidian's Vault does for the
- * calls the plugin makes: getFiles, getAbstractFileByPath, read, readBinary (ArrayBuffer),
- * process (read-modify-write in one step), create, createFolder, and the config folder through
- * the adapter. `writes` lists every path written.
+ * An App over a real folder, as Obsidian's Vault and DataAdapter behave for the calls the plugin
+ * makes. `writes` lists every vault path written through the Vault (not the adapter).
  */
-export function makeApp(obsidian: ReturnType<typeof makeObsidian>, files: Map<string, string | Uint8Array>, config: Map<string, string> = new Map()) {
+export function makeFolderApp(obsidian: ReturnType<typeof makeObsidian>, root: string) {
 	const writes: string[] = [];
-	const tfiles = new Map<string, InstanceType<typeof obsidian.TFile>>();
-	const fileFor = (path: string) => {
-		let f = tfiles.get(path);
-		if (!f) tfiles.set(path, (f = new obsidian.TFile(path)));
+	const abs = (p: string) => path.join(root, ...p.split("/"));
+	const files = new Map<string, InstanceType<typeof obsidian.TFile>>();
+	const fileFor = (p: string) => {
+		let f = files.get(p);
+		if (!f) files.set(p, (f = new obsidian.TFile(p)));
 		return f;
 	};
-	const text = (path: string) => {
-		const data = files.get(path);
-		if (data === undefined) throw new Error(`ENOENT: ${path}`);
-		return typeof data === "string" ? data : new TextDecoder().decode(data);
+	const list = (): string[] => {
+		const out: string[] = [];
+		const walk = (rel: string) => {
+			for (const name of readdirSync(abs(rel))) {
+				if (name.startsWith(".")) continue;
+				const p = rel ? `${rel}/${name}` : name;
+				if (statSync(abs(p)).isDirectory()) walk(p);
+				else out.push(p);
+			}
+		};
+		walk("");
+		return out.sort();
+	};
+	let active: string | null = null;
+	const opened: string[] = [];
+	const write = (p: string, data: string) => {
+		mkdirSync(path.dirname(abs(p)), { recursive: true });
+		writeFileSync(abs(p), data);
+		writes.push(p);
 	};
 	const vault = {
 		configDir: ".obsidian",
-		getFiles: () => [...files.keys()].map(fileFor),
-		getAbstractFileByPath: (path: string) => (files.has(path) ? fileFor(path) : null),
-		read: (f: { path: string }) => Promise.resolve(text(f.path)),
-		cachedRead: (f: { path: string }) => Promise.resolve(text(f.path)),
+		getFiles: () => list().map(fileFor),
+		getAbstractFileByPath: (p: string) => {
+			if (!existsSync(abs(p))) return null;
+			return statSync(abs(p)).isDirectory() ? new obsidian.TFolder(p) : fileFor(p);
+		},
+		read: (f: { path: string }) => Promise.resolve(readFileSync(abs(f.path), "utf8")),
+		cachedRead: (f: { path: string }) => Promise.resolve(readFileSync(abs(f.path), "utf8")),
 		readBinary: (f: { path: string }) => {
-			const data = files.get(f.path);
-			const bytes = typeof data === "string" ? new TextEncoder().encode(data) : (data ?? new Uint8Array());
-			return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+			const b = readFileSync(abs(f.path));
+			return Promise.resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 		},
 		process: (f: { path: string }, fn: (data: string) => string) => {
-			const current = text(f.path);
+			const current = readFileSync(abs(f.path), "utf8");
 			const next = fn(current);
-			if (next !== current) {
-				files.set(f.path, next);
-				writes.push(f.path);
-			}
+			if (next !== current) write(f.path, next);
 			return Promise.resolve(next);
 		},
-		create: (path: string, data: string) => {
-			if (files.has(path)) return Promise.reject(new Error("File already exists."));
-			files.set(path, data);
-			writes.push(path);
-			return Promise.resolve(fileFor(path));
+		create: (p: string, data: string) => {
+			if (existsSync(abs(p))) return Promise.reject(new Error("File already exists."));
+			write(p, data);
+			return Promise.resolve(fileFor(p));
 		},
-		createFolder: () => Promise.resolve(),
+		createFolder: (p: string) => {
+			mkdirSync(abs(p), { recursive: true });
+			return Promise.resolve();
+		},
 		adapter: {
-			exists: (path: string) => Promise.resolve(config.has(path.replace(/^\.obsidian\//, ""))),
-			read: (path: string) => Promise.resolve(config.get(path.replace(/^\.obsidian\//, "")) ?? ""),
+			exists: (p: string) => Promise.resolve(existsSync(abs(p))),
+			read: (p: string) => Promise.resolve(readFileSync(abs(p), "utf8")),
+			write: (p: string, data: string) => {
+				mkdirSync(path.dirname(abs(p)), { recursive: true });
+				writeFileSync(abs(p), data);
+				return Promise.resolve();
+			},
+			remove: (p: string) => {
+				rmSync(abs(p));
+				return Promise.resolve();
+			},
+			mkdir: (p: string) => {
+				mkdirSync(abs(p), { recursive: true });
+				return Promise.resolve();
+			},
+			rename: (from: string, to: string) => {
+				renameSync(abs(from), abs(to));
+				return Promise.resolve();
+			},
+			list: (p: string) => {
+				const names = readdirSync(abs(p));
+				const full = names.map((n) => `${p}/${n}`);
+				return Promise.resolve({ files: full.filter((f) => !statSync(abs(f)).isDirectory()), folders: full.filter((f) => statSync(abs(f)).isDirectory()) });
+			},
 		},
 	};
-	return { app: { vault, workspace: {} }, writes };
+	const workspace = {
+		getActiveFile: () => (active === null ? null : fileFor(active)),
+		openLinkText: (link: string) => {
+			opened.push(link);
+			return Promise.resolve();
+		},
+	};
+	const fileManager = {
+		trashFile: (f: { path: string }) => {
+			rmSync(abs(f.path));
+			return Promise.resolve();
+		},
+	};
+	return {
+		app: { vault, workspace, fileManager },
+		writes,
+		opened,
+		setActive(p: string | null) {
+			active = p;
+		},
+	};
 }

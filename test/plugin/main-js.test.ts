@@ -1,14 +1,34 @@
 // The built main.js, loaded the way Obsidian mobile loads it: a CommonJS module whose `require`
 // knows only `obsidian`, in a context with no Node built-ins (no process, Buffer, fs, global).
+// Its commands and `plugin.api` then run end to end on a copy of the sample vault on disk,
+// through an Obsidian stand-in (test/helpers/obsidian-stand-in.ts), with `requestUrl` answered by
+// a real HTTP server on 127.0.0.1 serving the ATT&CK index and the committed fixture bundle.
 import { builtinModules } from "node:module";
 import vm from "node:vm";
-import { readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { FIXTURES, MAIN_JS, readText } from "../helpers/paths";
-import { makeApp, makeObsidian, type Registered } from "../helpers/obsidian-stand-in";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENTERPRISE_FIXTURE, FIXTURES, MAIN_JS, readText } from "../helpers/paths";
+import { makeFolderApp, makeObsidian, type Registered } from "../helpers/obsidian-stand-in";
 
 const code = readText(MAIN_JS);
+const SEED = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
+const PLUGIN_DIR = ".obsidian/plugins/attack-sync";
+
+interface LoadedPlugin {
+	onload(): Promise<void>;
+	settings: Record<string, unknown>;
+	saveSettings(): Promise<void>;
+	api: {
+		fetchData(o: { domain: string; version?: string }): Promise<{ domain: string; attackVersion: string | null }>;
+		sync(o?: { dryRun?: boolean; createMissing?: boolean }): Promise<{ summary: Record<string, number>; notes: Array<{ path: string; action: string }> }>;
+		checkLinks(o?: { fix?: boolean }): Promise<{ summary: Record<string, number> }>;
+		undoLastSync(): Promise<string>;
+	};
+}
 
 function loadPlugin() {
 	const registered: Registered = { commands: [], settingTabs: [], notices: [], modals: [] };
@@ -32,7 +52,7 @@ function loadPlugin() {
 	};
 	const context = vm.createContext(sandbox);
 	vm.runInContext(code, context, { filename: "main.js" });
-	const Plugin = (module.exports.default ?? module.exports) as new (app: unknown, manifest: unknown) => { onload(): Promise<void> };
+	const Plugin = (module.exports.default ?? module.exports) as new (app: unknown, manifest: unknown) => LoadedPlugin;
 	return { module, registered, required, context, obsidian, Plugin };
 }
 
@@ -58,7 +78,9 @@ describe("main.js", () => {
 		const started = performance.now();
 		await plugin.onload();
 		const elapsed = performance.now() - started;
-		expect(registered.commands.length).toBeGreaterThan(0);
+		expect(registered.commands.map((c) => c.id).sort()).toEqual(
+			["check-links", "create-missing-notes", "fetch-data", "fix-links", "fix-links-current-note", "import-data", "insert-technique-link", "sync-all", "sync-current-note", "undo-last-sync"].sort(),
+		);
 		expect(registered.settingTabs).toHaveLength(1);
 		for (const c of registered.commands) expect(c.hotkeys ?? []).toEqual([]);
 		// Start-up only registers things: far below the 300 ms budget even on a phone.
@@ -66,44 +88,157 @@ describe("main.js", () => {
 	});
 });
 
-function readVault(dir: string): Map<string, string | Uint8Array> {
-	const files = new Map<string, string | Uint8Array>();
-	const walk = (abs: string, prefix: string) => {
-		for (const e of readdirSync(abs, { withFileTypes: true })) {
-			if (e.name.startsWith(".")) continue;
-			if (e.isDirectory()) walk(path.join(abs, e.name), `${prefix}${e.name}/`);
-			else files.set(`${prefix}${e.name}`, new Uint8Array(readFileSync(path.join(abs, e.name))));
+/** A local attack-stix-data: index.json (URLs on GitHub, as the real one) and the fixture bundle. */
+let server: Server;
+let base = "";
+const requests: string[] = [];
+
+beforeAll(async () => {
+	const index = readFileSync(path.join(FIXTURES, "attack-index.json"), "utf8");
+	const bundle = readFileSync(ENTERPRISE_FIXTURE);
+	server = createServer((req, res) => {
+		requests.push(req.url ?? "");
+		if (req.url === "/index.json") res.end(index);
+		else if (req.url === "/enterprise-attack/enterprise-attack-18.1.json") res.end(bundle);
+		else {
+			res.statusCode = 404;
+			res.end("not found");
 		}
+	});
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+async function startPlugin(settings: Record<string, unknown> = {}) {
+	const loaded = loadPlugin();
+	const root = path.join(mkdtempSync(path.join(tmpdir(), "attack-sync-plugin-")), "vault");
+	cpSync(path.join(FIXTURES, "sample-vault"), root, { recursive: true });
+	const folder = makeFolderApp(loaded.obsidian, root);
+	const plugin = new loaded.Plugin(folder.app, { id: "attack-sync", version: "0.1.0" });
+	await plugin.onload();
+	Object.assign(plugin.settings, { baseUrl: base, ...settings });
+	await plugin.saveSettings();
+	const command = (id: string) => loaded.registered.commands.find((c) => c.id === id);
+	/** Run a command and wait for its queued task to finish. */
+	const run = async (id: string) => {
+		const c = command(id);
+		if (c?.callback) await c.callback();
+		else if (c?.checkCallback) c.checkCallback(false);
+		await settle(plugin);
 	};
-	walk(dir, "");
-	return files;
+	return { ...loaded, ...folder, root, plugin, command, run, read: (p: string) => readFileSync(path.join(root, p), "utf8") };
 }
 
-describe("main.js commands on the sample vault (Obsidian stand-in)", () => {
-	it("fixes the seed note's links through Vault.process, and a second run writes nothing", async () => {
-		const { registered, obsidian, Plugin } = loadPlugin();
-		const vaultDir = path.join(FIXTURES, "sample-vault");
-		const files = readVault(vaultDir);
-		const config = new Map([["app.json", readFileSync(path.join(vaultDir, ".obsidian/app.json"), "utf8")]]);
-		const { app, writes } = makeApp(obsidian, files, config);
-		await new Plugin(app, { id: "attack-sync", version: "0.1.0" }).onload();
-		const command = (id: string) => registered.commands.find((c) => c.id === id)?.callback;
+/** Wait until the plugin's queue is idle (commands start tasks without awaiting them). */
+async function settle(plugin: LoadedPlugin): Promise<void> {
+	for (let i = 0; i < 200; i++) {
+		await new Promise((r) => setTimeout(r, 5));
+		const queue = (plugin as unknown as { queue: Promise<unknown>; running: boolean });
+		await queue.queue;
+		if (!queue.running) return;
+	}
+}
 
-		await command("check-links")?.();
-		await new Promise((r) => setTimeout(r, 50));
-		expect(writes).toEqual([]);
-		expect(registered.notices.at(-1)).toMatch(/3 broken|17 broken/);
-		expect(registered.modals.at(-1)?.contentEl.children[0].text).toContain("mismatch");
+describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl to 127.0.0.1)", () => {
+	it("plugin.api: fetch, dry run, sync, a second sync that writes nothing, undo", async () => {
+		const t = await startPlugin();
+		const meta = await t.plugin.api.fetchData({ domain: "enterprise-attack" });
+		expect(meta.domain).toBe("enterprise-attack");
+		expect(requests).toContain("/index.json");
+		expect(requests).toContain("/enterprise-attack/enterprise-attack-18.1.json");
+		expect(existsSync(path.join(t.root, PLUGIN_DIR, "cache-enterprise-attack.json"))).toBe(true);
+		expect(readdirSync(path.join(t.root, PLUGIN_DIR)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
 
-		await command("fix-links")?.();
-		await new Promise((r) => setTimeout(r, 50));
-		const seed = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
-		expect(writes).toEqual([seed]);
-		expect(String(files.get(seed))).not.toContain("Mobile-Attack/");
-		expect(registered.notices.at(-1)).toMatch(/4 fixed/);
+		const original = t.read(SEED);
+		const dry = await t.plugin.api.sync({ dryRun: true });
+		expect(dry.summary.updated).toBeGreaterThan(40);
+		expect(t.writes).toEqual([]);
 
-		await command("fix-links")?.();
-		await new Promise((r) => setTimeout(r, 50));
-		expect(writes).toEqual([seed]);
+		const real = await t.plugin.api.sync();
+		expect(real.summary.updated).toBe(dry.summary.updated);
+		expect(t.read(SEED)).not.toContain("Mobile-Attack/");
+		const written = t.writes.length;
+		const again = await t.plugin.api.sync();
+		expect(again.summary).toMatchObject({ updated: 0, created: 0 });
+		expect(t.writes.length).toBe(written);
+
+		expect(await t.plugin.api.undoLastSync()).toMatch(/^Restored \d+ notes/);
+		expect(t.read(SEED)).toBe(original);
+		const links = await t.plugin.api.checkLinks();
+		expect(links.summary.mismatch).toBeGreaterThan(0);
+	});
+
+	it("the sync command previews each note's changes, and applies only when asked", async () => {
+		const t = await startPlugin();
+		await t.run("sync-all");
+		const preview = t.registered.modals.at(-1);
+		expect(preview?.titleEl.text).toMatch(/^Sync with ATT&CK/);
+		const text = preview?.contentEl.allText() ?? "";
+		expect(text).toMatch(/notes to update/);
+		expect(text).toContain(`Update: ${SEED}`);
+		expect(text).toMatch(/^- .*Mobile-Attack\/tactics\/Execution\]\] \(TA0002\)$/m);
+		expect(t.writes).toEqual([]);
+		const apply = preview?.contentEl.children.find((c) => c.cls === "modal-button-container")?.children[0];
+		apply?.click();
+		await settle(t.plugin);
+		expect(t.writes).toContain(SEED);
+		expect(t.registered.notices.at(-1)).toMatch(/notes updated/);
+		// Undo from the command palette.
+		await t.run("undo-last-sync");
+		expect(t.registered.notices.at(-1)).toMatch(/^Restored/);
+	});
+
+	it("current-note commands apply to the active note only, and are hidden without one", async () => {
+		const t = await startPlugin();
+		await t.plugin.api.fetchData({ domain: "enterprise-attack" });
+		expect(t.command("sync-current-note")?.checkCallback?.(true)).toBe(false);
+		t.setActive(SEED);
+		expect(t.command("sync-current-note")?.checkCallback?.(true)).toBe(true);
+		await t.run("fix-links-current-note");
+		expect(t.writes).toEqual([SEED]);
+		await t.run("sync-current-note");
+		expect([...new Set(t.writes)]).toEqual([SEED]);
+	});
+
+	it("creates missing tactic and mitigation notes, and inserts a technique link from a fuzzy search", async () => {
+		const t = await startPlugin();
+		await t.plugin.api.fetchData({ domain: "enterprise-attack" });
+		await t.run("create-missing-notes");
+		const created = t.writes.filter((p) => !existsSync(path.join(FIXTURES, "sample-vault", p)));
+		expect(created.length).toBeGreaterThan(0);
+		for (const p of created) expect(p).toMatch(/Enterprise-Attack\/(tactics|mitigations)\//);
+
+		let inserted = "";
+		const editor = { replaceSelection: (s: string) => (inserted = s) };
+		await t.command("insert-technique-link")?.editorCallback?.(editor, { file: { path: "CyberSecurity/Security+/Security+ Domain 2 - Threats.md" } });
+		await settle(t.plugin);
+		const picker = t.registered.modals.at(-1);
+		const items = picker?.getItems?.() ?? [];
+		const phishing = items.find((i) => picker?.getItemText?.(i).startsWith("T1566 "));
+		picker?.onChooseItem?.(phishing);
+		expect(inserted).toBe("[[CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Phishing|Phishing (T1566)]]");
+	});
+
+	it("a failed download says what failed in one sentence and keeps no file", async () => {
+		const t = await startPlugin({ version: "9.9" });
+		await t.run("fetch-data");
+		expect(t.registered.notices.at(-1)).toMatch(/^ATT&CK Sync: .*9\.9/);
+		expect(existsSync(path.join(t.root, PLUGIN_DIR, "cache-enterprise-attack.json"))).toBe(false);
+		const offline = await startPlugin({ baseUrl: "http://127.0.0.1:9/" });
+		await offline.run("fetch-data");
+		expect(offline.registered.notices.at(-1)).toMatch(/^ATT&CK Sync: could not download http:\/\/127\.0\.0\.1:9\/index\.json/);
+	});
+
+	it("the settings tab shows every setting, and a change takes effect without a restart", async () => {
+		const t = await startPlugin();
+		const tab = t.registered.settingTabs[0];
+		expect(() => tab.display()).not.toThrow();
+		t.plugin.settings.sections = ["description"];
+		await t.plugin.api.fetchData({ domain: "enterprise-attack" });
+		await t.plugin.api.sync();
+		// Tactics are left to the user now: the wrong Mobile link stays.
+		expect(t.read(SEED)).toContain("Mobile-Attack/tactics/Execution]] (TA0002)");
 	});
 });

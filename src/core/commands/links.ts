@@ -32,10 +32,11 @@ export interface LinksReport {
 
 const bomLength = (text: string) => (text.charCodeAt(0) === 0xfeff ? 1 : 0);
 
-export async function runLinks(vault: Vault, opts: { fix: boolean }): Promise<LinksReport> {
+/** `only`: judge (and fix) the links of these notes alone, as "fix links in the current note" does. */
+export async function runLinks(vault: Vault, opts: { fix: boolean; only?: ReadonlySet<string> }): Promise<LinksReport> {
 	const index = await buildVaultIndex(vault);
 	const judged: JudgedLink[] = [];
-	for (const note of index.notes.values()) judged.push(...judgeNote(index, note));
+	for (const note of index.notes.values()) if (!opts.only || opts.only.has(note.path)) judged.push(...judgeNote(index, note));
 
 	const fixed = new Set<JudgedLink>();
 	const notesChanged: string[] = [];

@@ -1,0 +1,337 @@
+/**
+ * Downloading an ATT&CK release, the parts that need no network: reading the attack-stix-data
+ * `index.json`, choosing a version, rebasing its URLs onto a mirror, checking the downloaded
+ * bundle, and the messages. The CLI (`src/cli/download.ts`, node:http) and the plugin
+ * (Obsidian's `requestUrl`) do the transfers; both go through these functions:
+ *
+ *   const url = indexUrl(base);                          // GET it
+ *   const target = planDownload(text, url, base, { domain, version });
+ *   // GET target.url (byte for byte), then
+ *   checkBundle(bundleText, target);                     // throws a UserError, or the model
+ *
+ * No Node built-ins and no `obsidian` here: the core runs on mobile.
+ */
+import { loadBundle, type AttackModel } from "../attack/model";
+import { UserError } from "../errors";
+
+/** Where MITRE publishes the bundles; the index's own URLs all start with it. */
+export const DEFAULT_BASE_URL = "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/";
+
+/** The domains ATT&CK publishes today. The index decides what exists; this is for help text. */
+export const KNOWN_DOMAINS = ["enterprise-attack", "mobile-attack", "ics-attack"] as const;
+
+/** One release of one domain, as the index lists it. */
+export interface IndexVersion {
+	/** `18.1`; a few old ones carry a suffix (`11.2-beta`). */
+	version: string;
+	/** The URL as the index gives it (raw.githubusercontent.com). */
+	url: string;
+	/** ISO date, or null when the index leaves it out. */
+	modified: string | null;
+	/** The folder the URL names (`enterprise-attack`), or null when it names none. */
+	domain: string | null;
+}
+
+export interface IndexCollection {
+	/** "Enterprise ATT&CK"; for messages only, domains are matched by URL. */
+	name: string;
+	versions: IndexVersion[];
+}
+
+export interface AttackIndex {
+	collections: IndexCollection[];
+}
+
+/** What to download and what it must turn out to be. */
+export interface DownloadTarget {
+	domain: string;
+	version: string;
+	/** The bundle's URL on the base URL. */
+	url: string;
+	/** The URL the index lists, before rebasing. */
+	indexedUrl: string;
+	modified: string | null;
+}
+
+/** One sentence: what could not be downloaded and why (`HTTP 404 Not Found`, `connection refused`). */
+export function downloadFailure(url: string, reason: string): string {
+	return `could not download ${url}: ${reason.replace(/\.+$/, "")}.`;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+	400: "Bad Request",
+	401: "Unauthorized",
+	403: "Forbidden",
+	404: "Not Found",
+	408: "Request Timeout",
+	410: "Gone",
+	429: "Too Many Requests",
+	500: "Internal Server Error",
+	502: "Bad Gateway",
+	503: "Service Unavailable",
+	504: "Gateway Timeout",
+};
+
+/** `HTTP 404 Not Found`; requestUrl gives no status text, so common ones are filled in. */
+export function httpStatusReason(status: number, statusText?: string | null): string {
+	const text = statusText?.trim() || STATUS_TEXT[status] || "";
+	return `HTTP ${status}${text ? ` ${text}` : ""}`;
+}
+
+/**
+ * A network error in words, from Node's codes (`ECONNREFUSED`) or Chromium's messages
+ * (`net::ERR_CONNECTION_REFUSED`, what requestUrl throws on desktop). Unknown errors keep their message.
+ */
+export function networkErrorReason(err: { code?: unknown; message?: unknown }, timeoutMs?: number): string {
+	const code = typeof err.code === "string" ? err.code : "";
+	const message = typeof err.message === "string" ? err.message : "unknown error";
+	const net = /net::(ERR_[A-Z_]+)/.exec(message)?.[1] ?? "";
+	const is = (...names: string[]) => names.includes(code) || names.includes(net);
+	if (is("ECONNREFUSED", "ERR_CONNECTION_REFUSED")) return "the connection was refused (is the server running?)";
+	if (is("ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "ERR_NAME_NOT_RESOLVED")) return "the host name could not be resolved (offline, or a wrong URL?)";
+	if (is("ENETUNREACH", "EHOSTUNREACH", "ERR_INTERNET_DISCONNECTED", "ERR_NETWORK_CHANGED", "ERR_ADDRESS_UNREACHABLE")) return "the network is unreachable (offline?)";
+	if (is("ECONNRESET", "EPIPE", "ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_EMPTY_RESPONSE")) return "the connection was cut off";
+	if (is("ETIMEDOUT", "ERR_TIMED_OUT", "ERR_CONNECTION_TIMED_OUT")) return timeoutMs === undefined ? "no answer in time" : `no answer for ${formatSeconds(timeoutMs)}`;
+	if (/certificate|CERT_|SSL|TLS/i.test(code + net + message)) return `a secure connection could not be made (${oneLine(message)})`;
+	return oneLine(message) || "unknown error";
+}
+
+export function formatSeconds(ms: number): string {
+	const s = ms / 1000;
+	return `${Number.isInteger(s) ? s : s.toFixed(s < 1 ? 2 : 1)} s`;
+}
+
+function oneLine(s: string): string {
+	return s.replace(/\s+/g, " ").trim().replace(/\.+$/, "");
+}
+
+/**
+ * The base URL, checked and ending in `/` (so `new URL("index.json", base)` stays under it).
+ * Throws a UserError for anything that is not an http(s) folder URL.
+ */
+export function normalizeBaseUrl(base: string): string {
+	let url: URL;
+	try {
+		url = new URL(base);
+	} catch {
+		throw new UserError(`the base URL must be an http:// or https:// URL, not "${base}".`);
+	}
+	if (url.protocol !== "http:" && url.protocol !== "https:") throw new UserError(`the base URL must be an http:// or https:// URL, not "${base}".`);
+	if (url.search !== "" || url.hash !== "") throw new UserError(`the base URL must be a folder's URL, without "?" or "#", not "${base}".`);
+	if (!url.pathname.endsWith("/")) url.pathname += "/";
+	return url.href;
+}
+
+/** `<base>index.json`. */
+export function indexUrl(base: string): string {
+	return `${normalizeBaseUrl(base)}index.json`;
+}
+
+/** The path segment a domain's files live under (`enterprise-attack/`), taken from a URL. */
+function domainOfUrl(url: string): string | null {
+	const parts = pathOf(url).split("/").filter((p) => p !== "");
+	// `<domain>/<domain>-<version>.json`: the folder before the file name.
+	return parts.length >= 2 ? parts[parts.length - 2] : null;
+}
+
+function pathOf(url: string): string {
+	if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
+		try {
+			return new URL(url).pathname;
+		} catch {
+			return "";
+		}
+	}
+	return url.split(/[?#]/)[0];
+}
+
+/** Reads `index.json`. `source` (its URL) names it in messages. */
+export function parseIndex(text: string, source: string): AttackIndex {
+	const what = `${source} is not an ATT&CK index`;
+	if (text.trim() === "") throw new UserError(`${what}: it is empty.`);
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+	} catch (err) {
+		const html = /^\s*</.test(text) ? "it is an HTML page, not JSON" : `not valid JSON (${oneLine(err instanceof Error ? err.message : String(err))})`;
+		throw new UserError(`${what}: ${html}.`);
+	}
+	if (!isObject(parsed) || !Array.isArray(parsed.collections)) throw new UserError(`${what}: it has no "collections" list.`);
+	const collections: IndexCollection[] = [];
+	parsed.collections.forEach((c: unknown, i: number) => {
+		const where = `collection ${i + 1}`;
+		if (!isObject(c)) throw new UserError(`${what}: ${where} is not an object.`);
+		const name = typeof c.name === "string" ? c.name : where;
+		if (!Array.isArray(c.versions)) throw new UserError(`${what}: "${name}" has no "versions" list.`);
+		const versions = c.versions.map((v: unknown, j: number): IndexVersion => {
+			if (!isObject(v) || typeof v.version !== "string" || v.version.trim() === "" || typeof v.url !== "string" || v.url.trim() === "") {
+				throw new UserError(`${what}: version ${j + 1} of "${name}" has no "version" and "url".`);
+			}
+			return {
+				version: v.version.trim(),
+				url: v.url.trim(),
+				modified: typeof v.modified === "string" ? v.modified : null,
+				domain: domainOfUrl(v.url.trim()),
+			};
+		});
+		collections.push({ name, versions });
+	});
+	return { collections };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+	return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The domains an index has files for, in its order. */
+export function domainsOf(index: AttackIndex): string[] {
+	const seen = new Set<string>();
+	for (const c of index.collections) for (const v of c.versions) if (v.domain !== null) seen.add(v.domain);
+	return [...seen];
+}
+
+/** A domain's releases, matched by the folder in their URLs (names change; folders have not). */
+export function versionsOf(index: AttackIndex, domain: string): IndexVersion[] {
+	return index.collections.flatMap((c) => c.versions.filter((v) => v.domain === domain));
+}
+
+interface ParsedVersion {
+	numbers: number[];
+	pre: string | null;
+}
+
+function parseVersion(v: string): ParsedVersion | null {
+	const m = /^v?(\d+(?:\.\d+)*)(?:-([0-9A-Za-z.-]+))?$/.exec(v.trim());
+	if (!m) return null;
+	return { numbers: m[1].split(".").map(Number), pre: m[2] ?? null };
+}
+
+/**
+ * Orders versions by their numbers (9.0 < 10.0 < 10.1), a pre-release below its release
+ * (11.2-beta < 11.2), and anything unreadable below every readable version.
+ */
+export function compareVersions(a: string, b: string): number {
+	const pa = parseVersion(a);
+	const pb = parseVersion(b);
+	if (!pa || !pb) return pa ? 1 : pb ? -1 : a < b ? -1 : a > b ? 1 : 0;
+	for (let i = 0; i < Math.max(pa.numbers.length, pb.numbers.length); i++) {
+		const d = (pa.numbers[i] ?? 0) - (pb.numbers[i] ?? 0);
+		if (d !== 0) return Math.sign(d);
+	}
+	if (pa.pre === pb.pre) return 0;
+	if (pa.pre === null) return 1;
+	if (pb.pre === null) return -1;
+	return pa.pre < pb.pre ? -1 : 1;
+}
+
+/** Whether a string is a version `--version` can name (`18.1`, `11.2-beta`). */
+export function isVersionString(v: string): boolean {
+	return /^v?\d+(?:\.\d+)+(?:-[0-9A-Za-z.-]+)?$/.test(v.trim());
+}
+
+function isPrerelease(v: string): boolean {
+	return parseVersion(v)?.pre != null;
+}
+
+/** The highest release; pre-releases only when the domain has nothing else. */
+export function latestVersion(versions: readonly IndexVersion[]): IndexVersion | null {
+	const pool = versions.some((v) => !isPrerelease(v.version)) ? versions.filter((v) => !isPrerelease(v.version)) : versions;
+	let best: IndexVersion | null = null;
+	for (const v of pool) if (best === null || compareVersions(v.version, best.version) > 0) best = v;
+	return best;
+}
+
+/**
+ * The index entry for `version` of `domain`, or the latest when `version` is null. Throws a
+ * UserError naming what the index does have. `source` is the index's URL, for messages.
+ */
+export function chooseVersion(index: AttackIndex, domain: string, version: string | null, source: string): IndexVersion {
+	const versions = versionsOf(index, domain);
+	if (versions.length === 0) {
+		const domains = domainsOf(index);
+		const has = domains.length === 0 ? "it lists none" : `it lists ${listWords(domains)}`;
+		throw new UserError(`the ATT&CK index ${source} has no domain "${domain}"; ${has}.`);
+	}
+	if (version === null) {
+		// Not null: versions is not empty.
+		return latestVersion(versions) as IndexVersion;
+	}
+	const wanted = version.trim().replace(/^v/i, "");
+	const found = versions.find((v) => v.version === wanted) ?? versions.find((v) => compareVersions(v.version, wanted) === 0 && parseVersion(wanted) !== null);
+	if (found) return found;
+	const latest = latestVersion(versions);
+	throw new UserError(`${domain} ${wanted} is not in the ATT&CK index ${source}; the latest there is ${latest?.version ?? "unknown"}.`);
+}
+
+/**
+ * The index's URL for a file, moved onto `base`: the index points at
+ * `https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/<rest>`; `<rest>`
+ * (`enterprise-attack/enterprise-attack-18.1.json`) is kept and put after `base`. A URL
+ * elsewhere keeps its path from the domain's folder on; a relative one is taken as `<rest>`.
+ */
+export function rebaseUrl(url: string, base: string): string {
+	const root = normalizeBaseUrl(base);
+	let rest: string | null = null;
+	if (url.startsWith(DEFAULT_BASE_URL)) {
+		rest = url.slice(DEFAULT_BASE_URL.length);
+	} else if (!/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith("//")) {
+		rest = url.replace(/^(\.\/|\/)+/, "");
+	} else {
+		const path = pathOf(url);
+		const parts = path.split("/");
+		const domain = domainOfUrl(url);
+		const at = domain === null ? -1 : parts.lastIndexOf(domain, parts.length - 2);
+		if (at >= 0) rest = parts.slice(at).join("/");
+	}
+	if (rest === null || rest === "") throw new UserError(`the ATT&CK index lists ${url}, which is not a file under attack-stix-data; cannot tell where it is under ${root}.`);
+	return new URL(rest, root).href;
+}
+
+/** Reads the index and settles what to download: the version (pinned or latest) and its URL on `base`. */
+export function planDownload(indexText: string, indexSource: string, base: string, want: { domain: string; version?: string | null }): DownloadTarget {
+	const index = parseIndex(indexText, indexSource);
+	const entry = chooseVersion(index, want.domain, want.version ?? null, indexSource);
+	return { domain: want.domain, version: entry.version, url: rebaseUrl(entry.url, base), indexedUrl: entry.url, modified: entry.modified };
+}
+
+/** Release numbers equal, a pre-release suffix aside (the 11.2-beta bundle calls itself 11.2). */
+function sameRelease(a: string, b: string): boolean {
+	const strip = (v: string) => v.trim().replace(/^v/i, "").replace(/-.*$/, "");
+	return a.trim() === b.trim() || compareVersions(strip(a), strip(b)) === 0;
+}
+
+/**
+ * Checks a downloaded bundle before it is kept: an ATT&CK STIX bundle of the expected domain,
+ * and of the chosen version when the bundle says (STIX 2.1 collections do). Returns the model;
+ * throws one UserError sentence naming the URL otherwise.
+ */
+export function checkBundle(text: string, target: DownloadTarget): AttackModel {
+	if (/^\s*</.test(text)) throw new UserError(`${target.url} sent an HTML page, not an ATT&CK STIX bundle; nothing was saved.`);
+	const model = loadBundle(text, target.url);
+	if (model.domain !== target.domain) {
+		throw new UserError(`${target.url} holds ${model.domain}, not ${target.domain}; nothing was saved.`);
+	}
+	if (model.attackVersion !== null && !sameRelease(model.attackVersion, target.version)) {
+		throw new UserError(`${target.url} holds ATT&CK ${model.attackVersion}, not the ${target.version} the index lists; nothing was saved.`);
+	}
+	return model;
+}
+
+function listWords(items: readonly string[]): string {
+	if (items.length <= 1) return items.join("");
+	return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** What a download saved, as the CLI's `--json` prints it. */
+export interface FetchResult {
+	domain: string;
+	version: string;
+	url: string;
+	bytes: number;
+	out: string;
+}
+
+/** One line for people: `Saved enterprise-attack 18.1 (45,123,456 bytes) to attack.json.` */
+export function formatFetched(r: FetchResult): string {
+	return `Saved ${r.domain} ${r.version} (${r.bytes.toLocaleString("en-US")} bytes) from ${r.url} to ${r.out}.`;
+}

@@ -1,0 +1,146 @@
+/**
+ * ATT&CK data inside Obsidian: fetched with `requestUrl` (index.json, then the bundle), checked,
+ * and cached in the plugin's folder as a compact index (not the raw bundle) with its version and
+ * date, so later syncs start without the network. Nothing partial is kept: the cache is written
+ * to a temporary file and renamed. Undo backups live in the same folder.
+ */
+import { normalizePath, requestUrl, type App, type DataAdapter } from "obsidian";
+import { modelFromJson, type AttackModel } from "../core/attack/model";
+import { compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
+import { UserError, messageOf } from "../core/errors";
+import { downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
+import type { BackupStore } from "../core/sync/undo";
+
+export interface Loaded {
+	model: AttackModel;
+	meta: CacheMeta;
+}
+
+/** Reports a step ("Downloading…") and says whether the user asked to stop. */
+export interface Progress {
+	step(message: string): void;
+	readonly cancelled: boolean;
+}
+
+export class Cancelled extends Error {
+	constructor() {
+		super("Cancelled; nothing was changed.");
+	}
+}
+
+export class AttackData {
+	private readonly adapter: DataAdapter;
+	/** Models already read this session, by domain. */
+	private readonly loaded = new Map<string, Loaded>();
+
+	constructor(
+		private readonly app: App,
+		readonly folder: string,
+	) {
+		this.adapter = app.vault.adapter;
+	}
+
+	private cachePath(domain: string): string {
+		return normalizePath(`${this.folder}/cache-${domain}.json`);
+	}
+
+	/** The cached data for a domain, or null when none was fetched yet (or the cache is unreadable). */
+	async cached(domain: string): Promise<Loaded | null> {
+		const known = this.loaded.get(domain);
+		if (known) return known;
+		const path = this.cachePath(domain);
+		if (!(await this.adapter.exists(path))) return null;
+		try {
+			const loaded = readCache(await this.adapter.read(path), path);
+			this.loaded.set(domain, loaded);
+			return loaded;
+		} catch {
+			return null;
+		}
+	}
+
+	/** Download a domain's bundle (the pinned version, or the latest in index.json) and cache it. */
+	async fetch(domain: string, version: string | null, baseUrl: string, progress: Progress): Promise<Loaded> {
+		const index = indexUrl(baseUrl);
+		progress.step(`Reading the ATT&CK index (${index})…`);
+		const indexText = await get(index);
+		if (progress.cancelled) throw new Cancelled();
+		const target = planDownload(indexText, index, baseUrl, { domain, version });
+		progress.step(`Downloading ${domain} ${target.version}…`);
+		const text = await get(target.url);
+		if (progress.cancelled) throw new Cancelled();
+		return this.store(text, target.url, progress, target);
+	}
+
+	/** Import a bundle file the user put in the vault (the offline path). */
+	async importFile(path: string, progress: Progress): Promise<Loaded> {
+		progress.step(`Reading ${path}…`);
+		const text = await this.adapter.read(normalizePath(path));
+		return this.store(text, path, progress);
+	}
+
+	private async store(text: string, source: string, progress: Progress, target?: DownloadTarget): Promise<Loaded> {
+		progress.step("Checking the bundle…");
+		if (/^\s*</.test(text)) throw new UserError(`${source} is an HTML page, not an ATT&CK STIX bundle; nothing was saved.`);
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+		} catch {
+			throw new UserError(`${source} is not valid JSON (cut off?); nothing was saved.`);
+		}
+		const full = modelFromJson(parsed, source);
+		if (target && full.domain !== target.domain) throw new UserError(`${source} holds ${full.domain}, not ${target.domain}; nothing was saved.`);
+		if (progress.cancelled) throw new Cancelled();
+		progress.step("Indexing…");
+		const cache = compactBundle(parsed, { source, createdAt: new Date().toISOString() });
+		const loaded = readCache(cache, source);
+		if (progress.cancelled) throw new Cancelled();
+		const path = this.cachePath(loaded.meta.domain);
+		await this.writeAtomically(path, cache);
+		this.loaded.set(loaded.meta.domain, loaded);
+		return loaded;
+	}
+
+	private async writeAtomically(path: string, data: string): Promise<void> {
+		if (!(await this.adapter.exists(this.folder))) await this.adapter.mkdir(this.folder);
+		const temp = `${path}.tmp`;
+		await this.adapter.write(temp, data);
+		try {
+			if (await this.adapter.exists(path)) await this.adapter.remove(path);
+			await this.adapter.rename(temp, path);
+		} catch (err) {
+			await this.adapter.remove(temp).catch(() => undefined);
+			throw new UserError(`could not save the ATT&CK data in ${this.folder}: ${messageOf(err)}`);
+		}
+	}
+
+	/** Undo backups, one JSON file per sync, under the plugin's folder. */
+	backups(): BackupStore {
+		const dir = normalizePath(`${this.folder}/undo`);
+		const adapter = this.adapter;
+		const file = (name: string) => normalizePath(`${dir}/${name}`);
+		return {
+			read: async (name) => ((await adapter.exists(file(name))) ? adapter.read(file(name)) : null),
+			write: async (name, data) => {
+				if (!(await adapter.exists(dir))) await adapter.mkdir(dir);
+				await adapter.write(file(name), data);
+			},
+			remove: async (name) => {
+				if (await adapter.exists(file(name))) await adapter.remove(file(name));
+			},
+			list: async () => ((await adapter.exists(dir)) ? (await adapter.list(dir)).files.map((f) => f.slice(f.lastIndexOf("/") + 1)) : []),
+		};
+	}
+}
+
+/** GET a URL's text with Obsidian's requestUrl; every failure becomes one sentence naming the URL. */
+async function get(url: string): Promise<string> {
+	let response;
+	try {
+		response = await requestUrl({ url, method: "GET", throw: false });
+	} catch (err) {
+		throw new UserError(downloadFailure(url, `${messageOf(err)} (offline?)`));
+	}
+	if (response.status < 200 || response.status >= 300) throw new UserError(downloadFailure(url, httpStatusReason(response.status)));
+	return response.text;
+}
