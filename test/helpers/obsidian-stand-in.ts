@@ -14,6 +14,8 @@ export interface Registered {
 	settingTabs: Array<{ display(): void }>;
 	notices: string[];
 	modals: StandInModal[];
+	/** The Notice objects, to click one (a progress notice cancels on click). */
+	noticeObjects?: Array<{ messageEl: StandInEl; hidden: boolean }>;
 }
 
 export interface StandInEl {
@@ -182,6 +184,7 @@ export function makeObsidian(registered: Registered) {
 		hidden = false;
 		constructor(message: string, _duration?: number) {
 			registered.notices.push(message);
+			(registered.noticeObjects ??= []).push(this);
 		}
 		setMessage(message: string) {
 			registered.notices.push(message);

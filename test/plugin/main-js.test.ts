@@ -231,6 +231,35 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		expect(offline.registered.notices.at(-1)).toMatch(/^ATT&CK Sync: could not download http:\/\/127\.0\.0\.1:9\/index\.json/);
 	});
 
+	it("two syncs started together run one after the other; the second finds nothing to do", async () => {
+		const t = await startPlugin();
+		await t.plugin.api.fetchData({ domain: "enterprise-attack" });
+		const [first, second] = await Promise.all([t.plugin.api.sync(), t.plugin.api.sync()]);
+		expect(first.summary.updated).toBeGreaterThan(40);
+		expect(second.summary).toMatchObject({ updated: 0, created: 0 });
+	});
+
+	it("imports a bundle file from the vault (offline), and a click on the progress notice cancels a fetch", async () => {
+		const t = await startPlugin({ baseUrl: "http://127.0.0.1:9/" });
+		cpSync(ENTERPRISE_FIXTURE, path.join(t.root, "enterprise-attack-18.1.json"));
+		await t.run("import-data");
+		const picker = t.registered.modals.at(-1);
+		picker?.onChooseItem?.((picker.getItems?.() ?? [])[0]);
+		await settle(t.plugin);
+		expect(t.registered.notices.at(-1)).toMatch(/^Imported enterprise-attack/);
+		const report = await t.plugin.api.sync({ dryRun: true });
+		expect(report.summary.updated).toBeGreaterThan(40);
+
+		const online = await startPlugin();
+		const started = online.command("fetch-data")?.callback?.();
+		await new Promise((r) => setTimeout(r, 0));
+		online.registered.noticeObjects?.at(-1)?.messageEl.click();
+		await started;
+		await settle(online.plugin);
+		expect(online.registered.notices.at(-1)).toMatch(/Cancelled; nothing was changed/);
+		expect(existsSync(path.join(online.root, PLUGIN_DIR, "cache-enterprise-attack.json"))).toBe(false);
+	});
+
 	it("the settings tab shows every setting, and a change takes effect without a restart", async () => {
 		const t = await startPlugin();
 		const tab = t.registered.settingTabs[0];
