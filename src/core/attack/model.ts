@@ -85,6 +85,13 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
+/** ATT&CK IDs in code-point order (T1110 < T1110.001 < T1111); missing ones first. */
+function byId(a: string | null, b: string | null): number {
+	const x = a ?? "";
+	const y = b ?? "";
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
 export class AttackModel {
 	/** `enterprise-attack`, `mobile-attack` or `ics-attack`. */
 	readonly domain: string;
@@ -226,7 +233,7 @@ export class AttackModel {
 	subtechniquesOf(technique: StixObject): StixObject[] {
 		return this.related(technique, "subtechnique-of", "in")
 			.map((r) => r.object)
-			.sort((a, b) => (attackIdOf(a) ?? "").localeCompare(attackIdOf(b) ?? ""));
+			.sort((a, b) => byId(attackIdOf(a), attackIdOf(b)));
 	}
 
 	/** Mitigations of a technique with the relationship's text, by ATT&CK ID. */
@@ -320,7 +327,7 @@ export class AttackModel {
 	}
 
 	private byAttackIdOrder(list: Related[]): Related[] {
-		return list.sort((a, b) => (attackIdOf(a.object) ?? "").localeCompare(attackIdOf(b.object) ?? ""));
+		return list.sort((a, b) => byId(attackIdOf(a.object), attackIdOf(b.object)));
 	}
 }
 

@@ -33,9 +33,8 @@ const SECTION_OF: Readonly<Record<string, ManagedSection>> = {
 };
 const TABLE: Shape = { lead: 1, trail: 1 };
 
-/** The first cell of a table row, unescaped enough to read the ID it claims. */
-function rowId(line: string): string | null {
-	const cells = splitRow(line);
+/** The ID a row's first cell claims (`[[path\|M1031]]` or `M1031`), or null. */
+function idOfCells(cells: readonly string[] | null): string | null {
 	if (cells === null || cells.length === 0) return null;
 	const cell = cells[0];
 	const links = scanWikiLinks(cell);
@@ -73,21 +72,30 @@ const isDelimiter = (line: string): boolean => line.includes("|") && DELIMITER.t
  * table are kept: their header cells, and each row's cells, carried over by ID.
  */
 function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean): { fresh: NewLine[]; classify: Classifier } {
+	// Each line's cells and ID, worked out once (the classifier sees the same lines again).
+	const parsed = new Map<string, { cells: string[] | null; id: string | null }>();
+	const parse = (line: string) => {
+		const t = line.trim();
+		let p = parsed.get(t);
+		if (!p) {
+			const cells = splitRow(t);
+			parsed.set(t, (p = { cells, id: idOfCells(cells) }));
+		}
+		return p;
+	};
 	const oldLines = text.slice(span.start, span.end).replace(/\r\n/g, "\n").split("\n");
-	const oldHeader = oldLines.map(splitRow).find((c) => c !== null && c[0]?.toLowerCase() === header[0].toLowerCase()) ?? null;
+	const oldHeader = oldLines.map((l) => parse(l).cells).find((c) => c !== null && c[0]?.toLowerCase() === header[0].toLowerCase()) ?? null;
 	const extraHeader = oldHeader ? oldHeader.slice(header.length) : [];
 	const extraOf = new Map<string, string[]>();
-	const userRows = oldLines.filter((l) => {
-		const id = rowId(l);
-		return splitRow(l) !== null && !isDelimiter(l.trim()) && (id === null || !isOurs(id)) && !(oldHeader && splitRow(l)?.[0] === oldHeader[0]);
-	});
+	let userRows = 0;
 	for (const l of oldLines) {
-		const id = rowId(l);
-		const cells = splitRow(l);
-		if (id && cells && isOurs(id)) extraOf.set(id, cells.slice(header.length));
+		const { cells, id } = parse(l);
+		if (cells === null || isDelimiter(l.trim())) continue;
+		if (id !== null && isOurs(id)) extraOf.set(id, cells.slice(header.length));
+		else if (!(oldHeader && cells[0] === oldHeader[0])) userRows++;
 	}
 	const fresh: NewLine[] = [];
-	if (rows.length > 0 || userRows.length > 0) {
+	if (rows.length > 0 || userRows > 0) {
 		const width = header.length + extraHeader.length;
 		fresh.push({ text: `| ${[...header, ...extraHeader].join(" | ")} |`, key: "th" });
 		fresh.push({ text: `|${" --- |".repeat(width)}`, key: "td" });
@@ -98,12 +106,10 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 		}
 	}
 	const classify: Classifier = (line) => {
-		const t = line.trim();
-		if (isDelimiter(t)) return { key: "td" };
-		const cells = splitRow(t);
+		if (isDelimiter(line.trim())) return { key: "td" };
+		const { cells, id } = parse(line);
 		if (cells === null) return "user";
 		if (oldHeader && cells[0] === oldHeader[0] && cells.length === oldHeader.length && cells.every((c, i) => c === oldHeader[i])) return { key: "th" };
-		const id = rowId(t);
 		if (id === null || !isOurs(id)) return "user";
 		// A row the user extended in columns ATT&CK no longer has keeps its words as a user row.
 		const extra = cells.slice(header.length);

@@ -78,8 +78,14 @@ export class SyncContext {
 
 	/** The link path (no brackets) from `from` to `target`, in the vault's style. */
 	linkpath(target: string, from: string): string {
-		return this.resolver.linkpathFor(target, from, this.style);
+		// Only a relative link depends on where it is written; the others are worked out once.
+		if (this.style === "relative") return this.resolver.linkpathFor(target, from, this.style);
+		let path = this.linkpaths.get(target);
+		if (path === undefined) this.linkpaths.set(target, (path = this.resolver.linkpathFor(target, from, this.style)));
+		return path;
 	}
+
+	private readonly linkpaths = new Map<string, string>();
 
 	/** `[[path|shown]]` (pipe escaped in tables) to an ID's note; null when there is no place for it. */
 	wikiLink(id: string, from: string, shown: string | null, opts: { inTable?: boolean; existingOnly?: boolean } = {}): string | null {

@@ -44,7 +44,9 @@ export function proseLines(markdown: string): NewLine[] {
 /** A classifier for prose regions; `also` may claim lines first (our notices, headings a layout owns). */
 export function proseClassifier(fresh: readonly NewLine[], also?: (line: string) => Verdict | null): Classifier {
 	const exact = new Set(fresh.filter((l) => l.key !== undefined).map((l) => l.text));
-	const sets = fresh.filter((l) => l.key !== undefined).map((l) => ({ key: l.key as string, words: words(l.text) }));
+	// Words of the new lines, worked out only when a line is not one of them exactly.
+	let wordSets: Array<{ key: string; words: Set<string> }> | null = null;
+	const sets = () => (wordSets ??= fresh.filter((l) => l.key !== undefined).map((l) => ({ key: l.key as string, words: words(l.text) })));
 	return (line) => {
 		const claimed = also?.(line);
 		if (claimed) return claimed;
@@ -54,7 +56,7 @@ export function proseClassifier(fresh: readonly NewLine[], also?: (line: string)
 		const own = words(line);
 		if (own.size >= MIN_WORDS) {
 			let best: { key: string; score: number } | null = null;
-			for (const s of sets) {
+			for (const s of sets()) {
 				const score = dice(own, s.words);
 				if (score >= SIMILAR && (best === null || score > best.score)) best = { key: s.key, score };
 			}
