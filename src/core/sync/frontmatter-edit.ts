@@ -64,7 +64,15 @@ function parse(src: string): { doc: Document.Parsed; map: YAMLMap<ParsedNode, Pa
 
 const plainCache = new Map<string, boolean>();
 
+/** Plain without asking the parser: a word-like name ("Malicious Link", "Antivirus/Antimalware"). */
+const OBVIOUSLY_PLAIN = /^[A-Za-z][A-Za-z0-9 _()/.,'&+-]*[A-Za-z0-9)]$/;
+const YAML_WORDS = /^(?:y|n|yes|no|on|off|true|false|null|nan|inf)$/i;
+/** A date or timestamp, which YAML 1.1 reads as one: always quoted. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[Tt ][\d:.]+(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
 function plainIsSafe(s: string, flow: boolean): boolean {
+	if (OBVIOUSLY_PLAIN.test(s) && !YAML_WORDS.test(s) && !s.includes(": ") && !s.includes(" #") && !(flow && /[,[\]{}]/.test(s))) return true;
+	if (TIMESTAMP.test(s)) return false;
 	const key = `${flow ? "f" : "b"}${s}`;
 	let safe = plainCache.get(key);
 	if (safe === undefined) {

@@ -9,7 +9,7 @@ import { attackIdOf, isActive, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import { messageOf } from "../errors";
 import type { Layout } from "../notes/recognize";
-import { readNote, type Note } from "../notes/read";
+import type { Note } from "../notes/read";
 import type { VaultIndex } from "../vault-index";
 import type { Vault } from "../vault";
 import { syncClassic } from "./classic";
@@ -21,7 +21,7 @@ import { syncControls } from "./controls";
 import { applyEdits } from "./edits";
 import { syncExport } from "./export";
 import { editFrontmatter } from "./frontmatter-edit";
-import { skeleton } from "./skeleton";
+import { skeletonNote } from "./skeleton";
 import { normalizeLine } from "./prose";
 
 export type SyncAction = "updated" | "unchanged" | "created" | "skipped";
@@ -132,8 +132,9 @@ export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	const stale = layout === "controls" ? undefined : staleTest(note, o, ctx);
 	const { edits } = layout === "export" ? syncExport(note, o, ctx, stale) : layout === "controls" ? syncControls(note, o, ctx) : syncClassic(note, o, ctx, stale);
 	const keys = ownedKeys(o, ctx);
-	// The common case of a second sync: nothing to splice, and the keys already hold (as read).
-	if (edits.length === 0 && note.frontmatter && keys.every(([k, v]) => holds(note.frontmatter?.data[k], v))) return note.text;
+	// The common case: the keys already hold as read (a second sync, a new note's frame); body
+	// edits never touch the frontmatter, so it needs no edit of its own.
+	if (note.frontmatter && keys.every(([k, v]) => holds(note.frontmatter?.data[k], v))) return applyEdits(note.text, edits);
 	return editFrontmatter(applyEdits(note.text, edits), keys);
 }
 
@@ -153,9 +154,7 @@ function staleTest(note: Note, o: StixObject, ctx: SyncContext): ((line: string)
 		const old = id === null ? undefined : prev.model.getAll(id).find((x) => x.type === o.type);
 		if (!old) continue;
 		const path = note.path;
-		const parsed = readNote(path, new TextEncoder().encode(skeleton(layout, id as string, old, prev)));
-		if (!parsed.ok) continue;
-		for (const line of syncText(parsed.note, old, prev).split("\n")) {
+		for (const line of syncText(skeletonNote(path, layout, id as string, old, prev), old, prev).split("\n")) {
 			const n = normalizeLine(line);
 			if (n.length >= 12) lines.add(n);
 		}
@@ -165,10 +164,7 @@ function staleTest(note: Note, o: StixObject, ctx: SyncContext): ((line: string)
 
 function createNote(path: string, id: string, o: StixObject, ctx: SyncContext): string {
 	const layout = ctx.places[kindOf(o)].layout;
-	const text = skeleton(layout, id, o, ctx);
-	const parsed = readNote(path, new TextEncoder().encode(text));
-	if (!parsed.ok) throw new Error(`internal: the new note for ${id} does not parse (${parsed.skipped.reason})`);
-	return syncText(parsed.note, o, ctx);
+	return syncText(skeletonNote(path, layout, id, o, ctx), o, ctx);
 }
 
 /** A note whose file name is not the technique's current name: reported, never renamed silently. */
