@@ -12,7 +12,7 @@ import { reportOf, type SyncReport } from "../core/commands/sync";
 import { UserError, messageOf } from "../core/errors";
 import { SyncContext } from "../core/sync/context";
 import { buildPreview } from "../core/sync/preview";
-import { applyPlan, planSync, type SyncOptions, type SyncPlan } from "../core/sync/plan";
+import { applyPlan, mergePlans, planSync, type SyncOptions, type SyncPlan } from "../core/sync/plan";
 import { UndoLog } from "../core/sync/undo";
 import { buildVaultIndex } from "../core/vault-index";
 import { AttackData, Cancelled, type Loaded } from "./data";
@@ -166,12 +166,17 @@ export class AttackSyncPlugin extends Plugin {
 		};
 	}
 
-	private async plan(extra: SyncOptions = {}, domain = this.settings.domains[0]): Promise<SyncPlan> {
-		const { model, meta } = await this.loaded(domain);
+	/** One plan over the vault for the given domains (by default every configured one). */
+	private async plan(extra: SyncOptions = {}, domains = this.settings.domains): Promise<SyncPlan> {
 		const index = await buildVaultIndex(this.vault());
-		// STIX 2.0 bundles (mitre/cti) do not name their release; the file they came from does.
-		const version = meta.attackVersion ?? /-(\d+\.\d+)(?:\.stix2[01])?\.json$/i.exec(meta.source)?.[1] ?? null;
-		return planSync(index, model, { version, ...this.syncOptions(extra) });
+		const plans: SyncPlan[] = [];
+		for (const domain of domains) {
+			const { model, meta } = await this.loaded(domain);
+			// STIX 2.0 bundles (mitre/cti) do not name their release; the file they came from does.
+			const version = meta.attackVersion ?? /-(\d+\.\d+)(?:\.stix2[01])?\.json$/i.exec(meta.source)?.[1] ?? null;
+			plans.push(planSync(index, model, { version, ...this.syncOptions(extra) }));
+		}
+		return mergePlans(plans);
 	}
 
 	/** Keep the originals, then write. */
@@ -182,7 +187,7 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	private async syncReport(o: { dryRun?: boolean; createMissing?: boolean; domain?: string }): Promise<SyncReport> {
-		const plan = await this.plan(o.createMissing === undefined ? {} : { createMissing: o.createMissing }, o.domain ?? this.settings.domains[0]);
+		const plan = await this.plan(o.createMissing === undefined ? {} : { createMissing: o.createMissing }, o.domain === undefined ? this.settings.domains : [o.domain]);
 		return o.dryRun === true ? reportOf(plan, true) : this.apply(plan);
 	}
 

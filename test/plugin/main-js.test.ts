@@ -96,10 +96,17 @@ const requests: string[] = [];
 beforeAll(async () => {
 	const index = readFileSync(path.join(FIXTURES, "attack-index.json"), "utf8");
 	const bundle = readFileSync(ENTERPRISE_FIXTURE);
+	const mobile = readFileSync(path.join(FIXTURES, "mobile-attack-17.1-subset.json"));
 	server = createServer((req, res) => {
-		requests.push(req.url ?? "");
-		if (req.url === "/index.json") res.end(index);
-		else if (req.url === "/enterprise-attack/enterprise-attack-18.1.json") res.end(bundle);
+		const url = req.url ?? "";
+		requests.push(url);
+		// /cut/... serves half the bundle, /html/... a web page instead of it.
+		const [, mode, rest] = /^\/(cut\/|html\/)?(.*)$/.exec(url) ?? [];
+		if (rest === "index.json") res.end(index);
+		else if (rest.startsWith("enterprise-attack/") && mode === "cut/") res.end(bundle.subarray(0, bundle.length >> 1));
+		else if (rest.startsWith("enterprise-attack/") && mode === "html/") res.end("<!doctype html><title>Rate limited</title>");
+		else if (rest === "enterprise-attack/enterprise-attack-18.1.json") res.end(bundle);
+		else if (rest.startsWith("mobile-attack/")) res.end(mobile);
 		else {
 			res.statusCode = 404;
 			res.end("not found");
@@ -258,6 +265,29 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		await settle(online.plugin);
 		expect(online.registered.notices.at(-1)).toMatch(/Cancelled; nothing was changed/);
 		expect(existsSync(path.join(online.root, PLUGIN_DIR, "cache-enterprise-attack.json"))).toBe(false);
+	});
+
+	it("a body cut off or a web page instead of the bundle: one sentence, no cache kept", async () => {
+		for (const [mode, message] of [
+			["cut/", /not valid JSON \(cut off\?\); nothing was saved/],
+			["html/", /is an HTML page, not an ATT&CK STIX bundle; nothing was saved/],
+		] as const) {
+			const t = await startPlugin({ baseUrl: `${base}${mode}` });
+			await t.run("fetch-data");
+			expect(t.registered.notices.at(-1)).toMatch(message);
+			expect(existsSync(path.join(t.root, PLUGIN_DIR, "cache-enterprise-attack.json"))).toBe(false);
+			expect(existsSync(path.join(t.root, PLUGIN_DIR)) ? readdirSync(path.join(t.root, PLUGIN_DIR)) : []).toEqual([]);
+		}
+	});
+
+	it("with Enterprise and Mobile configured, each note is synced from its own domain", async () => {
+		const t = await startPlugin({ domains: ["enterprise-attack", "mobile-attack"] });
+		await t.run("fetch-data");
+		const report = await t.plugin.api.sync({ dryRun: true });
+		const mobileTactic = report.notes.find((n) => n.path.endsWith("Mobile-Attack/tactics/Execution.md"));
+		expect(mobileTactic?.action).toBe("updated");
+		expect(report.notes.find((n) => n.path === SEED)?.action).toBe("updated");
+		expect(report.notes.filter((n) => n.action === "skipped" && /not in this bundle/.test((n as { reason?: string }).reason ?? ""))).toEqual([]);
 	});
 
 	it("the settings tab shows every setting, and a change takes effect without a restart", async () => {

@@ -96,6 +96,27 @@ function kindOf(o: StixObject): "technique" | "tactic" | "mitigation" {
 	return o.type === "x-mitre-tactic" ? "tactic" : o.type === "course-of-action" ? "mitigation" : "technique";
 }
 
+/**
+ * One plan from several domains' plans over the same vault (Enterprise and Mobile notes side by
+ * side): each note takes the entry of the domain it belongs to, and is skipped only when no domain
+ * knows it. Created notes come from every domain (their paths differ by domain folder).
+ */
+export function mergePlans(plans: readonly SyncPlan[]): SyncPlan {
+	if (plans.length === 1) return plans[0];
+	const byPath = new Map<string, PlannedNote>();
+	const rank = (n: PlannedNote) => (n.action === "skipped" ? (n.id === null ? 1 : 0) : 2);
+	for (const plan of plans) {
+		for (const n of plan.notes) {
+			const seen = byPath.get(n.path);
+			if (!seen || rank(n) > rank(seen)) byPath.set(n.path, n);
+		}
+	}
+	const notes = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+	const summary: Record<SyncAction, number> = { updated: 0, unchanged: 0, created: 0, skipped: 0 };
+	for (const n of notes) summary[n.action]++;
+	return { attackVersion: plans.map((p) => p.attackVersion ?? "?").join(", "), domain: plans.map((p) => p.domain).join(", "), notes, summary };
+}
+
 /** The object a note is about in this bundle: its first ID that names a technique, tactic or mitigation. */
 function subjectOf(note: Note, model: AttackModel): { id: string; object: StixObject } | null {
 	for (const id of note.recognized.ids) {
