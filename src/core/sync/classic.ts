@@ -179,11 +179,13 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	for (const r of o.external_references ?? []) known.add(r.source_name);
 	for (const m of text.matchAll(/\(Citation: ([^)]+)\)/g)) known.add(m[1].trim());
 	for (const f of footnotes.list()) known.add(f.name);
+	for (const prev of ctx.previous) for (const r of prev.model.get(id)?.external_references ?? []) known.add(r.source_name);
 	if (refs) {
 		const fresh = refLines(o, footnotes);
 		const classify: Classifier = (line) => {
+			// Ours only when it also names a source ATT&CK cites (a footnote of the user's may look alike).
 			const own = ourFootnoteName(line);
-			if (own !== null) return { key: `fn:${own}` };
+			if (own !== null && known.has(own)) return { key: `fn:${own}` };
 			const m = /^[-*+][ \t]+(.+?): \S+\s*$/.exec(line);
 			if (m && (ATTACK_REF_SOURCES.has(m[1]) || known.has(m[1]))) return { key: `ref:${m[1]}` };
 			return "user";

@@ -59,13 +59,50 @@ function lineAt(text: string, pos: number): string {
 export function mergeEdit(text: string, span: { start: number; end: number }, fresh: readonly NewLine[], classify: Classifier, shape: Shape, eol: string, stale?: (line: string) => boolean): Edit | null {
 	const old = text.slice(span.start, span.end);
 	const lf = old.replace(/\r\n/g, "\n");
-	// A line an earlier ATT&CK release wrote is ATT&CK's, even when nothing new resembles it.
-	const judge: Classifier = stale ? (line, i, lines) => {
+	// The region's own line ending wins (a CRLF body under an LF frontmatter stays CRLF).
+	if (old.includes("\n")) eol = old.includes("\r\n") ? "\r\n" : "\n";
+	// A region that ends at another heading keeps a blank line before it.
+	if (shape.trail === 0 && span.end < text.length) shape = { ...shape, trail: 1 };
+	// Lines inside the user's code blocks and multi-line comments are theirs, whatever they look
+	// like; a line an earlier ATT&CK release wrote is ATT&CK's, even when nothing new resembles it.
+	let guarded: Set<number> | null = null;
+	const judge: Classifier = (line, i, lines) => {
 		const verdict = classify(line, i, lines);
-		return verdict === "user" && stale(line) ? { key: "stale" } : verdict;
-	} : classify;
-	const merged = mergeRegion(lf, fresh, judge, shape);
+		guarded ??= insideBlocks(lines);
+		if (guarded.has(i)) return verdict !== "user" && verdict.key === "stale" ? verdict : "user";
+		return verdict === "user" && stale?.(line) ? { key: "stale" } : verdict;
+	};
+	const merged = mergeRegion(lf, fresh, judge, shape, stale);
 	if (merged === lf) return null;
 	const result = eol === "\r\n" ? merged.replace(/\n/g, "\r\n") : merged;
 	return result === old ? null : { start: span.start, end: span.end, text: result };
+}
+
+/** Indices of lines in fenced code blocks, multi-line `<!-- -->` comments and `%%` blocks, delimiters included. */
+function insideBlocks(lines: readonly string[]): Set<number> {
+	const inside = new Set<number>();
+	let close: ((line: string) => boolean) | null = null;
+	for (let i = 0; i < lines.length; i++) {
+		const line = lines[i];
+		if (close) {
+			inside.add(i);
+			if (close(line)) close = null;
+			continue;
+		}
+		const fence = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+		// `` ``` x ``` `` on one line is inline code, not a fence.
+		if (fence && !fence[2].includes(fence[1][0])) {
+			inside.add(i);
+			// Generators close fences loosely (`...query```` at a line's end): so does this.
+			const mark = fence[1];
+			close = (l) => l.trimEnd().endsWith(mark);
+		} else if (/<!--/.test(line) && !/<!--.*-->/.test(line)) {
+			inside.add(i);
+			close = (l) => l.includes("-->");
+		} else if (/^\s*%%/.test(line) && (line.match(/%%/g) ?? []).length === 1) {
+			inside.add(i);
+			close = (l) => l.includes("%%");
+		}
+	}
+	return inside;
 }

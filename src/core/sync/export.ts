@@ -82,9 +82,10 @@ export function syncExport(note: Note, o: StixObject, ctx: SyncContext, stale?: 
 	// Footnotes from the texts above go to a References section at the end.
 	const defs = footnotes.list().map((f) => ({ text: FootnoteSet.definition(f), key: `fn:${f.name}` }));
 	const refs = findSection(s, "References", 2);
+	const cited = new Set([...footnotes.list().map((f) => f.name), ...(o.external_references ?? []).map((r) => r.source_name)]);
 	const classify: Classifier = (l) => {
 		const name = ourFootnoteName(l);
-		return name === null ? "user" : { key: `fn:${name}` };
+		return name === null || !cited.has(name) ? "user" : { key: `fn:${name}` };
 	};
 	if (refs) merge(refs, defs, classify);
 	else if (defs.length > 0) {

@@ -46,7 +46,7 @@ interface Group {
 	anchor: "start" | "end" | { at: number } | { block: number };
 }
 
-export function mergeRegion(region: string, fresh: readonly NewLine[], classify: Classifier, shape: Shape): string {
+export function mergeRegion(region: string, fresh: readonly NewLine[], classify: Classifier, shape: Shape, isStale?: (line: string) => boolean): string {
 	const finalNewline = region.endsWith("\n");
 	const body = finalNewline ? region.slice(0, -1) : region;
 	const old = body === "" && !finalNewline ? [] : body.split("\n");
@@ -72,6 +72,7 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 		if (list) list.push(i);
 		else unused.set(l.key, [i]);
 	});
+	const used = new Set<string>();
 	const groups: Group[] = [];
 	let prevAttack: number | null = null; // new index of the last ATT&CK line seen, -1 when it matched nothing
 	let prevMatched: number | null = null;
@@ -79,8 +80,11 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 	for (let i = first; i <= last; i++) {
 		const line = old[i];
 		if (isBlank(line)) continue;
-		const verdict = classify(line, i, old);
+		let verdict = classify(line, i, old);
+		// A second line standing for a new line already matched is the user's copy: kept.
+		if (verdict !== "user" && used.has(verdict.key) && unused.get(verdict.key)?.length === 0) verdict = isStale?.(line) ? { key: "stale" } : "user";
 		if (verdict !== "user") {
+			used.add(verdict.key);
 			const slot = unused.get(verdict.key)?.shift();
 			prevAttack = slot ?? -1;
 			if (slot !== undefined) prevMatched = slot;

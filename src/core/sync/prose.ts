@@ -1,9 +1,9 @@
 /**
  * Telling ATT&CK's prose from the user's in a region sync rewrites (a description, a detection
  * text), line by line. ATT&CK writes each paragraph and list item on one line, so a line that
- * is one of the new lines, or reads like one (most of its words shared), is ATT&CK's; so is a
- * line with a raw `(Citation: ...)`, which only generators write. Everything else is the
- * user's, and lines no generator writes (callouts, quotes, comments, tasks, tables) always are.
+ * is one of the new lines, or reads like one (most of its words shared), is ATT&CK's. Everything
+ * else is the user's, and lines no generator writes (callouts, quotes, comments, tasks, tables)
+ * always are.
  * When unsure, a line is kept: stale ATT&CK text can stay, the user's words never go.
  */
 import type { Classifier, NewLine, Verdict } from "./merge";
@@ -62,7 +62,6 @@ export function proseClassifier(fresh: readonly NewLine[], also?: (line: string)
 			}
 			if (best) return { key: best.key };
 		}
-		if (/\(Citation: /.test(line)) return { key: "stale" };
 		return "user";
 	};
 }
