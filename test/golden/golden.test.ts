@@ -65,7 +65,7 @@ describe("golden: the sample vault synced to 18.1, knowing it was written from 1
 	const previous = loadBundle(readText(path.join(FIXTURES, "enterprise-attack-15.1-subset.json")), "enterprise-attack-15.1-subset.json");
 	const vault = sampleVault();
 	await runSync(vault, model, { version: "18.1", previous: [previous] });
-	for (const [golden, file] of SYNCED.filter(([g]) => /mitigation|export|Phishing/.test(g))) {
+	for (const [golden, file] of SYNCED.filter(([g]) => /mitigation|export|Phishing|renamed/.test(g))) {
 		it(golden, async () => {
 			await expect(await vault.read(file)).toMatchFileSnapshot(path.join(EXPECTED, "previous-15.1", golden));
 		});

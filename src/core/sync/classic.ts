@@ -160,7 +160,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		const span = regionOf(text, structure, head, next?.headingStart ?? head.end);
 		const fresh: NewLine[] = marker ? [{ text: marker, key: "notice", pin: true }, { text: "" }] : [];
 		if (active) fresh.push(...proseLines(renderAttackText(o.description ?? "", o, { link }, footnotes)));
-		const classify = active ? proseClassifier(fresh) : (line: string): Verdict => (NOTICE.test(line) ? { key: "notice" } : "user");
+		const classify = active ? proseClassifier(fresh, undefined, stale) : (line: string): Verdict => (NOTICE.test(line) ? { key: "notice" } : "user");
 		const e = mergeEdit(text, span, fresh, classify, { lead: 1, trail: span.beforeBreak ? 1 : 2 }, eol, active ? stale : undefined);
 		// Left to the user: only the notice changes (the rendering above still names its footnotes).
 		const own = active && !ctx.sections.has("description") ? mergeEdit(text, span, fresh.filter((l) => l.key === "notice" || l.text === ""), (l) => (NOTICE.test(l) ? { key: "notice" } : "user"), { lead: 1, trail: 1 }, eol) : e;

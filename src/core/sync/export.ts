@@ -65,7 +65,7 @@ export function syncExport(note: Note, o: StixObject, ctx: SyncContext, stale?: 
 	};
 	const description = proseLines(renderAttackText(o.description ?? "", o, PLAIN, footnotes));
 	// ATT&CK's text may hold headings of its own: the description runs to the next `##`.
-	merge(findSection(s, "Description", 2), description, proseClassifier(description), true, "description");
+	merge(findSection(s, "Description", 2), description, proseClassifier(description, undefined, stale), true, "description");
 
 	if (o.type === "attack-pattern") {
 		const parent = isSubtechnique(o) ? model.parentOf(o) : undefined;
@@ -76,7 +76,7 @@ export function syncExport(note: Note, o: StixObject, ctx: SyncContext, stale?: 
 		const detection = findSection(s, "Detection", 2);
 		if (detection) {
 			const fresh = detectionLines(o, model, footnotes);
-			merge(detection, fresh, detectionClassifier(fresh), true, "detection");
+			merge(detection, fresh, detectionClassifier(fresh, stale), true, "detection");
 		}
 	}
 	// Footnotes from the texts above go to a References section at the end.
@@ -140,8 +140,8 @@ const ANALYTIC = /^Analytic \d+ - /;
  * lines and the code blocks after them that the new data no longer has are ATT&CK's stale
  * content. Anything else the new data does not explain is kept as the user's.
  */
-function detectionClassifier(fresh: readonly NewLine[]): Classifier {
-	const prose = proseClassifier(fresh, (line) => (GENERATED_HEADING.test(line) || ANALYTIC.test(line) ? { key: `p:${line}` } : null));
+function detectionClassifier(fresh: readonly NewLine[], stale?: (line: string) => boolean): Classifier {
+	const prose = proseClassifier(fresh, (line) => (GENERATED_HEADING.test(line) || ANALYTIC.test(line) ? { key: `p:${line}` } : null), stale);
 	let cached: { lines: readonly string[]; verdicts: Map<number, Verdict> } | null = null;
 	return (line, index, lines) => {
 		if (cached?.lines !== lines) cached = { lines, verdicts: codeAfterAnalytics(lines) };

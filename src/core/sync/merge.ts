@@ -23,8 +23,11 @@ export interface NewLine {
 	pin?: boolean;
 }
 
-/** What an old line is: ATT&CK's (the key of the new line that replaces it) or the user's. */
-export type Verdict = { key: string } | "user";
+/**
+ * What an old line is: ATT&CK's (the key of the new line that replaces it; `keep`: the user's
+ * words in it, written after the new line's text) or the user's.
+ */
+export type Verdict = { key: string; keep?: string } | "user";
 
 /** Blank lines to put above and below the content when the region had none to copy. */
 export interface Shape {
@@ -73,6 +76,7 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 		else unused.set(l.key, [i]);
 	});
 	const used = new Set<string>();
+	const kept = new Map<number, string>();
 	const groups: Group[] = [];
 	let prevAttack: number | null = null; // new index of the last ATT&CK line seen, -1 when it matched nothing
 	let prevMatched: number | null = null;
@@ -86,6 +90,7 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 		if (verdict !== "user") {
 			used.add(verdict.key);
 			const slot = unused.get(verdict.key)?.shift();
+			if (slot !== undefined && verdict.keep) kept.set(slot, verdict.keep);
 			prevAttack = slot ?? -1;
 			if (slot !== undefined) prevMatched = slot;
 			lastNonBlank = i;
@@ -152,7 +157,8 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 	const starts = groups.filter((g) => g.anchor === "start");
 	content.forEach((line, i) => {
 		if (i === pinned) emitStarts();
-		out.push(line.text);
+		const keep = kept.get(i);
+		out.push(keep === undefined ? line.text : `${line.text} ${keep}`);
 		// Lines attached to this one first, then what followed its block.
 		const here = (at.get(i) ?? []).sort((a, b) => Number("block" in (a.anchor as object)) - Number("block" in (b.anchor as object)));
 		here.forEach((g) => emit(g, content[i + 1]?.text));

@@ -22,7 +22,7 @@ import { applyEdits } from "./edits";
 import { syncExport } from "./export";
 import { editFrontmatter } from "./frontmatter-edit";
 import { skeletonNote } from "./skeleton";
-import { normalizeLine } from "./prose";
+import { normalizeLine, sentences } from "./prose";
 
 export type SyncAction = "updated" | "unchanged" | "created" | "skipped";
 
@@ -176,8 +176,11 @@ function staleTest(note: Note, o: StixObject, ctx: SyncContext): ((line: string)
 		if (!old) continue;
 		const path = note.path;
 		for (const line of syncText(skeletonNote(path, layout, id as string, old, prev), old, prev).split("\n")) {
-			const n = normalizeLine(line);
-			if (n.length >= 12) lines.add(n);
+			// Whole lines, and their sentences (a user's sentence may sit in an old paragraph).
+			for (const part of [line, ...sentences(line)]) {
+				const n = normalizeLine(part);
+				if (n.length >= 12) lines.add(n);
+			}
 		}
 	}
 	return lines.size === 0 ? undefined : (line) => lines.has(normalizeLine(line));

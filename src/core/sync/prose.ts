@@ -42,7 +42,7 @@ export function proseLines(markdown: string): NewLine[] {
 }
 
 /** A classifier for prose regions; `also` may claim lines first (our notices, headings a layout owns). */
-export function proseClassifier(fresh: readonly NewLine[], also?: (line: string) => Verdict | null): Classifier {
+export function proseClassifier(fresh: readonly NewLine[], also?: (line: string) => Verdict | null, isStale?: (text: string) => boolean): Classifier {
 	const exact = new Set(fresh.filter((l) => l.key !== undefined).map((l) => l.text));
 	// Words of the new lines, worked out only when a line is not one of them exactly.
 	let wordSets: Array<{ key: string; words: Set<string> }> | null = null;
@@ -60,7 +60,11 @@ export function proseClassifier(fresh: readonly NewLine[], also?: (line: string)
 				const score = dice(own, s.words);
 				if (score >= SIMILAR && (best === null || score > best.score)) best = { key: s.key, score };
 			}
-			if (best) return { key: best.key };
+			if (best) {
+				// The user's own sentences in an ATT&CK paragraph ride along with its new text.
+				const own = userSentences(line, fresh.map((l) => l.text), isStale);
+				return own === "" ? { key: best.key } : { key: best.key, keep: own };
+			}
 		}
 		return "user";
 	};
@@ -79,4 +83,41 @@ export function normalizeLine(line: string): string {
 		.replace(/`/g, "")
 		.replace(/\s+/g, " ")
 		.trim();
+}
+
+/** A line's sentences (a sentence keeps its closing punctuation and the footnote marks after it). */
+export function sentences(line: string): string[] {
+	// Dots in links, code, URLs and abbreviations do not end a sentence: find the ends on a copy
+	// with those dots masked, then cut the line itself there.
+	const dots = (m: string) => m.replace(/[.!?]/g, "_");
+	const masked = line
+		.replace(/\]\([^)]*\)|\[\[[^\]]*\]\]|`[^`]*`|<code>.*?<\/code>|https?:\/\/\S+/g, dots)
+		.replace(/\b(?:e\.g|i\.e|etc|vs|ex|al|cf)\./gi, dots)
+		// A dot with a word right after it is in a name (svchost.exe, U.S.), not at a sentence's end.
+		.replace(/[.!?](?=\w)/g, "_");
+	const out: string[] = [];
+	for (const m of masked.matchAll(/[^.!?]+(?:[.!?]+["')\]]*(?:\[\^[^\]]*\])*|$)\s*/g)) {
+		const piece = line.slice(m.index, m.index + m[0].length).trim();
+		if (piece !== "") out.push(piece);
+	}
+	return out;
+}
+
+/**
+ * The sentences of `old` that are not ATT&CK's: in none of the new lines, not a rewording of one
+ * of their sentences (most words shared), and not text of an earlier release (`isStale`). They
+ * are the user's additions to an ATT&CK paragraph or table cell, kept with its new text.
+ */
+export function userSentences(old: string, fresh: readonly string[], isStale?: (text: string) => boolean): string {
+	const known = fresh.flatMap(sentences);
+	const exact = new Set(known.map(normalizeLine));
+	const sets = known.map(words);
+	return sentences(old)
+		.filter((sentence) => {
+			const n = normalizeLine(sentence);
+			if (n === "" || exact.has(n) || isStale?.(sentence)) return false;
+			const own = words(sentence);
+			return !sets.some((set) => dice(own, set) >= 0.6);
+		})
+		.join(" ");
 }
