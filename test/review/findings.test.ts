@@ -58,7 +58,7 @@ describe("bugs: the user's words are lost", () => {
 	//   and the user's column holds a second copy of the old descriptions.
 	// CAUSE: classic.ts tablePlan: user columns are assumed to come after ATT&CK's
 	//   (`oldHeader.slice(header.length)`, `cells.slice(header.length)`), by position, not by header name.
-	it.fails("a user's column between ATT&CK's columns keeps its values", async () => {
+	it("a user's column between ATT&CK's columns keeps its values", async () => {
 		let note = replaceOnce(await classic(), "| ID | Name | Description |\n| --- | --- | --- |", "| ID | Name | Priority | Description |\n| --- | --- | --- | --- |");
 		note = replaceOnce(note, "| User Training | Use", "| User Training | HIGH | Use");
 		note = replaceOnce(note, "| Restrict Web-Based Content | If", "| Restrict Web-Based Content | LOW | If");
@@ -73,7 +73,7 @@ describe("bugs: the user's words are lost", () => {
 	// EXPECTED: the added words survive.
 	// ACTUAL: the row is rewritten from ATT&CK by its ID; the words are gone.
 	// CAUSE: classic.ts tablePlan classifier: any row whose first cell holds an ATT&CK ID is ATT&CK's.
-	it.fails("words added inside an ATT&CK table row survive", async () => {
+	it("words added inside an ATT&CK table row survive", async () => {
 		const note = replaceOnce(await classic(), M1017_ROW_END, "raise suspicion for potentially malicious events. My note: phishing sims every quarter. |\n");
 		const { first } = await syncTwice(note);
 		expect(first).toContain("My note: phishing sims every quarter.");
@@ -142,7 +142,7 @@ describe("bugs: the user's words are lost", () => {
 	// EXPECTED: kept (it is not one of this technique's tactics; it holds the user's words).
 	// ACTUAL: deleted: any item ending in `(TA####)` is ATT&CK's, and TA0003 has no new line.
 	// CAUSE: classic.ts techniquePlans, Tactic listClassifier (`/\((TA\d{4})\)$/`).
-	it.fails("a user's list item naming another tactic survives", async () => {
+	it("a user's list item naming another tactic survives", async () => {
 		const mine = "- see also Persistence (TA0003)";
 		const note = insertAfter(await classic(), "(TA0002)\n", `${mine}\n`);
 		const { first } = await syncTwice(note);
@@ -155,7 +155,7 @@ describe("bugs: the user's words are lost", () => {
 	// ACTUAL: deleted: a row whose first cell is a known mitigation ID is ATT&CK's; no new row → dropped.
 	// CAUSE: classic.ts tablePlan classifier (`isOurs(id)`); the "user extended in columns" escape only
 	//   looks at extra columns, not at the user's words in ATT&CK's columns.
-	it.fails("a user's row for a mitigation ATT&CK does not list here survives", async () => {
+	it("a user's row for a mitigation ATT&CK does not list here survives", async () => {
 		const mine = "| M1036 | Account Use Policies | my words |";
 		const note = insertAfter(await classic(), M1017_ROW_END, `${mine}\n`);
 		const { first } = await syncTwice(note);

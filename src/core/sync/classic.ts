@@ -18,7 +18,7 @@ import { FootnoteSet, ourFootnoteName, renderAttackText } from "./attack-text";
 import type { ManagedSection, SyncContext } from "./context";
 import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
 import type { Classifier, NewLine, Shape, Verdict } from "./merge";
-import { NOTICE, proseClassifier, proseLines } from "./prose";
+import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences } from "./prose";
 import { ATTACK_REF_SOURCES, knownPermissions, knownPlatforms, notice, refLines, type SectionPlan } from "./common";
 
 const LIST: Shape = { lead: 0, trail: 1 };
@@ -68,55 +68,86 @@ const DELIMITER = /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
 const isDelimiter = (line: string): boolean => line.includes("|") && DELIMITER.test(line);
 
 /**
- * A table the layout owns: header, delimiter, one row per ID. Columns the user added to the
- * table are kept: their header cells, and each row's cells, carried over by ID.
+ * A table the layout owns: header, delimiter, one row per ID. A row is ATT&CK's when its first
+ * cell is a wiki-link claiming an ID of the right kind (as generators and sync write it); a row
+ * with a plain ID is the user's. Columns the user added, wherever they sit, are kept by their
+ * header; words the user added to an ATT&CK cell are kept with its new text.
  */
-function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean): { fresh: NewLine[]; classify: Classifier } {
+function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, stale?: (line: string) => boolean): { fresh: NewLine[]; classify: Classifier } {
 	// Each line's cells and ID, worked out once (the classifier sees the same lines again).
-	const parsed = new Map<string, { cells: string[] | null; id: string | null }>();
+	const parsed = new Map<string, { cells: string[] | null; id: string | null; linked: boolean }>();
 	const parse = (line: string) => {
 		const t = line.trim();
 		let p = parsed.get(t);
 		if (!p) {
 			const cells = splitRow(t);
-			parsed.set(t, (p = { cells, id: idOfCells(cells) }));
+			parsed.set(t, (p = { cells, id: idOfCells(cells), linked: cells !== null && cells.length > 0 && cells[0].startsWith("[[") }));
 		}
 		return p;
 	};
 	const oldLines = text.slice(span.start, span.end).replace(/\r\n/g, "\n").split("\n");
 	const oldHeader = oldLines.map((l) => parse(l).cells).find((c) => c !== null && c[0]?.toLowerCase() === header[0].toLowerCase()) ?? null;
-	const extraHeader = oldHeader ? oldHeader.slice(header.length) : [];
-	const extraOf = new Map<string, string[]>();
+	// The table's columns in the note's order: ours by name, the user's by position in the old header.
+	const base = header.map((h) => h.toLowerCase());
+	const columns: Array<{ title: string; ours: number } | { title: string; old: number }> = [];
+	for (const [k, title] of (oldHeader ?? []).entries()) {
+		const j = base.indexOf(title.toLowerCase());
+		columns.push(j >= 0 && !columns.some((c) => "ours" in c && c.ours === j) ? { title, ours: j } : { title, old: k });
+	}
+	header.forEach((title, j) => {
+		if (!columns.some((c) => "ours" in c && c.ours === j)) columns.push({ title, ours: j });
+	});
+	const isRow = (p: { cells: string[] | null; id: string | null; linked: boolean }) => p.id !== null && p.linked && isOurs(p.id);
+	const oldCells = new Map<string, string[]>();
 	let userRows = 0;
 	for (const l of oldLines) {
-		const { cells, id } = parse(l);
-		if (cells === null || isDelimiter(l.trim())) continue;
-		if (id !== null && isOurs(id)) extraOf.set(id, cells.slice(header.length));
-		else if (!(oldHeader && cells[0] === oldHeader[0])) userRows++;
+		const p = parse(l);
+		if (p.cells === null || isDelimiter(l.trim())) continue;
+		if (isRow(p) && p.id !== null) {
+			if (!oldCells.has(p.id)) oldCells.set(p.id, p.cells);
+		} else if (!(oldHeader && p.cells[0] === oldHeader[0])) userRows++;
 	}
 	const fresh: NewLine[] = [];
 	if (rows.length > 0 || userRows > 0) {
-		const width = header.length + extraHeader.length;
-		fresh.push({ text: `| ${[...header, ...extraHeader].join(" | ")} |`, key: "th" });
-		fresh.push({ text: `|${" --- |".repeat(width)}`, key: "td" });
+		fresh.push({ text: `| ${columns.map((c) => c.title).join(" | ")} |`, key: "th" });
+		fresh.push({ text: `|${" --- |".repeat(columns.length)}`, key: "td" });
 		for (const r of rows) {
-			const extra = extraOf.get(r.id) ?? [];
-			const cells = [...r.cells, ...extraHeader.map((_, i) => extra[i] ?? "")];
+			const old = oldCells.get(r.id);
+			const oldAt = (title: string, fallback: number) => (oldHeader ? oldHeader.findIndex((h) => h.toLowerCase() === title.toLowerCase()) : fallback);
+			const cells = columns.map((c) => {
+				if ("old" in c) return old?.[c.old] ?? "";
+				const k = oldAt(c.title, c.ours);
+				return c.ours === 0 || old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale);
+			});
 			fresh.push({ text: `| ${cells.join(" | ")} |`.replace(/ {2}\|/g, " |"), key: `id:${r.id}` });
 		}
 	}
+	const ownRows = new Set(fresh.map((l) => l.text));
 	const classify: Classifier = (line) => {
 		if (isDelimiter(line.trim())) return { key: "td" };
-		const { cells, id } = parse(line);
-		if (cells === null) return "user";
-		if (oldHeader && cells[0] === oldHeader[0] && cells.length === oldHeader.length && cells.every((c, i) => c === oldHeader[i])) return { key: "th" };
-		if (id === null || !isOurs(id)) return "user";
+		const p = parse(line);
+		if (p.cells === null) return "user";
+		if (oldHeader && p.cells.length === oldHeader.length && p.cells.every((c, i) => c === oldHeader[i])) return { key: "th" };
+		if (p.id === null || !(isRow(p) || ownRows.has(line.trim()))) return "user";
 		// A row the user extended in columns ATT&CK no longer has keeps its words as a user row.
-		const extra = cells.slice(header.length);
-		if (!rows.some((r) => r.id === id) && extra.some((c) => c !== "")) return "user";
-		return { key: `id:${id}` };
+		if (!rows.some((r) => r.id === p.id) && columns.some((c) => "old" in c && (p.cells?.[c.old] ?? "") !== "")) return "user";
+		return { key: `id:${p.id}` };
 	};
 	return { fresh, classify };
+}
+
+/**
+ * An ATT&CK cell's new text, with what the user wrote into the old one: the old text when it is
+ * the ATT&CK text with the user's words after it ("User Training (my favourite)"), else the new
+ * text followed by the user's own sentences.
+ */
+function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean): string {
+	const a = normalizeLine(old);
+	const b = normalizeLine(fresh);
+	if (a === b || a === "") return fresh;
+	if (b !== "" && a.startsWith(b)) return old;
+	const own = b.split(" ").length >= 6 ? userSentences(old, [fresh], stale) : "";
+	return own === "" ? fresh : `${fresh} ${own}`;
 }
 
 function listClassifier(keyOf: (item: string) => string | null): Classifier {
@@ -171,7 +202,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 
 	const plans: SectionPlan[] = [];
 	if (o.type === "attack-pattern") {
-		plans.push(...techniquePlans(note, o, ctx, footnotes));
+		plans.push(...techniquePlans(note, o, ctx, footnotes, stale));
 	}
 	// References last: the footnotes come from everything above.
 	const refs = findOwn(note, "references");
@@ -209,7 +240,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	return { text, edits };
 }
 
-function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: FootnoteSet): SectionPlan[] {
+function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: FootnoteSet, stale?: (line: string) => boolean): SectionPlan[] {
 	const text = note.text;
 	const from = note.path;
 	const model = ctx.model;
@@ -237,9 +268,12 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 		title: "Tactic",
 		section: present[0],
 		fresh: tactics,
+		// `[[...]] (TA0002)` or `Execution (TA0002)`; "see also Persistence (TA0003)" is the user's.
 		classify: listClassifier((item) => {
-			const m = /\((TA\d{4})\)$/.exec(item);
-			return m ? `id:${m[1]}` : null;
+			const m = /^(.*?)\s*\((TA\d{4})\)$/.exec(item);
+			if (!m) return null;
+			const named = /^\[\[[^\]]*\]\]$/.test(m[1]) || model.getAll(m[2]).some((t) => t.name === m[1]);
+			return named ? `id:${m[2]}` : null;
 		}),
 		shape: LIST,
 	});
@@ -264,7 +298,7 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 		const desc = renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes);
 		return { id: mid, cells: [ctx.wikiLink(mid, from, mid, { inTable: true }) ?? mid, esc(r.object.name ?? mid), desc] };
 	});
-	plans.push(tableSection(note, "Mitigations", present[3], ["ID", "Name", "Description"], mitigations, isMitigation, insertAt(3)));
+	plans.push(tableSection(note, "Mitigations", present[3], ["ID", "Name", "Description"], mitigations, isMitigation, insertAt(3), stale));
 
 	if (!isSubtechnique(o)) {
 		const isTechnique = (tid: string) => model.getAll(tid).some((t) => t.type === "attack-pattern");
@@ -272,14 +306,14 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 			const sid = attackIdOf(s) ?? "";
 			return { id: sid, cells: [ctx.wikiLink(sid, from, sid, { inTable: true }) ?? sid, esc(s.name ?? sid)] };
 		});
-		plans.push(tableSection(note, "Sub-techniques", present[4], ["ID", "Name"], subs, isTechnique, insertAt(4)));
+		plans.push(tableSection(note, "Sub-techniques", present[4], ["ID", "Name"], subs, isTechnique, insertAt(4), stale));
 	}
 	return plans;
 }
 
-function tableSection(note: Note, title: string, section: Section | undefined, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, insertAt: number | undefined): SectionPlan {
+function tableSection(note: Note, title: string, section: Section | undefined, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, insertAt: number | undefined, stale?: (line: string) => boolean): SectionPlan {
 	const span = section && note.outline ? regionOf(note.text, note.outline, section) : { start: 0, end: 0 };
-	const { fresh, classify } = tablePlan(note.text, span, header, rows, isOurs);
+	const { fresh, classify } = tablePlan(note.text, span, header, rows, isOurs, stale);
 	return { title, section, fresh, classify, shape: TABLE, insertAt };
 }
 
