@@ -180,7 +180,7 @@ describe("bugs: the user's words are lost", () => {
 	// ACTUAL: the line and the whole code block are deleted as "stale" ATT&CK content.
 	// CAUSE: export.ts detectionClassifier / codeAfterAnalytics: any `^Analytic \d+ - ` line and the
 	//   code after it are taken for generator output, with no check against what earlier releases wrote.
-	it.fails("export: a user's own 'Analytic 1 - ...' with a query survives", async () => {
+	it("export: a user's own 'Analytic 1 - ...' with a query survives", async () => {
 		const note = insertAfter(await exported(), "executed on the user's computer.\n", "\nAnalytic 1 - my own analytic\n\n```\nmy query\n```\n");
 		const { first } = await syncTwice(note, EXPORT_PATH);
 		expect(first).toContain("Analytic 1 - my own analytic");
@@ -192,7 +192,7 @@ describe("bugs: the user's words are lost", () => {
 	// EXPECTED: the comment (and any words after the tactic names) survives.
 	// ACTUAL: everything after the label up to the end of the line is replaced by the tactic names.
 	// CAUSE: controls.ts TACTICS regex captures `(.*?)` to the end of the line and splices the names over it.
-	it.fails("controls: words after the tactic names survive", async () => {
+	it("controls: words after the tactic names survive", async () => {
 		const line = "**MITRE ATT&CK Tactic(s):** Execution <!-- exam: know this -->";
 		const note = replaceOnce(await controls(), "**MITRE ATT&CK Tactic(s):** Execution", line);
 		const { first } = await syncTwice(note, CONTROLS_PATH);
@@ -204,7 +204,7 @@ describe("bugs: the user's words are lost", () => {
 	// EXPECTED: kept (or at least not silently dropped).
 	// ACTUAL: the whole blockquote content is replaced by ATT&CK's rendering.
 	// CAUSE: controls.ts syncControls replaces everything between <blockquote> and </blockquote>.
-	it.fails("controls: a note of the user's inside the description blockquote survives", async () => {
+	it("controls: a note of the user's inside the description blockquote survives", async () => {
 		const note = replaceOnce(await controls(), "<blockquote>", "<blockquote>My note: see lab 2.<br>");
 		const { first } = await syncTwice(note, CONTROLS_PATH);
 		expect(first).toContain("My note: see lab 2.");

@@ -14,9 +14,10 @@ import { notice } from "./common";
 import type { SyncContext } from "./context";
 import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
 import type { Classifier, NewLine } from "./merge";
-import { NOTICE } from "./prose";
+import { NOTICE, sentences, userSentences } from "./prose";
 
-const TACTICS = /^(\*\*MITRE ATT&CK Tactic\(s\):\*\*[ \t]*)(.*?)[ \t]*$/m;
+/** The label, then the tactic names up to the line's end or a comment of the user's. */
+const TACTICS = /^(\*\*MITRE ATT&CK Tactic\(s\):\*\*[ \t]*)([^<%\r\n]*?)[ \t]*(?=<!--|%%|\r?$)/m;
 
 export function syncControls(note: Note, o: StixObject, ctx: SyncContext): { edits: Edit[] } {
 	const s = note.outline;
@@ -58,7 +59,14 @@ export function syncControls(note: Note, o: StixObject, ctx: SyncContext): { edi
 			.replace(/\n/g, "<br>");
 		const start = span.start + open + "<blockquote>".length;
 		const end = span.start + close;
-		if (text.slice(start, end) !== rendered) edits.push({ start, end, text: rendered });
+		// The user's own sentences in the quote stay, before or after ATT&CK's text as they were.
+		const old = text.slice(start, end);
+		const plain = (t: string) => t.replace(/<br\s*\/?>/gi, " ");
+		const own = userSentences(plain(old), [plain(rendered)]);
+		const first = own === "" ? -1 : plain(old).indexOf(sentences(own)[0] ?? own);
+		const before = first >= 0 && first < plain(old).length / 2;
+		const merged = own === "" ? rendered : before ? `${own}<br>${rendered}` : `${rendered}<br>${own}`;
+		if (old !== merged) edits.push({ start, end, text: merged });
 	}
 	return { edits };
 }

@@ -141,7 +141,7 @@ const ANALYTIC = /^Analytic \d+ - /;
  * content. Anything else the new data does not explain is kept as the user's.
  */
 function detectionClassifier(fresh: readonly NewLine[], stale?: (line: string) => boolean): Classifier {
-	const prose = proseClassifier(fresh, (line) => (GENERATED_HEADING.test(line) || ANALYTIC.test(line) ? { key: `p:${line}` } : null), stale);
+	const prose = proseClassifier(fresh, (line) => (GENERATED_HEADING.test(line) ? { key: `p:${line}` } : null), stale);
 	let cached: { lines: readonly string[]; verdicts: Map<number, Verdict> } | null = null;
 	return (line, index, lines) => {
 		if (cached?.lines !== lines) cached = { lines, verdicts: codeAfterAnalytics(lines) };
@@ -174,9 +174,18 @@ function codeAfterAnalytics(lines: readonly string[]): Map<number, Verdict> {
 		}
 	}
 	let afterAnalytic = false;
+	// Only inside a data component's block (under `#### Source: Component (DS0022):`): an
+	// `Analytic 1 - ...` of the user's elsewhere in Detection is theirs.
+	let inComponent = false;
 	for (let i = 0; i < lines.length; i++) {
 		const line = lines[i];
+		if (/^#{1,6}\s/.test(line)) inComponent = COMPONENT_HEADING.test(line);
+		if (!inComponent) {
+			afterAnalytic = false;
+			continue;
+		}
 		if (ANALYTIC.test(line)) {
+			verdicts.set(i, { key: "stale" });
 			afterAnalytic = true;
 			continue;
 		}
