@@ -266,7 +266,7 @@ describe("bugs: structure and cosmetics (no words lost)", () => {
 	// ACTUAL: a second, full copy of the table is written above the `***`; the old one stays below.
 	// CAUSE: edits.ts regionOf stops a section's region at its first thematic break (meant for the
 	//   classic frame's `---` above References), so the region is empty and the table is "missing".
-	it.fails("a user's *** between ### Mitigations and the table does not duplicate the table", async () => {
+	it("a user's *** between ### Mitigations and the table does not duplicate the table", async () => {
 		const note = insertAfter(await classic(), "### Mitigations\n", "\n***\n");
 		const { first } = await syncTwice(note);
 		expect(first.match(/\| ID \| Name \| Description \|/g)?.length).toBe(1);

@@ -43,9 +43,10 @@ const BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 export function regionOf(text: string, structure: Outline, section: Section, until?: number): { start: number; end: number; beforeBreak: boolean } {
 	const start = section.contentStart;
 	const end = until ?? ownEnd(structure, section);
-	// The first thematic break ends what the layout owns: the `---` above `### References` and
-	// whatever the user wrote after a rule of their own stay as they are.
-	const rule = structure.thematicBreaks.find((b) => b >= start && b < end && BREAK.test(lineAt(text, b)));
+	// A thematic break ends what the layout owns: the `---` above `### References`, and whatever
+	// the user wrote after a rule of their own, stay as they are. A rule with the section's list or
+	// table still below it (`***` between a heading and its table) is only a line of the user's.
+	const rule = structure.thematicBreaks.find((b) => b >= start && b < end && BREAK.test(lineAt(text, b)) && !/^[ \t]*(?:\||[-*+][ \t]|\d{1,9}[.)][ \t])/m.test(text.slice(text.indexOf("\n", b) + 1 || end, end)));
 	if (rule === undefined) return { start, end, beforeBreak: false };
 	return { start, end: text.lastIndexOf("\n", rule - 1) + 1 || start, beforeBreak: true };
 }
