@@ -3,7 +3,7 @@
  * the full bundle gives, as far as anything reads it: the same inspect report, the same answers
  * to the model's queries, and byte-identical notes when the sample vault is synced from it.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { inspect } from "../../src/core/commands/inspect";
 import { runSync, type SyncCommandOptions } from "../../src/core/commands/sync";
 import { UserError } from "../../src/core/errors";
 import { MemoryVault } from "../helpers/memory-vault";
+import { readTree, SAMPLE_VAULT_CONFIG } from "../helpers/sample-vault";
 import { ENTERPRISE_FIXTURE, FIXTURES, HAVE_SHARED, MOBILE_FIXTURE, SHARED_STIX, readText } from "../helpers/paths";
 
 const CREATED_AT = "2026-01-02T03:04:05.000Z";
@@ -73,21 +74,11 @@ function answers(model: AttackModel): unknown {
 	return out;
 }
 
-function readTree(root: string, prefix = ""): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const name of readdirSync(path.join(root, prefix))) {
-		const rel = prefix ? `${prefix}/${name}` : name;
-		if (statSync(path.join(root, rel)).isDirectory()) Object.assign(out, readTree(root, rel));
-		else out[rel] = readFileSync(path.join(root, rel), "utf8");
-	}
-	return out;
-}
-
 const SAMPLE_VAULT = readTree(path.join(FIXTURES, "sample-vault"));
 
 /** The sample vault's files after a sync, and the report. */
 async function syncedVault(model: AttackModel, opts: SyncCommandOptions): Promise<{ files: Record<string, string>; report: unknown }> {
-	const vault = new MemoryVault(SAMPLE_VAULT, { "app.json": JSON.stringify({ newLinkFormat: "absolute" }) });
+	const vault = new MemoryVault(SAMPLE_VAULT, SAMPLE_VAULT_CONFIG);
 	const { report } = await runSync(vault, model, opts);
 	const files: Record<string, string> = {};
 	for (const [p, data] of vault.files) files[p] = typeof data === "string" ? data : new TextDecoder().decode(data);

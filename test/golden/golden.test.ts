@@ -5,31 +5,17 @@
  * test/golden/expected/ so a reviewer can read them; `npx vitest run test/golden -u` rewrites
  * them after a deliberate change (review the diff before committing).
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadBundle } from "../../src/core/attack/model";
 import { runSync } from "../../src/core/commands/sync";
 import { MemoryVault } from "../helpers/memory-vault";
+import { sampleVault } from "../helpers/sample-vault";
 import { ENTERPRISE_FIXTURE, FIXTURES, readText } from "../helpers/paths";
 
 const model = loadBundle(readText(ENTERPRISE_FIXTURE), "enterprise-attack-18.1-subset.json");
 const EXPECTED = path.join(__dirname, "expected");
 const ATTACK = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack";
-
-function readTree(root: string, prefix = ""): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const name of readdirSync(path.join(root, prefix))) {
-		const rel = prefix ? `${prefix}/${name}` : name;
-		if (statSync(path.join(root, rel)).isDirectory()) Object.assign(out, readTree(root, rel));
-		else out[rel] = readFileSync(path.join(root, rel), "utf8");
-	}
-	return out;
-}
-
-function sampleVault(): MemoryVault {
-	return new MemoryVault(readTree(path.join(FIXTURES, "sample-vault")), { "app.json": JSON.stringify({ newLinkFormat: "absolute" }) });
-}
 
 const SYNCED: Array<[string, string]> = [
 	["classic-seed Malicious Link.md", `${ATTACK}/techniques/Malicious Link.md`],

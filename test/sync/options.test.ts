@@ -1,29 +1,14 @@
 // The options the plugin's settings map to: which sections sync manages, the link style, where new
 // notes go, which kinds of missing notes to create, and syncing one note only.
-import path from "node:path";
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadBundle } from "../../src/core/attack/model";
 import { runSync } from "../../src/core/commands/sync";
-import { MemoryVault } from "../helpers/memory-vault";
-import { ENTERPRISE_FIXTURE, FIXTURES, readText } from "../helpers/paths";
+import { ENTERPRISE_FIXTURE, readText } from "../helpers/paths";
+import { sampleVault } from "../helpers/sample-vault";
 
 const model = loadBundle(readText(ENTERPRISE_FIXTURE), "enterprise-attack-18.1-subset.json");
 const ATTACK = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack";
 const SEED = `${ATTACK}/techniques/Malicious Link.md`;
-
-function sampleVault(): MemoryVault {
-	const files: Record<string, string> = {};
-	const walk = (rel: string) => {
-		for (const name of readdirSync(path.join(FIXTURES, "sample-vault", rel))) {
-			const p = rel ? `${rel}/${name}` : name;
-			if (statSync(path.join(FIXTURES, "sample-vault", p)).isDirectory()) walk(p);
-			else files[p] = readFileSync(path.join(FIXTURES, "sample-vault", p), "utf8");
-		}
-	};
-	walk("");
-	return new MemoryVault(files, { "app.json": JSON.stringify({ newLinkFormat: "absolute" }) });
-}
 
 describe("sync options", () => {
 	it("sections left to the user are not touched", async () => {
