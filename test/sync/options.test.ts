@@ -41,7 +41,7 @@ describe("sync options", () => {
 
 	it("only: syncs the one note asked for", async () => {
 		const vault = sampleVault();
-		const { report } = await runSync(vault, model, { version: "18.1", only: new Set([SEED]) });
+		const { report } = await runSync(vault, model, { version: "18.1", only: new Set([SEED]), createMissing: true });
 		expect(report.notes.map((n) => n.path)).toEqual([SEED]);
 		expect(vault.writes).toEqual([SEED]);
 	});

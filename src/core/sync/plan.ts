@@ -80,7 +80,8 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 		const planned = planNote(note, ctx);
 		if (planned) notes.push(planned);
 	}
-	for (const [id, path] of ctx.created) {
+	// Syncing chosen notes ("the current note") creates none.
+	for (const [id, path] of opts.only === undefined ? ctx.created : []) {
 		const o = model.get(id);
 		if (!o) continue;
 		const after = createNote(path, id, o, ctx);
