@@ -40,8 +40,22 @@ export class AttackData {
 		this.adapter = app.vault.adapter;
 	}
 
-	private cachePath(domain: string): string {
-		return normalizePath(`${this.folder}/cache-${domain}.json`);
+	private cachePath(domain: string, which: "current" | "previous" = "current"): string {
+		return normalizePath(`${this.folder}/cache-${domain}${which === "previous" ? "-previous" : ""}.json`);
+	}
+
+	/**
+	 * The release fetched before the current one, kept when a new one arrives: the notes were
+	 * probably synced from it, and sync replaces its words only when it knows them.
+	 */
+	async previous(domain: string): Promise<Loaded | null> {
+		const path = this.cachePath(domain, "previous");
+		if (!(await this.adapter.exists(path))) return null;
+		try {
+			return readCache(await this.adapter.read(path), path);
+		} catch {
+			return null;
+		}
 	}
 
 	/** The cached data for a domain, or null when none was fetched yet (or the cache is unreadable). */
@@ -96,6 +110,11 @@ export class AttackData {
 		const loaded = readCache(cache, source);
 		if (progress.cancelled) throw new Cancelled();
 		const path = this.cachePath(loaded.meta.domain);
+		const before = await this.cached(loaded.meta.domain);
+		if (before && (before.meta.attackVersion ?? before.meta.source) !== (loaded.meta.attackVersion ?? loaded.meta.source)) {
+			// A different release replaces this one: keep it as the previous one.
+			await this.writeAtomically(this.cachePath(loaded.meta.domain, "previous"), await this.adapter.read(path));
+		}
 		await this.writeAtomically(path, cache);
 		this.loaded.set(loaded.meta.domain, loaded);
 		return loaded;

@@ -174,7 +174,8 @@ export class AttackSyncPlugin extends Plugin {
 			const { model, meta } = await this.loaded(domain);
 			// STIX 2.0 bundles (mitre/cti) do not name their release; the file they came from does.
 			const version = meta.attackVersion ?? /-(\d+\.\d+)(?:\.stix2[01])?\.json$/i.exec(meta.source)?.[1] ?? null;
-			plans.push(planSync(index, model, { version, ...this.syncOptions(extra) }));
+			const previous = await this.attackData().previous(domain);
+			plans.push(planSync(index, model, { version, previous: previous ? [previous.model] : [], ...this.syncOptions(extra) }));
 		}
 		return mergePlans(plans);
 	}

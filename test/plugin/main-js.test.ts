@@ -106,6 +106,7 @@ beforeAll(async () => {
 		else if (rest.startsWith("enterprise-attack/") && mode === "cut/") res.end(bundle.subarray(0, bundle.length >> 1));
 		else if (rest.startsWith("enterprise-attack/") && mode === "html/") res.end("<!doctype html><title>Rate limited</title>");
 		else if (rest === "enterprise-attack/enterprise-attack-18.1.json") res.end(bundle);
+		else if (rest === "enterprise-attack/enterprise-attack-17.1.json") res.end(readFileSync(path.join(FIXTURES, "enterprise-attack-17.1-subset.json")));
 		else if (rest.startsWith("mobile-attack/")) res.end(mobile);
 		else {
 			res.statusCode = 404;
@@ -288,6 +289,19 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		expect(mobileTactic?.action).toBe("updated");
 		expect(report.notes.find((n) => n.path === SEED)?.action).toBe("updated");
 		expect(report.notes.filter((n) => n.action === "skipped" && /not in this bundle/.test((n as { reason?: string }).reason ?? ""))).toEqual([]);
+	});
+
+	it("a new release keeps the one before as previous, so its words are replaced, not kept as the user's", async () => {
+		const t = await startPlugin();
+		await t.plugin.api.fetchData({ domain: "enterprise-attack", version: "17.1" });
+		await t.plugin.api.sync({ createMissing: true });
+		const m1048 = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/mitigations/Application Isolation and Sandboxing.md";
+		expect(t.read(m1048)).toContain("Use tools like Google Chrome's built-in sandbox");
+		await t.plugin.api.fetchData({ domain: "enterprise-attack" });
+		expect(existsSync(path.join(t.root, PLUGIN_DIR, "cache-enterprise-attack-previous.json"))).toBe(true);
+		await t.plugin.api.sync();
+		expect(t.read(m1048)).not.toContain("Use tools like Google Chrome's built-in sandbox");
+		expect((await t.plugin.api.sync()).summary).toMatchObject({ updated: 0, created: 0 });
 	});
 
 	it("the settings tab shows every setting, and a change takes effect without a restart", async () => {
