@@ -33,6 +33,11 @@ export class ProgressNotice implements Progress {
 		this.notice.hide();
 		new Notice(message);
 	}
+
+	/** Take the notice away; the caller says how it went. */
+	close(): void {
+		this.notice.hide();
+	}
 }
 
 export class PreviewModal extends Modal {

@@ -181,9 +181,16 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	/** Keep the originals, then write. */
+	/** Keep the originals, then write, with progress; a click on the notice stops before the next note. */
 	private async apply(plan: SyncPlan): Promise<SyncReport> {
 		await new UndoLog(this.attackData().backups()).record(plan, new Date().toISOString());
-		const result = await applyPlan(this.vault(), plan);
+		const progress = new ProgressNotice("ATT&CK sync");
+		const result = await applyPlan(this.vault(), plan, (done, total) => {
+			progress.step(`writing ${done} of ${total} notes…`);
+			return !progress.cancelled;
+		});
+		if (progress.cancelled) progress.done("ATT&CK sync cancelled; the notes already written can be restored with Undo last sync.");
+		else progress.close();
 		return reportOf(plan, false, result.failed);
 	}
 
@@ -231,6 +238,7 @@ export class AttackSyncPlugin extends Plugin {
 		const vault = this.vault();
 		const result = await new UndoLog(this.attackData().backups()).undoLatest(vault, async (path) => {
 			const file = this.app.vault.getAbstractFileByPath(normalizePath(path));
+			// Obsidian's trash (the user's "Deleted files" setting), so an undone note can come back.
 			if (file instanceof TFile) await this.app.fileManager.trashFile(file);
 		});
 		return result.message;

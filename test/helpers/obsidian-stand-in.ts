@@ -16,6 +16,8 @@ export interface Registered {
 	modals: StandInModal[];
 	/** The Notice objects, to click one (a progress notice cancels on click). */
 	noticeObjects?: Array<{ messageEl: StandInEl; hidden: boolean }>;
+	/** Called on every message a notice shows (a test can act at a given step). */
+	onMessage?: (notice: { messageEl: StandInEl }, message: string) => void;
 }
 
 export interface StandInEl {
@@ -188,6 +190,7 @@ export function makeObsidian(registered: Registered) {
 		}
 		setMessage(message: string) {
 			registered.notices.push(message);
+			registered.onMessage?.(this, message);
 			return this;
 		}
 		hide() {

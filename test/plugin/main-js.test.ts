@@ -304,6 +304,22 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		expect((await t.plugin.api.sync()).summary).toMatchObject({ updated: 0, created: 0 });
 	});
 
+	it("a click on the sync's progress notice stops before the next note; what was written can be undone", async () => {
+		const t = await startPlugin();
+		await t.plugin.api.fetchData({ domain: "enterprise-attack" });
+		const original = t.read(SEED);
+		// The user clicks the notice when it says the first note is written.
+		t.registered.onMessage = (notice, message) => {
+			if (/writing 1 of/.test(message)) notice.messageEl.click();
+		};
+		const report = await t.plugin.api.sync();
+		expect(report.summary.updated).toBe(1);
+		expect((report as unknown as { failed: Array<{ reason: string }> }).failed[0]?.reason).toMatch(/cancelled/);
+		expect(t.registered.notices.at(-1)).toMatch(/cancelled; the notes already written can be restored/);
+		expect(await t.plugin.api.undoLastSync()).toMatch(/^Restored/);
+		expect(t.read(SEED)).toBe(original);
+	});
+
 	it("the settings tab shows every setting, and a change takes effect without a restart", async () => {
 		const t = await startPlugin();
 		const tab = t.registered.settingTabs[0];

@@ -224,12 +224,20 @@ export interface ApplyResult {
 	failed: Array<{ path: string; reason: string }>;
 }
 
-/** Write what the plan says: each file once. */
-export async function applyPlan(vault: Vault, plan: SyncPlan, onProgress?: (done: number, total: number) => void): Promise<ApplyResult> {
+/**
+ * Write what the plan says: each file once. `onProgress` may return false to stop before the next
+ * file (the plugin's cancel); the files not written are reported as such.
+ */
+export async function applyPlan(vault: Vault, plan: SyncPlan, onProgress?: (done: number, total: number) => boolean | void): Promise<ApplyResult> {
 	const result: ApplyResult = { written: [], failed: [] };
 	const todo = plan.notes.filter((n) => n.after !== undefined && (n.action === "updated" || n.action === "created"));
 	let done = 0;
+	let stopped = false;
 	for (const n of todo) {
+		if (stopped) {
+			result.failed.push({ path: n.path, reason: "not written: the sync was cancelled" });
+			continue;
+		}
 		const after = n.after as string;
 		try {
 			if (n.action === "created") {
@@ -250,7 +258,7 @@ export async function applyPlan(vault: Vault, plan: SyncPlan, onProgress?: (done
 		} catch (err) {
 			result.failed.push({ path: n.path, reason: messageOf(err) });
 		}
-		onProgress?.(++done, todo.length);
+		if (onProgress?.(++done, todo.length) === false) stopped = true;
 	}
 	return result;
 }
