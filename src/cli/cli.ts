@@ -15,7 +15,7 @@ import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
 import { fetchBundle, fetchTimeoutMs } from "./download";
-import { DEFAULT_BASE_URL, formatFetched, isVersionString, normalizeBaseUrl } from "../core/fetch/index-json";
+import { DEFAULT_BASE_URL, formatFetched, isVersionString, normalizeBaseUrl, versionFromFileName } from "../core/fetch/index-json";
 
 const USAGE = `Usage:
   attack-sync inspect --bundle FILE [--json]     what an ATT&CK STIX bundle holds
@@ -57,11 +57,6 @@ async function runLinksCommand(args: Parsed): Promise<number> {
 	return 0;
 }
 
-/** The release a bundle file is, from its name (`enterprise-attack-18.1.json`), for bundles that do not say. */
-function versionFromName(file: string): string | null {
-	return /-(\d+\.\d+)(?:\.stix2[01])?\.json$/i.exec(file)?.[1] ?? null;
-}
-
 async function runSyncCommand(args: Parsed): Promise<number> {
 	const root = args.value("vault", true);
 	const file = args.value("bundle", true);
@@ -77,7 +72,7 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	const { report } = await runSync(vault, model, {
 		dryRun: args.flag("dry-run"),
 		createMissing: args.flag("create-missing"),
-		version: version ?? versionFromName(file),
+		version: version ?? versionFromFileName(file),
 		previous,
 		onProgress: (done, total) => {
 			if (progress && total >= 50 && (done % 25 === 0 || done === total)) process.stderr.write(`\rwriting ${done}/${total}${done === total ? "\n" : ""}`);

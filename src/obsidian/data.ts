@@ -8,7 +8,7 @@ import { normalizePath, requestUrl, type App, type DataAdapter } from "obsidian"
 import { modelFromJson, type AttackModel } from "../core/attack/model";
 import { compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
-import { downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
+import { checkModel, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
 import type { BackupStore } from "../core/sync/undo";
 
 export interface Loaded {
@@ -102,8 +102,9 @@ export class AttackData {
 		} catch {
 			throw new UserError(`${source} is not valid JSON (cut off?); nothing was saved.`);
 		}
+		// The same checks as the CLI's fetch: the domain, and the version when the bundle says.
 		const full = modelFromJson(parsed, source);
-		if (target && full.domain !== target.domain) throw new UserError(`${source} holds ${full.domain}, not ${target.domain}; nothing was saved.`);
+		if (target) checkModel(full, target);
 		if (progress.cancelled) throw new Cancelled();
 		progress.step("Indexing…");
 		const cache = compactBundle(parsed, { source, createdAt: new Date().toISOString() });

@@ -12,6 +12,7 @@ import { reportOf, type SyncReport } from "../core/commands/sync";
 import { UserError, messageOf } from "../core/errors";
 import { SyncContext } from "../core/sync/context";
 import { buildPreview } from "../core/sync/preview";
+import { versionFromFileName } from "../core/fetch/index-json";
 import { applyPlan, mergePlans, planSync, type SyncOptions, type SyncPlan } from "../core/sync/plan";
 import { UndoLog } from "../core/sync/undo";
 import { buildVaultIndex } from "../core/vault-index";
@@ -173,14 +174,13 @@ export class AttackSyncPlugin extends Plugin {
 		for (const domain of domains) {
 			const { model, meta } = await this.loaded(domain);
 			// STIX 2.0 bundles (mitre/cti) do not name their release; the file they came from does.
-			const version = meta.attackVersion ?? /-(\d+\.\d+)(?:\.stix2[01])?\.json$/i.exec(meta.source)?.[1] ?? null;
+			const version = meta.attackVersion ?? versionFromFileName(meta.source);
 			const previous = await this.attackData().previous(domain);
 			plans.push(planSync(index, model, { version, previous: previous ? [previous.model] : [], ...this.syncOptions(extra) }));
 		}
 		return mergePlans(plans);
 	}
 
-	/** Keep the originals, then write. */
 	/** Keep the originals, then write, with progress; a click on the notice stops before the next note. */
 	private async apply(plan: SyncPlan): Promise<SyncReport> {
 		await new UndoLog(this.attackData().backups()).record(plan, new Date().toISOString());

@@ -107,7 +107,8 @@ beforeAll(async () => {
 		else if (rest.startsWith("enterprise-attack/") && mode === "html/") res.end("<!doctype html><title>Rate limited</title>");
 		else if (rest === "enterprise-attack/enterprise-attack-18.1.json") res.end(bundle);
 		else if (rest === "enterprise-attack/enterprise-attack-17.1.json") res.end(readFileSync(path.join(FIXTURES, "enterprise-attack-17.1-subset.json")));
-		else if (rest.startsWith("mobile-attack/")) res.end(mobile);
+		// Mobile 17.1 also where the index says 18.1 is: the plugin must notice.
+		else if (rest === "mobile-attack/mobile-attack-17.1.json" || rest === "mobile-attack/mobile-attack-18.1.json") res.end(mobile);
 		else {
 			res.statusCode = 404;
 			res.end("not found");
@@ -283,7 +284,10 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 
 	it("with Enterprise and Mobile configured, each note is synced from its own domain", async () => {
 		const t = await startPlugin({ domains: ["enterprise-attack", "mobile-attack"] });
-		await t.run("fetch-data");
+		// The committed Mobile fixture is 17.1 (a 2.1 bundle that says so): the release is checked.
+		await t.plugin.api.fetchData({ domain: "enterprise-attack" });
+		await expect(t.plugin.api.fetchData({ domain: "mobile-attack" })).rejects.toThrow(/holds ATT&CK 17\.1, not the 18\.1 the index lists; nothing was saved/);
+		await t.plugin.api.fetchData({ domain: "mobile-attack", version: "17.1" });
 		const report = await t.plugin.api.sync({ dryRun: true });
 		const mobileTactic = report.notes.find((n) => n.path.endsWith("Mobile-Attack/tactics/Execution.md"));
 		expect(mobileTactic?.action).toBe("updated");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadBundle } from "../../src/core/attack/model";
 import { runSync } from "../../src/core/commands/sync";
 import { MemoryVault } from "../helpers/memory-vault";
-import { ENTERPRISE_FIXTURE, HAVE_SHARED, SHARED_STIX, readText } from "../helpers/paths";
+import { ENTERPRISE_FIXTURE, FIXTURES, HAVE_SHARED, SHARED_STIX, readText } from "../helpers/paths";
 
 const model = loadBundle(readText(ENTERPRISE_FIXTURE), "enterprise-attack-18.1-subset.json");
 
@@ -21,6 +21,23 @@ describe("Sigma rules", () => {
 		expect(byPath.get("rules/dll.yml")?.warnings?.[0]).toMatch(/T1574.002, which is revoked; use T1574.001 \(DLL\)/);
 		expect(byPath.get("rules/old.yml")?.warnings?.[0]).toMatch(/T1064, which is deprecated/);
 		expect(byPath.get("rules/ok.yml")?.warnings).toBeUndefined();
+	});
+});
+
+describe("controls notes", () => {
+	it("an old notice on a technique that is active again goes, and the rest is synced in the same run", async () => {
+		const seed = readText(path.join(FIXTURES, "seeds/001_0d48587a02f2203b.txt"));
+		const stale = seed
+			.replace("# T1204.001: Malicious Link\n", "# T1204.001: Malicious Link\n> [!warning] Deprecated in ATT&CK 17.1: MITRE no longer maintains it.\n\n")
+			.replace("**MITRE ATT&CK Tactic(s):** Execution", "**MITRE ATT&CK Tactic(s):** Old Tactic");
+		const vault = new MemoryVault({ "Controls/T1204.001 controls.md": stale });
+		await runSync(vault, model, { version: "18.1" });
+		const once = await vault.read("Controls/T1204.001 controls.md");
+		expect(once).not.toContain("[!warning]");
+		expect(once).toContain("**MITRE ATT&CK Tactic(s):** Execution\n");
+		const writes = vault.writes.length;
+		await runSync(vault, model, { version: "18.1" });
+		expect(vault.writes.length).toBe(writes);
 	});
 });
 

@@ -307,7 +307,11 @@ function sameRelease(a: string, b: string): boolean {
  */
 export function checkBundle(text: string, target: DownloadTarget): AttackModel {
 	if (/^\s*</.test(text)) throw new UserError(`${target.url} sent an HTML page, not an ATT&CK STIX bundle; nothing was saved.`);
-	const model = loadBundle(text, target.url);
+	return checkModel(loadBundle(text, target.url), target);
+}
+
+/** The checks of checkBundle on a model already built (the plugin parses the bundle once). */
+export function checkModel(model: AttackModel, target: DownloadTarget): AttackModel {
 	if (model.domain !== target.domain) {
 		throw new UserError(`${target.url} holds ${model.domain}, not ${target.domain}; nothing was saved.`);
 	}
@@ -334,4 +338,9 @@ export interface FetchResult {
 /** One line for people: `Saved enterprise-attack 18.1 (45,123,456 bytes) to attack.json.` */
 export function formatFetched(r: FetchResult): string {
 	return `Saved ${r.domain} ${r.version} (${r.bytes.toLocaleString("en-US")} bytes) from ${r.url} to ${r.out}.`;
+}
+
+/** The release a bundle file names (`enterprise-attack-18.1.json`, `...-18.1.stix20.json`), for bundles that do not say. */
+export function versionFromFileName(file: string): string | null {
+	return /-(\d+\.\d+)(?:\.stix2[01])?\.json$/i.exec(file)?.[1] ?? null;
 }

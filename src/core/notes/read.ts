@@ -15,7 +15,7 @@ export interface Note {
 	frontmatter: Frontmatter | null;
 	/** Headings and breaks, from a fast line scan; null for Sigma rules (YAML files). */
 	outline: Outline | null;
-	/** remark's full structure (list items, table rows, code), parsed on first use; null for Sigma rules. */
+	/** remark's full structure (list items, table rows, code), parsed on first use; null for Sigma rules and for the frames sync builds for new notes. */
 	readonly structure: NoteStructure | null;
 	recognized: Recognized;
 }

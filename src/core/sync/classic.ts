@@ -225,7 +225,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		if (e) edits.push(e);
 	}
 	for (const p of plans) {
-		if (!ctx.sections.has(SECTION_OF[p.title] ?? "description")) continue;
+		if (!ctx.sections.has(SECTION_OF[p.title])) continue;
 		if (p.section) {
 			const span = regionOf(text, structure, p.section);
 			const shape = span.beforeBreak ? { ...p.shape, trail: 2 } : p.shape;

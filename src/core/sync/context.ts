@@ -3,8 +3,7 @@
  * ATT&CK ID's note is (or will be, for notes this run creates, or would be, for notes the vault
  * lacks), and how the vault writes links.
  */
-import { attackIdOf, type AttackModel } from "../attack/model";
-import type { StixObject } from "../attack/stix";
+import type { AttackModel } from "../attack/model";
 import { LinkResolver, type LinkStyle } from "../links/resolve";
 import type { VaultIndex } from "../vault-index";
 import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place } from "./places";
@@ -95,11 +94,6 @@ export class SyncContext {
 		if (/[#|^[\]]/.test(path)) return null;
 		if (shown === null || shown === path) return `[[${path}]]`;
 		return `[[${path}${opts.inTable ? "\\|" : "|"}${shown}]]`;
-	}
-
-	/** The object's ATT&CK ID (every object the notes show has one). */
-	idOf(o: StixObject): string {
-		return attackIdOf(o) ?? o.id;
 	}
 
 	/** How the version is named in visible text. */

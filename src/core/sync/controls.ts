@@ -33,15 +33,16 @@ export function syncControls(note: Note, o: StixObject, ctx: SyncContext): { edi
 	const span = regionOf(text, s, title);
 	const own = text.slice(span.start, span.end);
 	const marker = notice(o, ctx, note.path);
-	if (marker !== null || NOTICE.test(own.replace(/^\s+/, ""))) {
-		const fresh: NewLine[] = marker ? [{ text: marker, key: "notice", pin: true }] : [];
+	if (marker !== null) {
+		// Revoked and deprecated techniques get the notice and keep the rest as it was.
+		const fresh: NewLine[] = [{ text: marker, key: "notice", pin: true }];
 		const classify: Classifier = (l) => (NOTICE.test(l) ? { key: "notice" } : "user");
 		const e = mergeEdit(text, span, fresh, classify, { lead: 0, trail: 1 }, eolOf(text));
-		// Revoked and deprecated techniques keep the rest as it was.
-		if (marker !== null) return { edits: e ? [...edits, e] : edits };
-		if (e) edits.push(e);
-		return { edits };
+		return { edits: e ? [...edits, e] : edits };
 	}
+	// Active again: an old notice goes (its line and the blank line after it), the rest is synced.
+	const old = /^> \[!warning\] (?:Revoked|Deprecated) in ATT&CK\b.*(?:\r?\n)(?:[ \t]*\r?\n)?/m.exec(own);
+	if (old) edits.push({ start: span.start + old.index, end: span.start + old.index + old[0].length, text: "" });
 
 	const t = TACTICS.exec(own);
 	if (t) {

@@ -164,7 +164,9 @@ function codeAfterAnalytics(lines: readonly string[]): Map<number, Verdict> {
 		return i;
 	};
 	for (let i = 0; i < lines.length; i++) {
-		if (lines[i].trim() === "" || (lines[i - 1] ?? "").trim() !== "" && i > 0 && !COMPONENT_HEADING.test(lines[i - 1])) continue;
+		// Paragraph starts only: after a blank line or right under a component's heading.
+		const above = i > 0 ? lines[i - 1] : "";
+		if (lines[i].trim() === "" || (above.trim() !== "" && !COMPONENT_HEADING.test(above))) continue;
 		const single = (lines[i + 1] ?? "").trim() === "";
 		const before = nonBlank(i - 1, -1);
 		const after = nonBlank(i + 1, 1);

@@ -183,9 +183,3 @@ function trimBlank(lines: readonly NewLine[]): NewLine[] {
 	while (b > a && isBlank(lines[b - 1].text)) b--;
 	return lines.slice(a, b);
 }
-
-/** `text` with LF line endings, and a function that puts the original ending back. */
-export function lineEndings(text: string): { lf: string; restore: (s: string) => string } {
-	if (!text.includes("\r\n")) return { lf: text, restore: (s) => s };
-	return { lf: text.replace(/\r\n/g, "\n"), restore: (s) => s.replace(/\n/g, "\r\n") };
-}

@@ -166,26 +166,39 @@ function holds(current: unknown, value: string | string[] | null): boolean {
 	return Array.isArray(current) && current.length === value.length && current.every((c, i) => c === value[i]);
 }
 
-/** Whether a line is one an earlier release (ctx.previous) wrote into a note like this one. */
+/**
+ * Whether a line is one an earlier release (ctx.previous) wrote into a note like this one. The
+ * lines are compared reduced to their words (links to what they show), so one set per object and
+ * layout serves every note about it.
+ */
 function staleTest(note: Note, o: StixObject, ctx: SyncContext): ((line: string) => boolean) | undefined {
 	if (ctx.previous.length === 0) return undefined;
 	const id = attackIdOf(o);
 	const layout = note.recognized.layout === "export" ? "export" : "classic";
-	const lines = new Set<string>();
-	for (const prev of ctx.previous) {
-		const old = id === null ? undefined : prev.model.getAll(id).find((x) => x.type === o.type);
-		if (!old) continue;
-		const path = note.path;
-		for (const line of syncText(skeletonNote(path, layout, id as string, old, prev), old, prev).split("\n")) {
-			// Whole lines, and their sentences (a user's sentence may sit in an old paragraph).
-			for (const part of [line, ...sentences(line)]) {
-				const n = normalizeLine(part);
-				if (n.length >= 12) lines.add(n);
+	const cacheKey = `${layout} ${o.type} ${id ?? ""}`;
+	let lines = staleLines.get(ctx)?.get(cacheKey);
+	if (!lines) {
+		lines = new Set<string>();
+		for (const prev of ctx.previous) {
+			const old = id === null ? undefined : prev.model.getAll(id).find((x) => x.type === o.type);
+			if (!old) continue;
+			for (const line of syncText(skeletonNote(note.path, layout, id as string, old, prev), old, prev).split("\n")) {
+				// Whole lines, and their sentences (a user's sentence may sit in an old paragraph).
+				for (const part of [line, ...sentences(line)]) {
+					const n = normalizeLine(part);
+					if (n.length >= 12) lines.add(n);
+				}
 			}
 		}
+		let perRun = staleLines.get(ctx);
+		if (!perRun) staleLines.set(ctx, (perRun = new Map<string, Set<string>>()));
+		perRun.set(cacheKey, lines);
 	}
-	return lines.size === 0 ? undefined : (line) => lines.has(normalizeLine(line));
+	const known = lines;
+	return known.size === 0 ? undefined : (line) => known.has(normalizeLine(line));
 }
+
+const staleLines = new WeakMap<SyncContext, Map<string, Set<string>>>();
 
 function createNote(path: string, id: string, o: StixObject, ctx: SyncContext): string {
 	const layout = ctx.places[kindOf(o)].layout;

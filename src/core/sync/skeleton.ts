@@ -12,10 +12,6 @@ import type { SyncContext } from "./context";
 import { frontmatterBlock } from "./frontmatter-edit";
 import type { NoteLayout } from "./places";
 
-export function skeleton(layout: NoteLayout, id: string, o: StixObject, ctx: SyncContext): string {
-	return skeletonNote("", layout, id, o, ctx).text;
-}
-
 /**
  * The frame as a read Note, built directly: its frontmatter is what we just wrote, so it is not
  * parsed back (creating the whole Enterprise matrix makes 749 of these).
