@@ -18,7 +18,8 @@ import { FootnoteSet, ourFootnoteName, renderAttackText } from "./attack-text";
 import type { ManagedSection, SyncContext } from "./context";
 import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
 import type { Classifier, NewLine, Shape, Verdict } from "./merge";
-import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences } from "./prose";
+import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences, type Stale } from "./prose";
+import { carryInsertions, merge3, sameWords, similarity, tokenize } from "./words";
 import { ATTACK_REF_SOURCES, knownPermissions, knownPlatforms, notice, refLines, type SectionPlan } from "./common";
 
 const LIST: Shape = { lead: 0, trail: 1 };
@@ -107,6 +108,18 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 			if (!oldCells.has(p.id)) oldCells.set(p.id, p.cells);
 		} else if (!(oldHeader && p.cells[0] === oldHeader[0])) userRows++;
 	}
+	// The cells the release the note came from wrote, by row ID: the bases of the word-level merge.
+	let baseRows: Map<string, string[]> | null = null;
+	const baseCell = (id: string, column: number): string | undefined => {
+		if (baseRows === null) {
+			baseRows = new Map();
+			for (const line of stale && "lines" in stale ? (stale as Stale).lines : []) {
+				const p = parse(line);
+				if (p.cells !== null && p.id !== null && !baseRows.has(p.id)) baseRows.set(p.id, p.cells);
+			}
+		}
+		return baseRows.get(id)?.[column];
+	};
 	const fresh: NewLine[] = [];
 	if (rows.length > 0 || userRows > 0) {
 		fresh.push({ text: `| ${columns.map((c) => c.title).join(" | ")} |`, key: "th" });
@@ -117,7 +130,7 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 			const cells = columns.map((c) => {
 				if ("old" in c) return old?.[c.old] ?? "";
 				const k = oldAt(c.title, c.ours);
-				return c.ours === 0 || old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale);
+				return c.ours === 0 || old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale, baseCell(r.id, c.ours));
 			});
 			fresh.push({ text: `| ${cells.join(" | ")} |`.replace(/ {2}\|/g, " |"), key: `id:${r.id}` });
 		}
@@ -137,18 +150,28 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 }
 
 /**
- * An ATT&CK cell's new text, with what the user wrote into the old one: the old text when it is
- * the ATT&CK text with the user's words after it ("User Training (my favourite)"), else the new
- * text followed by the user's own sentences.
+ * An ATT&CK cell's new text, with what the user wrote into the old one. With the cell the note's
+ * release wrote (`base`), the user's edits are merged onto the new text word by word; an edit that
+ * cannot be placed keeps the user's whole cell after the new text, marked. Without it: the old
+ * text when it is the ATT&CK text with the user's words after it ("User Training (my
+ * favourite)"), else the new text with the user's markup and their own sentences after it.
  */
-function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean): string {
+function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean, base?: string): string {
 	const a = normalizeLine(old);
 	const b = normalizeLine(fresh);
-	if (a === b || a === "") return fresh;
+	if (a === b || a === "") return old === fresh || !sameWords(old, fresh) ? fresh : carryInsertions(old, fresh);
+	if (base !== undefined && similarity(tokenize(base), tokenize(old)) >= 0.5) {
+		const merged = merge3(base, old, fresh);
+		return merged.conflict ? `${fresh}<br>${CELL_ASIDE} ${old}` : merged.text;
+	}
 	if (b !== "" && a.startsWith(b)) return old;
 	const own = b.split(" ").length >= 6 ? userSentences(old, [fresh], stale) : "";
-	return own === "" ? fresh : `${fresh} ${own}`;
+	const carried = carryInsertions(old, fresh);
+	return own === "" ? carried : `${carried} ${own}`;
 }
+
+/** Marks the user's version of a table cell their edits could not be merged into. */
+export const CELL_ASIDE = "*Your edited version (kept by ATT&CK Sync):*";
 
 function listClassifier(keyOf: (item: string) => string | null): Classifier {
 	return (line) => {

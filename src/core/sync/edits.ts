@@ -70,7 +70,7 @@ export function mergeEdit(text: string, span: { start: number; end: number }, fr
 	const judge: Classifier = (line, i, lines) => {
 		const verdict = classify(line, i, lines);
 		guarded ??= insideBlocks(lines);
-		if (guarded.has(i)) return verdict !== "user" && verdict.key === "stale" ? verdict : "user";
+		if (guarded.has(i)) return verdict !== "user" && verdict.key === "stale" && !verdict.aside ? verdict : "user";
 		return verdict === "user" && stale?.(line) ? { key: "stale" } : verdict;
 	};
 	const merged = mergeRegion(lf, fresh, judge, shape, stale);

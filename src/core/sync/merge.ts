@@ -25,9 +25,11 @@ export interface NewLine {
 
 /**
  * What an old line is: ATT&CK's (the key of the new line that replaces it; `keep`: the user's
- * words in it, written after the new line's text) or the user's.
+ * words in it, written after the new line's text; `replace`: the new line's text with the user's
+ * edits merged in, written instead of it; `aside`: the user's version of the old line when their
+ * edits could not be merged, as lines to write after the new line's block) or the user's.
  */
-export type Verdict = { key: string; keep?: string } | "user";
+export type Verdict = { key: string; keep?: string; replace?: string; aside?: string } | "user";
 
 /** Blank lines to put above and below the content when the region had none to copy. */
 export interface Shape {
@@ -76,21 +78,26 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 		else unused.set(l.key, [i]);
 	});
 	const used = new Set<string>();
-	const kept = new Map<number, string>();
+	const kept = new Map<number, { keep?: string; replace?: string; aside?: string }>();
 	const groups: Group[] = [];
 	let prevAttack: number | null = null; // new index of the last ATT&CK line seen, -1 when it matched nothing
 	let prevMatched: number | null = null;
 	let lastNonBlank = -1;
 	for (let i = first; i <= last; i++) {
-		const line = old[i];
+		let line = old[i];
 		if (isBlank(line)) continue;
 		let verdict = classify(line, i, old);
+		// ATT&CK text with the user's edits that has no new counterpart: their version stays, as the aside.
+		if (verdict !== "user" && verdict.aside && !unused.get(verdict.key)?.length) {
+			line = verdict.aside;
+			verdict = "user";
+		}
 		// A second line standing for a new line already matched is the user's copy: kept.
 		if (verdict !== "user" && used.has(verdict.key) && unused.get(verdict.key)?.length === 0) verdict = isStale?.(line) ? { key: "stale" } : "user";
 		if (verdict !== "user") {
 			used.add(verdict.key);
 			const slot = unused.get(verdict.key)?.shift();
-			if (slot !== undefined && verdict.keep) kept.set(slot, verdict.keep);
+			if (slot !== undefined && (verdict.keep || verdict.replace !== undefined || verdict.aside)) kept.set(slot, verdict);
 			prevAttack = slot ?? -1;
 			if (slot !== undefined) prevMatched = slot;
 			lastNonBlank = i;
@@ -157,8 +164,13 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 	const starts = groups.filter((g) => g.anchor === "start");
 	content.forEach((line, i) => {
 		if (i === pinned) emitStarts();
-		const keep = kept.get(i);
-		out.push(keep === undefined ? line.text : `${line.text} ${keep}`);
+		const edit = kept.get(i);
+		const text = edit?.replace ?? line.text;
+		out.push(edit?.keep ? `${text} ${edit.keep}` : text);
+		if (edit?.aside) {
+			out.push("", ...edit.aside.split("\n"));
+			if (content[i + 1] !== undefined && !isBlank(content[i + 1].text)) out.push("");
+		}
 		// Lines attached to this one first, then what followed its block.
 		const here = (at.get(i) ?? []).sort((a, b) => Number("block" in (a.anchor as object)) - Number("block" in (b.anchor as object)));
 		here.forEach((g) => emit(g, content[i + 1]?.text));

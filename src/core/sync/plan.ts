@@ -22,7 +22,8 @@ import { applyEdits } from "./edits";
 import { syncExport } from "./export";
 import { editFrontmatter } from "./frontmatter-edit";
 import { skeletonNote } from "./skeleton";
-import { normalizeLine, sentences } from "./prose";
+import { ASIDE, normalizeLine, sentences, type Stale } from "./prose";
+import { CELL_ASIDE } from "./classic";
 
 export type SyncAction = "updated" | "unchanged" | "created" | "skipped";
 
@@ -141,7 +142,7 @@ function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
 	} catch (err) {
 		return { ...base, id: subject.id, action: "skipped", reason: `could not be synced: ${messageOf(err)}` };
 	}
-	const warnings = renamed(note, subject.object);
+	const warnings = [...renamed(note, subject.object), ...asides(note.text, after)];
 	const planned: PlannedNote = { ...base, id: subject.id, action: after === note.text ? "unchanged" : "updated" };
 	if (warnings.length > 0) planned.warnings = warnings;
 	if (after !== note.text) Object.assign(planned, { before: note.text, after });
@@ -171,38 +172,68 @@ function holds(current: unknown, value: string | string[] | null): boolean {
  * lines are compared reduced to their words (links to what they show), so one set per object and
  * layout serves every note about it.
  */
-function staleTest(note: Note, o: StixObject, ctx: SyncContext): ((line: string) => boolean) | undefined {
-	if (ctx.previous.length === 0) return undefined;
+function staleTest(note: Note, o: StixObject, ctx: SyncContext): Stale | undefined {
+	if (renderingBase > 0) return undefined;
+	const recorded = note.frontmatter?.data.attack_version;
+	const release = typeof recorded === "string" || typeof recorded === "number" ? String(recorded) : null;
+	// The release the note came from: the one it records (this sync's own, after a sync), else
+	// every earlier release given.
+	const own = release !== null && release === ctx.version;
+	const recordedPrev = release === null ? [] : ctx.previous.filter((p) => p.version === release);
+	const bases = own ? [ctx] : recordedPrev.length > 0 ? recordedPrev : ctx.previous;
+	if (bases.length === 0) return undefined;
 	const id = attackIdOf(o);
 	const layout = note.recognized.layout === "export" ? "export" : "classic";
-	const cacheKey = `${layout} ${o.type} ${id ?? ""}`;
-	let lines = staleLines.get(ctx)?.get(cacheKey);
-	if (!lines) {
-		lines = new Set<string>();
-		for (const prev of ctx.previous) {
-			const old = id === null ? undefined : prev.model.getAll(id).find((x) => x.type === o.type);
-			if (!old) continue;
-			for (const line of syncText(skeletonNote(note.path, layout, id as string, old, prev), old, prev).split("\n")) {
-				// Whole lines, and their sentences (a user's sentence may sit in an old paragraph).
-				for (const part of [line, ...sentences(line)]) {
-					const n = normalizeLine(part);
-					if (n.length >= 12) lines.add(n);
+	const cacheKey = `${layout} ${o.type} ${id ?? ""} ${own ? "own" : release ?? ""}`;
+	// Worked out on first use: a note whose lines all match the new text exactly never needs it.
+	const known = (): { set: Set<string>; lines: string[] } => {
+		let k = staleLines.get(ctx)?.get(cacheKey);
+		if (k) return k;
+		const set = new Set<string>();
+		const whole = new Set<string>();
+		renderingBase++;
+		try {
+			for (const prev of bases) {
+				const old = id === null ? undefined : prev.model.getAll(id).find((x) => x.type === o.type);
+				if (!old) continue;
+				for (const line of syncText(skeletonNote(note.path, layout, id as string, old, prev), old, prev).split("\n")) {
+					if (line.trim() !== "") whole.add(line);
+					// Whole lines, and their sentences (a user's sentence may sit in an old paragraph).
+					for (const part of [line, ...sentences(line)]) {
+						const n = normalizeLine(part);
+						if (n.length >= 12) set.add(n);
+					}
 				}
 			}
+		} finally {
+			renderingBase--;
 		}
+		// This release's own text is never "stale": a user's copy of it is theirs.
+		k = { set: own ? new Set<string>() : set, lines: [...whole] };
 		let perRun = staleLines.get(ctx);
-		if (!perRun) staleLines.set(ctx, (perRun = new Map<string, Set<string>>()));
-		perRun.set(cacheKey, lines);
-	}
-	const known = lines;
-	return known.size === 0 ? undefined : (line) => known.has(normalizeLine(line));
+		if (!perRun) staleLines.set(ctx, (perRun = new Map<string, { set: Set<string>; lines: string[] }>()));
+		perRun.set(cacheKey, k);
+		return k;
+	};
+	const test = (line: string) => !own && known().set.has(normalizeLine(line));
+	return Object.defineProperty(test, "lines", { get: () => known().lines }) as Stale;
 }
 
-const staleLines = new WeakMap<SyncContext, Map<string, Set<string>>>();
+/** Rendering a base release's text: its own notes need no base. */
+let renderingBase = 0;
+
+const staleLines = new WeakMap<SyncContext, Map<string, { set: Set<string>; lines: string[] }>>();
 
 function createNote(path: string, id: string, o: StixObject, ctx: SyncContext): string {
 	const layout = ctx.places[kindOf(o)].layout;
 	return syncText(skeletonNote(path, layout, id, o, ctx), o, ctx);
+}
+
+/** The user's edits this sync could not merge into ATT&CK's new text, kept beside it marked. */
+function asides(before: string, after: string): string[] {
+	const count = (text: string) => text.split(ASIDE).length - 1 + text.split(CELL_ASIDE).length - 1;
+	const n = count(after) - count(before);
+	return n > 0 ? [`${n} of your edits inside ATT&CK text could not be merged into the new text: your version is kept beside it, under "Your edited version"`] : [];
 }
 
 /** A note whose file name is not the technique's current name: reported, never renamed silently. */

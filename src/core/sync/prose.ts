@@ -7,6 +7,20 @@
  * When unsure, a line is kept: stale ATT&CK text can stay, the user's words never go.
  */
 import type { Classifier, NewLine, Verdict } from "./merge";
+import { carryInsertions, merge3, sameWords, similarity, tokenize, type Token } from "./words";
+
+/**
+ * Text an earlier release wrote (`--previous-bundle`, or the release the note came from): a test
+ * for a line of it (whole lines and their sentences, reduced to their words), and its whole lines
+ * as this layout writes them, the bases of the word-level merge.
+ */
+export interface Stale {
+	(line: string): boolean;
+	lines: readonly string[];
+}
+
+/** The callout that keeps the user's version of ATT&CK text when their edit could not be placed. */
+export const ASIDE = "> [!note] Your edited version of the ATT&CK text above (kept by ATT&CK Sync: ATT&CK rewrote the words you edited)";
 
 /** A line too short to judge by its words must match exactly. */
 const MIN_WORDS = 6;
@@ -42,11 +56,12 @@ export function proseLines(markdown: string): NewLine[] {
 }
 
 /** A classifier for prose regions; `also` may claim lines first (our notices, headings a layout owns). */
-export function proseClassifier(fresh: readonly NewLine[], also?: (line: string) => Verdict | null, isStale?: (text: string) => boolean): Classifier {
+export function proseClassifier(fresh: readonly NewLine[], also?: (line: string) => Verdict | null, isStale?: ((text: string) => boolean) | Stale): Classifier {
 	const exact = new Set(fresh.filter((l) => l.key !== undefined).map((l) => l.text));
 	// Words of the new lines, worked out only when a line is not one of them exactly.
 	let wordSets: Array<{ key: string; words: Set<string> }> | null = null;
 	const sets = () => (wordSets ??= fresh.filter((l) => l.key !== undefined).map((l) => ({ key: l.key as string, words: words(l.text) })));
+	const bases = baseMatcher(fresh, isStale);
 	return (line) => {
 		const claimed = also?.(line);
 		if (claimed) return claimed;
@@ -55,19 +70,69 @@ export function proseClassifier(fresh: readonly NewLine[], also?: (line: string)
 		if (USER_ONLY.test(line)) return "user";
 		const own = words(line);
 		if (own.size >= MIN_WORDS) {
+			// The release the note came from wrote this paragraph: the user's edits against it go
+			// onto its new counterpart (or the paragraph goes with ATT&CK's, when only markup was added).
+			const based = bases?.(line);
+			if (based) return based;
 			let best: { key: string; score: number } | null = null;
 			for (const s of sets()) {
 				const score = dice(own, s.words);
 				if (score >= SIMILAR && (best === null || score > best.score)) best = { key: s.key, score };
 			}
 			if (best) {
-				// The user's own sentences in an ATT&CK paragraph ride along with its new text.
-				const own = userSentences(line, fresh.map((l) => l.text), isStale);
-				return own === "" ? { key: best.key } : { key: best.key, keep: own };
+				// No base: the user's markup and words added between ATT&CK's stay on the new text,
+				// and their own sentences in the paragraph ride along with it.
+				const text = fresh.find((l) => l.key === best.key)?.text ?? "";
+				const replace = carryInsertions(line, text);
+				const carried = normalizeLine(replace);
+				const mine = sentences(userSentences(line, fresh.map((l) => l.text), isStale))
+					.filter((x) => !carried.includes(normalizeLine(x)))
+					.join(" ");
+				const verdict: { key: string; keep?: string; replace?: string } = { key: best.key };
+				if (replace !== text) verdict.replace = replace;
+				if (mine !== "") verdict.keep = mine;
+				return verdict;
 			}
 		}
 		return "user";
 	};
+}
+
+/**
+ * For a line of the note, the base paragraph it was (an earlier release's line it shares most
+ * words with) and what becomes of it: the new paragraph that paragraph became, with the user's
+ * edits merged in; "stale" when ATT&CK dropped the paragraph and the user only added markup;
+ * null when no base paragraph is like it (the caller goes on without a base).
+ */
+function baseMatcher(fresh: readonly NewLine[], stale?: ((text: string) => boolean) | Stale): ((line: string) => Verdict | null) | undefined {
+	if (!stale || !("lines" in stale)) return undefined;
+	let baseTokens: Array<{ text: string; tokens: Token[] }> | null = null;
+	let freshTokens: Array<{ line: NewLine; tokens: Token[] }> | null = null;
+	const closest = <T extends { tokens: Token[] }>(tokens: Token[], among: readonly T[]): T | null => {
+		let best: { item: T; score: number } | null = null;
+		for (const item of among) {
+			const score = similarity(tokens, item.tokens);
+			if (score >= SIMILAR && (best === null || score > best.score)) best = { item, score };
+		}
+		return best?.item ?? null;
+	};
+	return (line) => {
+		baseTokens ??= stale.lines.filter((l) => l.trim() !== "").map((text) => ({ text, tokens: tokenize(text) }));
+		freshTokens ??= fresh.filter((l) => l.key !== undefined && l.key.startsWith("p:")).map((l) => ({ line: l, tokens: tokenize(l.text) }));
+		const base = closest(tokenize(line), baseTokens);
+		if (!base) return null;
+		const counterpart = exactOrClosest(base, freshTokens, closest);
+		// ATT&CK dropped or rewrote the paragraph beyond recognition: it goes, and the user's
+		// version with it unless they wrote words into it (then it stays, marked).
+		if (!counterpart) return sameWords(base.text, line) ? { key: "stale" } : { key: "stale", aside: `${ASIDE}\n> ${line}` };
+		const merged = merge3(base.text, line, counterpart.line.text);
+		if (merged.conflict) return { key: counterpart.line.key as string, aside: `${ASIDE}\n> ${line}` };
+		return merged.text === counterpart.line.text ? { key: counterpart.line.key as string } : { key: counterpart.line.key as string, replace: merged.text };
+	};
+}
+
+function exactOrClosest<T extends { tokens: Token[] }>(base: { text: string; tokens: Token[] }, fresh: ReadonlyArray<T & { line: NewLine }>, closest: (tokens: Token[], among: readonly T[]) => T | null): (T & { line: NewLine }) | null {
+	return fresh.find((f) => f.line.text === base.text) ?? (closest(base.tokens, fresh) as (T & { line: NewLine }) | null);
 }
 
 /**
