@@ -4,11 +4,13 @@ export class UsageError extends Error {}
 export interface Parsed {
 	value(name: string, required: true): string;
 	value(name: string, required?: false): string | undefined;
+	/** Every value of an option given more than once, in order. */
+	all(name: string): string[];
 	flag(name: string): boolean;
 }
 
 export function parseArgs(argv: string[], options: string[], flags: string[]): Parsed {
-	const values = new Map<string, string>();
+	const values = new Map<string, string[]>();
 	const set = new Set<string>();
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
@@ -20,7 +22,7 @@ export function parseArgs(argv: string[], options: string[], flags: string[]): P
 		} else if (options.includes(name)) {
 			const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
 			if (value === undefined || value === "") throw new UsageError(`--${name} needs a value`);
-			values.set(name, value);
+			values.set(name, [...(values.get(name) ?? []), value]);
 		} else {
 			throw new UsageError(`unknown option "--${name}"`);
 		}
@@ -30,7 +32,7 @@ export function parseArgs(argv: string[], options: string[], flags: string[]): P
 	function value(name: string, required?: boolean): string | undefined {
 		const v = values.get(name);
 		if (v === undefined && required === true) throw new UsageError(`--${name} is required`);
-		return v;
+		return v?.[v.length - 1];
 	}
-	return { value, flag: (name: string) => set.has(name) };
+	return { value, all: (name: string) => values.get(name) ?? [], flag: (name: string) => set.has(name) };
 }

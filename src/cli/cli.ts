@@ -2,11 +2,12 @@
  * The Node CLI: the same core as the plugin, run on a vault folder or a bundle file.
  *   node dist/cli.js inspect --bundle FILE [--json]
  *   node dist/cli.js links --vault DIR [--fix] [--json]
- *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE] [--dry-run] [--create-missing] [--json]
+ *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline] [--dry-run] [--create-missing] [--json]
  *   node dist/cli.js fetch --domain enterprise-attack --out FILE [--version X.Y] [--base-url URL] [--json]
  * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault), 2 usage error.
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { loadBundle } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
 import { formatLinks, runLinks } from "../core/commands/links";
@@ -15,6 +16,7 @@ import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
 import { fetchBundle, fetchTimeoutMs } from "./download";
+import { releaseSource } from "./releases";
 import { DEFAULT_BASE_URL, formatFetched, isVersionString, normalizeBaseUrl, versionFromFileName } from "../core/fetch/index-json";
 
 const USAGE = `Usage:
@@ -22,7 +24,8 @@ const USAGE = `Usage:
   attack-sync links --vault DIR [--fix] [--json] [--config-dir .obsidian]
                                                  check (and fix) wiki-links to ATT&CK notes
   attack-sync sync --vault DIR --bundle FILE [--dry-run] [--create-missing] [--json]
-                   [--previous-bundle FILE] [--attack-version X.Y] [--config-dir .obsidian]
+                   [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline]
+                   [--attack-version X.Y] [--config-dir .obsidian]
                                                  bring the vault's ATT&CK notes up to date
   attack-sync fetch --domain enterprise-attack|mobile-attack|ics-attack --out FILE
                     [--version X.Y] [--base-url URL] [--json]
@@ -62,24 +65,50 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	const file = args.value("bundle", true);
 	const version = args.value("attack-version");
 	if (version !== undefined && !/^\d+\.\d+$/.test(version)) throw new UsageError(`--attack-version must look like 18.1, not "${version}"`);
+	const baseUrl = baseUrlOf(args);
 	const vault = new FsVault(root, args.value("config-dir") ?? undefined);
 	const model = readBundleFile(file);
-	// The release the notes were written from: its lines are known as ATT&CK's, not the user's.
-	const previousFile = args.value("previous-bundle");
-	const previous = previousFile === undefined ? [] : [readBundleFile(previousFile)];
+	const current = model.attackVersion ?? version ?? versionFromFileName(file);
+	// Earlier releases the notes may have been written from: given, cached, or downloaded.
+	const given = args.all("previous-bundle").map((f) => {
+		const m = readBundleFile(f);
+		return { model: m, version: m.attackVersion ?? versionFromFileName(f) };
+	});
+	const offline = args.flag("offline");
+	const releases = await releaseSource({
+		domain: model.domain,
+		given,
+		cacheDir: path.resolve(args.value("cache-dir") ?? path.join(root, vault.configDir, "plugins", "attack-sync", "releases")),
+		baseUrl,
+		offline,
+	});
 	const json = args.flag("json");
 	const progress = !json && process.stderr.isTTY;
 	const { report } = await runSync(vault, model, {
 		dryRun: args.flag("dry-run"),
 		createMissing: args.flag("create-missing"),
-		version: version ?? versionFromFileName(file),
-		previous,
+		version: current,
+		previous: given.map((g) => g.model),
+		releases,
 		onProgress: (done, total) => {
 			if (progress && total >= 50 && (done % 25 === 0 || done === total)) process.stderr.write(`\rwriting ${done}/${total}${done === total ? "\n" : ""}`);
 		},
 	});
-	process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSync(report)}\n`);
+	const unknown = report.notes.filter((n) => n.baseRelease === null).length;
+	const warnings = [...releases.problems];
+	if (unknown > 0 && offline) warnings.push(`${unknown} notes come from a release sync could not tell offline: their old ATT&CK text was kept where it could not be told from yours. Run again without --offline (or give --previous-bundle FILE) to replace it.`);
+	const out = json ? { ...report, warnings, downloaded: releases.downloaded } : report;
+	process.stdout.write(json ? `${JSON.stringify(out, null, 2)}\n` : `${formatSync(report)}\n`);
+	if (!json) for (const w of warnings) process.stderr.write(`attack-sync: ${w}\n`);
 	return 0;
+}
+
+function baseUrlOf(args: Parsed): string {
+	try {
+		return normalizeBaseUrl(args.value("base-url") ?? DEFAULT_BASE_URL);
+	} catch (err) {
+		throw new UsageError(messageOf(err).replace(/^the base URL/, "--base-url").replace(/\.$/, ""));
+	}
 }
 
 async function runFetchCommand(args: Parsed): Promise<number> {
@@ -87,12 +116,7 @@ async function runFetchCommand(args: Parsed): Promise<number> {
 	const out = args.value("out", true);
 	const version = args.value("version") ?? null;
 	if (version !== null && !isVersionString(version)) throw new UsageError(`--version must look like 18.1, not "${version}"`);
-	let baseUrl: string;
-	try {
-		baseUrl = normalizeBaseUrl(args.value("base-url") ?? DEFAULT_BASE_URL);
-	} catch (err) {
-		throw new UsageError(messageOf(err).replace(/^the base URL/, "--base-url").replace(/\.$/, ""));
-	}
+	const baseUrl = baseUrlOf(args);
 	const json = args.flag("json");
 	const result = await fetchBundle({ domain, version, baseUrl, out, timeoutMs: fetchTimeoutMs(), progress: !json && process.stderr.isTTY });
 	process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${formatFetched(result)}\n`);
@@ -102,7 +126,7 @@ async function runFetchCommand(args: Parsed): Promise<number> {
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
 	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
-	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle"], flags: ["dry-run", "create-missing", "json"], run: runSyncCommand },
+	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir"], flags: ["dry-run", "create-missing", "json", "offline"], run: runSyncCommand },
 	fetch: { options: ["domain", "version", "base-url", "out"], flags: ["json"], run: runFetchCommand },
 };
 

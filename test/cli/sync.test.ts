@@ -45,7 +45,7 @@ const parse = (stdout: string) => JSON.parse(stdout) as Report;
 describe("sync", () => {
 	it("reports each note in the shape the issue gives, with vault-relative paths", () => {
 		const vault = copyVault();
-		const r = cli("sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--attack-version", "18.1", "--json");
+		const r = cli("sync", "--offline", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--attack-version", "18.1", "--json");
 		expect(r.code, r.stderr).toBe(0);
 		const report = parse(r.stdout);
 		expect(report.attackVersion).toBe("18.1");
@@ -63,9 +63,9 @@ describe("sync", () => {
 
 	it("a second sync writes nothing and reports 0 updated", () => {
 		const vault = copyVault();
-		expect(cli("sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE).code).toBe(0);
+		expect(cli("sync", "--offline", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE).code).toBe(0);
 		const before = snapshot(vault);
-		const r = cli("sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--json");
+		const r = cli("sync", "--offline", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--json");
 		expect(parse(r.stdout).summary).toMatchObject({ updated: 0, created: 0 });
 		expect(snapshot(vault)).toEqual(before);
 	});
@@ -73,7 +73,7 @@ describe("sync", () => {
 	it("--dry-run writes nothing, even with --create-missing, and says what it would do", () => {
 		const vault = copyVault();
 		const before = snapshot(vault);
-		const r = cli("sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--dry-run", "--create-missing");
+		const r = cli("sync", "--offline", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--dry-run", "--create-missing");
 		expect(r.code).toBe(0);
 		expect(r.stdout).toMatch(/would be updated/);
 		expect(r.stdout).toMatch(/would be created/);
@@ -82,10 +82,10 @@ describe("sync", () => {
 
 	it("--create-missing creates notes once; a second run creates and updates nothing", () => {
 		const vault = copyVault();
-		const first = parse(cli("sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--create-missing", "--json").stdout);
+		const first = parse(cli("sync", "--offline", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--create-missing", "--json").stdout);
 		expect(first.summary.created).toBeGreaterThan(10);
 		const before = snapshot(vault);
-		const second = parse(cli("sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--create-missing", "--json").stdout);
+		const second = parse(cli("sync", "--offline", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--create-missing", "--json").stdout);
 		expect(second.summary).toMatchObject({ updated: 0, created: 0 });
 		expect(snapshot(vault)).toEqual(before);
 	});
@@ -108,7 +108,7 @@ describe("sync", () => {
 	it("--previous-bundle: text the earlier release wrote is replaced, the user's stays", () => {
 		const vault = copyVault();
 		const previous = path.join(FIXTURES, "enterprise-attack-15.1-subset.json");
-		const r = cli("sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--previous-bundle", previous, "--attack-version", "18.1");
+		const r = cli("sync", "--offline", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--previous-bundle", previous, "--attack-version", "18.1");
 		expect(r.code, r.stderr).toBe(0);
 		const dir = path.join(vault, "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack");
 		const read = (rel: string) => readFileSync(path.join(dir, rel), "utf8");
@@ -122,7 +122,7 @@ describe("sync", () => {
 		expect(read("techniques/Brute Force.md")).toContain("<!-- I only care about Windows and Azure AD for the exam -->");
 		expect(read("techniques/Valid Accounts.md")).toContain("My summary: stolen or default creds let an attacker skip exploitation entirely.[^mine]");
 		expect(read("techniques/Valid Accounts.md")).toContain("[^mine]: My own summary from the CompTIA study guide, chapter 2.");
-		const second = parse(cli("sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--previous-bundle", previous, "--attack-version", "18.1", "--json").stdout);
+		const second = parse(cli("sync", "--offline", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--previous-bundle", previous, "--attack-version", "18.1", "--json").stdout);
 		expect(second.summary).toMatchObject({ updated: 0, created: 0 });
 	});
 
@@ -137,11 +137,11 @@ describe.skipIf(!HAVE_SHARED)("sync with the full bundles in ../shared", () => {
 	it("syncs the shared sample vault to 18.1 (version from the file name), then nothing changes", () => {
 		const vault = copyVault(path.join(SHARED, "sample-vault"));
 		const bundle = path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json");
-		const first = parse(cli("sync", "--vault", vault, "--bundle", bundle, "--json").stdout);
+		const first = parse(cli("sync", "--offline", "--vault", vault, "--bundle", bundle, "--json").stdout);
 		expect(first.attackVersion).toBe("18.1");
 		expect(first.summary.updated).toBeGreaterThan(50);
 		const before = snapshot(vault);
-		const second = parse(cli("sync", "--vault", vault, "--bundle", bundle, "--json").stdout);
+		const second = parse(cli("sync", "--offline", "--vault", vault, "--bundle", bundle, "--json").stdout);
 		expect(second.summary).toMatchObject({ updated: 0, created: 0 });
 		expect(snapshot(vault)).toEqual(before);
 		const seed = readFileSync(path.join(vault, "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md"), "utf8");

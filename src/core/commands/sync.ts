@@ -5,6 +5,7 @@
 import type { AttackModel } from "../attack/model";
 import { applyPlan, planSync, type SyncAction, type SyncOptions, type SyncPlan } from "../sync/plan";
 import { buildVaultIndex } from "../vault-index";
+import { resolveBases, type BaseOptions } from "../sync/base";
 import type { Vault } from "../vault";
 
 export interface SyncReportNote {
@@ -14,6 +15,9 @@ export interface SyncReportNote {
 	action: SyncAction;
 	reason?: string;
 	warnings?: string[];
+	/** The release the note's ATT&CK text came from, or null (with why). */
+	baseRelease?: string | null;
+	baseWhy?: string;
 }
 
 export interface SyncReport {
@@ -28,12 +32,15 @@ export interface SyncReport {
 
 export interface SyncCommandOptions extends SyncOptions {
 	dryRun?: boolean;
+	/** Where earlier releases come from, to know each note's base (recorded or inferred). */
+	releases?: BaseOptions;
 	onProgress?: (done: number, total: number) => void;
 }
 
 export async function runSync(vault: Vault, model: AttackModel, opts: SyncCommandOptions = {}): Promise<{ report: SyncReport; plan: SyncPlan }> {
 	const index = await buildVaultIndex(vault);
-	const plan = planSync(index, model, opts);
+	const bases = opts.releases ? await resolveBases(index, model, model.attackVersion ?? opts.version ?? null, opts.releases) : undefined;
+	const plan = planSync(index, model, bases ? { ...opts, bases } : opts);
 	const failed = opts.dryRun === true ? [] : (await applyPlan(vault, plan, opts.onProgress)).failed;
 	return { report: reportOf(plan, opts.dryRun === true, failed), plan };
 }
@@ -43,6 +50,8 @@ export function reportOf(plan: SyncPlan, dryRun: boolean, failed: SyncReport["fa
 		const entry: SyncReportNote = { path: n.path, id: n.id, layout: n.layout, action: n.action };
 		if (n.reason !== undefined) entry.reason = n.reason;
 		if (n.warnings !== undefined) entry.warnings = n.warnings;
+		if (n.baseRelease !== undefined) entry.baseRelease = n.baseRelease;
+		if (n.baseWhy !== undefined) entry.baseWhy = n.baseWhy;
 		return entry;
 	});
 	const summary = { ...plan.summary };

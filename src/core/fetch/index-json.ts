@@ -342,5 +342,5 @@ export function formatFetched(r: FetchResult): string {
 
 /** The release a bundle file names (`enterprise-attack-18.1.json`, `...-18.1.stix20.json`), for bundles that do not say. */
 export function versionFromFileName(file: string): string | null {
-	return /-(\d+\.\d+)(?:\.stix2[01])?\.json$/i.exec(file)?.[1] ?? null;
+	return /-(\d+\.\d+)(?:[.-][a-z][a-z0-9]*)*\.json$/i.exec(file)?.[1] ?? null;
 }

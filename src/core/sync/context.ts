@@ -35,6 +35,8 @@ export class SyncContext {
 	readonly places: Record<NoteKind, Place>;
 	/** Contexts for the earlier releases the notes may have been written from (see SyncOptions.previous). */
 	previous: SyncContext[] = [];
+	/** Each note's base release, when resolved (base.ts). */
+	baseOf: ReadonlyMap<string, { release: string | null; why?: string }> | null = null;
 	/** ID -> path of the note this run creates. */
 	readonly created = new Map<string, string>();
 	/** ID -> path a note the vault lacks would have (links to missing notes point there). */

@@ -22,6 +22,7 @@ import { applyEdits } from "./edits";
 import { syncExport } from "./export";
 import { editFrontmatter } from "./frontmatter-edit";
 import { skeletonNote } from "./skeleton";
+import type { Bases } from "./base";
 import { ASIDE, normalizeLine, sentences, type Stale } from "./prose";
 import { CELL_ASIDE } from "./classic";
 
@@ -36,6 +37,9 @@ export interface PlannedNote {
 	reason?: string;
 	/** What the user should know: a renamed technique, a Sigma rule tagged with a revoked one. */
 	warnings?: string[];
+	/** The release the note's ATT&CK text came from (recorded or inferred), or null with why. */
+	baseRelease?: string | null;
+	baseWhy?: string;
 	/** The text before (absent for created notes) and after; only for updated and created notes. */
 	before?: string;
 	after?: string;
@@ -65,6 +69,8 @@ export interface SyncOptions {
 	 * replaces it even when the new text reads nothing like it (without them, such a line is kept).
 	 */
 	previous?: readonly AttackModel[];
+	/** Each note's base release, worked out by resolveBases (base.ts); its models join `previous`. */
+	bases?: Bases;
 }
 
 const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls"]);
@@ -72,7 +78,10 @@ const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls"]);
 export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOptions = {}): SyncPlan {
 	const version = model.attackVersion ?? opts.version ?? null;
 	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing ?? false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections });
-	ctx.previous = (opts.previous ?? []).map((m) => new SyncContext(m, index, { version: m.attackVersion, createMissing: false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections }));
+	const previous: Array<[AttackModel, string | null]> = [...(opts.bases?.models ?? [])].map(([v, m]) => [m, m.attackVersion ?? v]);
+	for (const m of opts.previous ?? []) if (!previous.some(([p]) => p === m)) previous.push([m, m.attackVersion]);
+	ctx.previous = previous.map(([m, v]) => new SyncContext(m, index, { version: v, createMissing: false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections }));
+	ctx.baseOf = opts.bases?.of ?? null;
 	const notes: PlannedNote[] = [];
 	const wanted = (path: string) => opts.only === undefined || opts.only.has(path);
 	for (const s of index.skipped) if (wanted(s.path)) notes.push({ path: s.path, id: null, layout: null, action: "skipped", reason: s.reason });
@@ -143,7 +152,7 @@ function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
 		return { ...base, id: subject.id, action: "skipped", reason: `could not be synced: ${messageOf(err)}` };
 	}
 	const warnings = [...renamed(note, subject.object), ...asides(note.text, after)];
-	const planned: PlannedNote = { ...base, id: subject.id, action: after === note.text ? "unchanged" : "updated" };
+	const planned: PlannedNote = { ...base, id: subject.id, action: after === note.text ? "unchanged" : "updated", ...baseReport(note, ctx) };
 	if (warnings.length > 0) planned.warnings = warnings;
 	if (after !== note.text) Object.assign(planned, { before: note.text, after });
 	return planned;
@@ -172,12 +181,27 @@ function holds(current: unknown, value: string | string[] | null): boolean {
  * lines are compared reduced to their words (links to what they show), so one set per object and
  * layout serves every note about it.
  */
+/** The release a note came from, as the report gives it. */
+function baseReport(note: Note, ctx: SyncContext): { baseRelease: string | null; baseWhy?: string } {
+	const resolved = ctx.baseOf?.get(note.path);
+	if (resolved) return resolved.release === null ? { baseRelease: null, baseWhy: resolved.why } : { baseRelease: resolved.release };
+	const release = recordedRelease(note);
+	if (release !== null && (release === ctx.version || ctx.previous.some((p) => p.version === release))) return { baseRelease: release };
+	if (ctx.previous.length === 1 && ctx.previous[0].version !== null) return { baseRelease: ctx.previous[0].version };
+	return { baseRelease: null, baseWhy: release !== null ? `release ${release} (recorded in attack_version) was not loaded` : ctx.previous.length > 1 ? "one of the earlier releases given" : "not recorded in the note, and no earlier release was given" };
+}
+
+function recordedRelease(note: Note): string | null {
+	const recorded = note.frontmatter?.data.attack_version;
+	return typeof recorded === "string" || typeof recorded === "number" ? String(recorded) : null;
+}
+
 function staleTest(note: Note, o: StixObject, ctx: SyncContext): Stale | undefined {
 	if (renderingBase > 0) return undefined;
-	const recorded = note.frontmatter?.data.attack_version;
-	const release = typeof recorded === "string" || typeof recorded === "number" ? String(recorded) : null;
-	// The release the note came from: the one it records (this sync's own, after a sync), else
-	// every earlier release given.
+	// The release the note came from: resolved (recorded or inferred), else the one it records
+	// (this sync's own, after a sync), else every earlier release given.
+	const resolved = ctx.baseOf?.get(note.path)?.release;
+	const release = resolved ?? recordedRelease(note);
 	const own = release !== null && release === ctx.version;
 	const recordedPrev = release === null ? [] : ctx.previous.filter((p) => p.version === release);
 	const bases = own ? [ctx] : recordedPrev.length > 0 ? recordedPrev : ctx.previous;
