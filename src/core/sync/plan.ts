@@ -23,6 +23,7 @@ import { syncExport } from "./export";
 import { editFrontmatter } from "./frontmatter-edit";
 import { skeletonNote } from "./skeleton";
 import type { Bases } from "./base";
+import { containsWords } from "./words";
 import { ASIDE, normalizeLine, sentences, type Stale } from "./prose";
 import { CELL_ASIDE } from "./classic";
 
@@ -163,11 +164,27 @@ export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	const layout = note.recognized.layout;
 	const stale = layout === "controls" ? undefined : staleTest(note, o, ctx);
 	const { edits } = layout === "export" ? syncExport(note, o, ctx, stale) : layout === "controls" ? syncControls(note, o, ctx) : syncClassic(note, o, ctx, stale);
-	const keys = ownedKeys(o, ctx);
+	// attack_version says which release the note's ATT&CK text is from, and the next sync takes it
+	// as the note's base: it is written only when the new description is there to be found (a
+	// layout sync cannot bring up to date keeps what it recorded, so its old text stays ATT&CK's).
+	const body = applyEdits(note.text, edits);
+	const keys = ownedKeys(o, ctx).filter(([k]) => k !== "attack_version" || layout === "controls" || holdsDescription(body, o));
 	// The common case: the keys already hold as read (a second sync, a new note's frame); body
 	// edits never touch the frontmatter, so it needs no edit of its own.
-	if (note.frontmatter && keys.every(([k, v]) => holds(note.frontmatter?.data[k], v))) return applyEdits(note.text, edits);
-	return editFrontmatter(applyEdits(note.text, edits), keys);
+	if (note.frontmatter && keys.every(([k, v]) => holds(note.frontmatter?.data[k], v))) return body;
+	return editFrontmatter(body, keys);
+}
+
+/** Whether each paragraph of the object's description is a line of the note (same words in order). */
+function holdsDescription(text: string, o: StixObject): boolean {
+	if (o.revoked === true || o.x_mitre_deprecated === true) return true;
+	const paragraphs = (o.description ?? "").split("\n").filter((p) => p.trim().length >= 40);
+	if (paragraphs.length === 0) return true;
+	const lines = text.split(/\r?\n/).filter((l) => l.length >= 30);
+	return paragraphs.every((p) => {
+		const start = normalizeLine(p).slice(0, 20);
+		return lines.some((l) => normalizeLine(l).includes(start) && containsWords(l, p)) || lines.some((l) => containsWords(l, p));
+	});
 }
 
 function holds(current: unknown, value: string | string[] | null): boolean {

@@ -41,7 +41,7 @@ const TOKEN = new RegExp(
 		String.raw`\]\([^)\s]*\)`, // a markdown link's end: `](url)`
 		String.raw`<br\s*\/?>`,
 		String.raw`https?:\/\/[^\s)>\]]+`,
-		"`[^`]*`",
+		String.raw`<\/?code>`,
 		String.raw`==|\*\*|__|~~`,
 		String.raw`[\p{L}\p{N}]+`,
 		String.raw`\s+`,
@@ -61,6 +61,7 @@ export function tokenize(line: string): Token[] {
 		else if (text === "]]" || text.startsWith("](")) canon = CLOSE;
 		else if (text.startsWith("<br")) canon = BREAK;
 		else if (/^\s+$/.test(text)) canon = " ";
+		else if (text === "<code>" || text === "</code>") canon = "w`";
 		else canon = `w${text}`;
 		if (text === "[") openBrackets.push(out.length);
 		out.push({ canon, text });
@@ -75,7 +76,7 @@ const join = (ts: readonly Token[]): string => ts.map((t) => t.text).join("");
 
 /** Tokens that carry no words: the user's markup around ATT&CK's words. */
 function isMarkup(t: Token): boolean {
-	return t.canon === " " || t.canon === OPEN || t.canon === CLOSE || /^w(?:==|\*\*|__|~~|\*|_)$/.test(t.canon);
+	return t.canon === " " || t.canon === OPEN || t.canon === CLOSE || /^w(?:==|\*\*|__|~~|\*|_|`)$/.test(t.canon);
 }
 
 const isWord = (t: Token): boolean => t.canon.startsWith("w") && /[\p{L}\p{N}]/u.test(t.text);
@@ -103,6 +104,14 @@ export function sameWords(a: string, b: string): boolean {
 	const ca = tokenize(a).filter(isWord).map((t) => t.canon);
 	const cb = tokenize(b).filter(isWord).map((t) => t.canon);
 	return ca.length === cb.length && ca.every((c, i) => c === cb[i]);
+}
+
+/** Whether `line` has every word of `text` in order (and maybe more: a link's ID, the user's words). */
+export function containsWords(line: string, text: string): boolean {
+	const want = tokenize(text).filter(isWord);
+	let k = 0;
+	for (const t of tokenize(line)) if (k < want.length && t.canon === want[k].canon) k++;
+	return k === want.length;
 }
 
 export interface Merged {
