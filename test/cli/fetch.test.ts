@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalServer, type LocalServer } from "../helpers/local-server";
 import { CLI, ENTERPRISE_FIXTURE, FIXTURES, MOBILE_FIXTURE, SHARED_STIX } from "../helpers/paths";
 
 const GITHUB = "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/";
@@ -99,20 +100,18 @@ const SITES: Record<string, Handler> = {
 	},
 };
 
-let server: http.Server;
-let port = 0;
+/** Closes every connection after its answer (test/helpers/local-server.ts says why). */
+let server: LocalServer;
+const base = (site: string) => `${server.url}${site}/`;
 let closedPort = 0;
-const base = (site: string) => `http://127.0.0.1:${port}/${site}/`;
 
 beforeAll(async () => {
-	server = http.createServer((req, res) => {
+	server = await startLocalServer((req, res) => {
 		const [, site = "", ...rest] = (req.url ?? "/").split("?")[0].split("/");
 		const handler = SITES[site];
 		if (handler) handler(rest.join("/"), req, res);
 		else notFound(res);
 	});
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	port = (server.address() as AddressInfo).port;
 	// A port nothing listens on: open one, note it, close it.
 	const closed = http.createServer();
 	await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
@@ -120,10 +119,7 @@ beforeAll(async () => {
 	await new Promise((resolve) => closed.close(resolve));
 });
 
-afterAll(async () => {
-	server.closeAllConnections();
-	await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 /** Runs the CLI without blocking this process (the server lives here). */
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
