@@ -1,6 +1,9 @@
 // The test harness itself: what keeps the suite deterministic under load.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { startLocalServer } from "../helpers/local-server";
+import { makeObsidian } from "../helpers/obsidian-stand-in";
 
 /** Lets the client settle after a response, so it would hand its socket to the next request. */
 const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -16,6 +19,68 @@ describe("the local HTTP server tests download from", () => {
 				await pause();
 			}
 			expect(server.connections()).toBe(3);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe("the Obsidian stand-in's requestUrl", () => {
+	/**
+	 * A server that keeps connections alive, as servers do, and drops an idle one sooner than the
+	 * `Keep-Alive: timeout=60` it announces: the client's own idle timer never saves it, just as
+	 * in main-js.test.ts, where neither side's timer could run while a sync held the event loop.
+	 */
+	async function keepAliveServer() {
+		let connections = 0;
+		const server = http.createServer((_req, res) => {
+			res.setHeader("Connection", "keep-alive");
+			res.setHeader("Keep-Alive", "timeout=60");
+			res.end("ok");
+		});
+		server.keepAliveTimeout = 10;
+		server.on("connection", () => connections++);
+		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+		return {
+			url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+			connections: () => connections,
+			close: () =>
+				new Promise<void>((resolve) => {
+					server.closeAllConnections();
+					server.close(() => resolve());
+				}),
+		};
+	}
+	const requestUrl = (url: string) => makeObsidian({ commands: [], settingTabs: [], notices: [], modals: [] }).requestUrl({ url });
+
+	it("opens a connection per request, even to a server that would keep one", async () => {
+		const server = await keepAliveServer();
+		try {
+			for (let i = 0; i < 3; i++) {
+				expect((await requestUrl(server.url)).text).toBe("ok");
+				await pause();
+			}
+			expect(server.connections()).toBe(3);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it("still gets its answer when the event loop was busy for longer than the server keeps an idle connection (the ECONNRESET main-js.test.ts saw)", async () => {
+		const server = await keepAliveServer();
+		try {
+			expect((await requestUrl(server.url)).text).toBe("ok");
+			await pause();
+			// Busy, as a sync through the stand-in is (one chain of promises over synchronous fs),
+			// for far longer than the server's 10 ms; then the next request, before any timer runs.
+			const second = await new Promise<{ text: string }>((resolve, reject) =>
+				setImmediate(() => {
+					const until = performance.now() + 1500;
+					while (performance.now() < until);
+					requestUrl(server.url).then(resolve, reject);
+				}),
+			);
+			expect(second.text).toBe("ok");
 		} finally {
 			await server.close();
 		}
