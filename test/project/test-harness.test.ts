@@ -1,9 +1,29 @@
 // The test harness itself: what keeps the suite deterministic under load.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { describe, expect, it } from "vitest";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { expectGolden, recordsGolden } from "../helpers/golden";
 import { startLocalServer } from "../helpers/local-server";
 import { makeObsidian } from "../helpers/obsidian-stand-in";
+import { ROOT } from "../helpers/paths";
+
+/** Every TypeScript file under test/ (fixtures aside), by path from the root, with its text. */
+function testSources(): Array<[string, string]> {
+	const out: Array<[string, string]> = [];
+	const walk = (rel: string) => {
+		for (const entry of readdirSync(path.join(ROOT, rel), { withFileTypes: true })) {
+			const p = `${rel}/${entry.name}`;
+			if (entry.isDirectory()) {
+				if (p !== "test/fixtures") walk(p);
+			} else if (p.endsWith(".ts")) out.push([p, readFileSync(path.join(ROOT, p), "utf8")]);
+		}
+	};
+	walk("test");
+	return out;
+}
 
 /** Lets the client settle after a response, so it would hand its socket to the next request. */
 const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -84,5 +104,34 @@ describe("the Obsidian stand-in's requestUrl", () => {
 		} finally {
 			await server.close();
 		}
+	});
+});
+
+describe("golden files", () => {
+	it("are recorded only when the run is asked to (-u), never because one is missing, whatever CI says", () => {
+		// "new" is vitest's mode when CI is unset or false: on its own it would record a missing file.
+		expect(recordsGolden("new")).toBe(false);
+		expect(recordsGolden("none")).toBe(false);
+		expect(recordsGolden("all")).toBe(true);
+		expect(["new", "none", "all"]).toContain(inject("snapshotUpdate"));
+	});
+
+	it("a missing one fails with the command that records it, and nothing is written", async () => {
+		const dir = mkdtempSync(path.join(tmpdir(), "attack-sync-golden-"));
+		try {
+			const file = path.join(dir, "missing.md");
+			for (const mode of ["new", "none"] as const) {
+				await expect(expectGolden("text", file, mode)).rejects.toThrow(/golden file .*missing\.md is missing: record it with `npx vitest run test\/golden -u`/);
+			}
+			expect(readdirSync(dir)).toEqual([]);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it("are compared through expectGolden only: a bare file snapshot would record a missing file", () => {
+		const bare = testSources().filter(([file, text]) => file !== "test/helpers/golden.ts" && /\.toMatch(File)?Snapshot\(/.test(text));
+		expect(bare.map(([file]) => file)).toEqual([]);
+		expect(readFileSync(path.join(ROOT, "test/golden/golden.test.ts"), "utf8")).toMatch(/expectGolden\(/);
 	});
 });
