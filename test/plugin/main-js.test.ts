@@ -5,13 +5,13 @@
 // a real HTTP server on 127.0.0.1 serving the ATT&CK index and the committed fixture bundle.
 import { builtinModules } from "node:module";
 import vm from "node:vm";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENTERPRISE_FIXTURE, FIXTURES, MAIN_JS, readText } from "../helpers/paths";
 import { startLocalServer, type LocalServer } from "../helpers/local-server";
 import { makeFolderApp, makeObsidian, type Registered } from "../helpers/obsidian-stand-in";
+import { tempDir } from "../helpers/temp";
 
 const code = readText(MAIN_JS);
 const SEED = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
@@ -123,7 +123,7 @@ afterAll(() => server.close());
 
 async function startPlugin(settings: Record<string, unknown> = {}) {
 	const loaded = loadPlugin();
-	const root = path.join(mkdtempSync(path.join(tmpdir(), "attack-sync-plugin-")), "vault");
+	const root = path.join(tempDir("plugin"), "vault");
 	cpSync(path.join(FIXTURES, "sample-vault"), root, { recursive: true });
 	const folder = makeFolderApp(loaded.obsidian, root);
 	const plugin = new loaded.Plugin(folder.app, { id: "attack-sync", version: "0.1.0" });

@@ -1,14 +1,14 @@
 // The test harness itself: what keeps the suite deterministic under load.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { expectGolden, recordsGolden } from "../helpers/golden";
 import { startLocalServer } from "../helpers/local-server";
 import { makeObsidian } from "../helpers/obsidian-stand-in";
 import { ROOT } from "../helpers/paths";
+import { tempDir } from "../helpers/temp";
 
 /** Every TypeScript file under test/ (fixtures aside), by path from the root, with its text. */
 function testSources(): Array<[string, string]> {
@@ -117,21 +117,36 @@ describe("golden files", () => {
 	});
 
 	it("a missing one fails with the command that records it, and nothing is written", async () => {
-		const dir = mkdtempSync(path.join(tmpdir(), "attack-sync-golden-"));
-		try {
-			const file = path.join(dir, "missing.md");
-			for (const mode of ["new", "none"] as const) {
-				await expect(expectGolden("text", file, mode)).rejects.toThrow(/golden file .*missing\.md is missing: record it with `npx vitest run test\/golden -u`/);
-			}
-			expect(readdirSync(dir)).toEqual([]);
-		} finally {
-			rmSync(dir, { recursive: true, force: true });
+		const dir = tempDir("golden");
+		const file = path.join(dir, "missing.md");
+		for (const mode of ["new", "none"] as const) {
+			await expect(expectGolden("text", file, mode)).rejects.toThrow(/golden file .*missing\.md is missing: record it with `npx vitest run test\/golden -u`/);
 		}
+		expect(readdirSync(dir)).toEqual([]);
 	});
 
 	it("are compared through expectGolden only: a bare file snapshot would record a missing file", () => {
 		const bare = testSources().filter(([file, text]) => file !== "test/helpers/golden.ts" && /\.toMatch(File)?Snapshot\(/.test(text));
 		expect(bare.map(([file]) => file)).toEqual([]);
 		expect(readFileSync(path.join(ROOT, "test/golden/golden.test.ts"), "utf8")).toMatch(/expectGolden\(/);
+	});
+});
+
+describe("temporary folders", () => {
+	let made = "";
+	it("tempDir makes a new empty folder in the temp folder", () => {
+		made = tempDir("harness");
+		expect(path.basename(made)).toMatch(/^attack-sync-harness-/);
+		expect(readdirSync(made)).toEqual([]);
+	});
+
+	it("and removes it, with what the test put in it, once that test has ended", () => {
+		expect(made).not.toBe("");
+		expect(existsSync(made)).toBe(false);
+	});
+
+	it("no test makes one but through tempDir", () => {
+		const direct = testSources().filter(([file, text]) => file !== "test/helpers/temp.ts" && /\b(mkdtemp|mkdtempSync)\s*\(|\btmpdir\s*\(\s*\)/.test(text));
+		expect(direct.map(([file]) => file)).toEqual([]);
 	});
 });
