@@ -1,6 +1,7 @@
 /**
  * Temporary folders for tests. Each is removed when the test that made it ends, passed or
- * failed, so a run leaves nothing behind in the temp folder.
+ * failed, so a run leaves nothing behind in the temp folder; test/global-setup.ts fails the run
+ * if anything is left in it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
