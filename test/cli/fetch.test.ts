@@ -2,13 +2,14 @@
 // plays raw.githubusercontent.com: an index.json whose URLs point at GitHub (the CLI rebases them
 // onto --base-url) and bundles at the rebased paths. Each "site" under the server is one scenario.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalServer, type LocalServer } from "../helpers/local-server";
 import { CLI, ENTERPRISE_FIXTURE, FIXTURES, MOBILE_FIXTURE, SHARED_STIX } from "../helpers/paths";
+import { tempDir } from "../helpers/temp";
 
 const GITHUB = "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/";
 const SHARED_INDEX = path.join(SHARED_STIX, "index.json");
@@ -99,20 +100,18 @@ const SITES: Record<string, Handler> = {
 	},
 };
 
-let server: http.Server;
-let port = 0;
+/** Closes every connection after its answer (test/helpers/local-server.ts says why). */
+let server: LocalServer;
+const base = (site: string) => `${server.url}${site}/`;
 let closedPort = 0;
-const base = (site: string) => `http://127.0.0.1:${port}/${site}/`;
 
 beforeAll(async () => {
-	server = http.createServer((req, res) => {
+	server = await startLocalServer((req, res) => {
 		const [, site = "", ...rest] = (req.url ?? "/").split("?")[0].split("/");
 		const handler = SITES[site];
 		if (handler) handler(rest.join("/"), req, res);
 		else notFound(res);
 	});
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	port = (server.address() as AddressInfo).port;
 	// A port nothing listens on: open one, note it, close it.
 	const closed = http.createServer();
 	await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
@@ -120,10 +119,7 @@ beforeAll(async () => {
 	await new Promise((resolve) => closed.close(resolve));
 });
 
-afterAll(async () => {
-	server.closeAllConnections();
-	await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 /** Runs the CLI without blocking this process (the server lives here). */
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -138,13 +134,9 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 	});
 }
 
-function tempDir(): string {
-	return mkdtempSync(path.join(tmpdir(), "attack-sync-fetch-"));
-}
-
 /** A failed run: exit 1, one line on stderr holding `what`, nothing on stdout, and the folder as it was. */
 async function expectFailure(args: string[], what: string | RegExp, opts: { env?: Record<string, string>; before?: string } = {}) {
-	const dir = tempDir();
+	const dir = tempDir("fetch");
 	const out = path.join(dir, "attack.json");
 	if (opts.before !== undefined) writeFileSync(out, opts.before);
 	const r = await cli(["fetch", ...args, "--out", out], opts.env);
@@ -167,7 +159,7 @@ async function expectFailure(args: string[], what: string | RegExp, opts: { env?
 
 describe("fetch: downloads", () => {
 	it("saves the latest release byte for byte and says what it saved", async () => {
-		const dir = tempDir();
+		const dir = tempDir("fetch");
 		const out = path.join(dir, "enterprise.json");
 		const r = await cli(["fetch", "--domain", "enterprise-attack", "--base-url", base("ok"), "--out", out]);
 		expect(r.code, r.stderr).toBe(0);
@@ -178,7 +170,7 @@ describe("fetch: downloads", () => {
 	});
 
 	it("saves a pinned version, checked against the version the bundle states, and reports it as JSON", async () => {
-		const dir = tempDir();
+		const dir = tempDir("fetch");
 		const out = path.join(dir, "mobile.json");
 		const r = await cli(["fetch", "--domain", "mobile-attack", "--version", "17.1", "--base-url", base("ok").replace(/\/$/, ""), "--out", out, "--json"]);
 		expect(r.code, r.stderr).toBe(0);
@@ -194,14 +186,14 @@ describe("fetch: downloads", () => {
 	});
 
 	it("takes the latest by number, not by string order (10.0 over 9.0)", async () => {
-		const out = path.join(tempDir(), "e.json");
+		const out = path.join(tempDir("fetch"), "e.json");
 		const r = await cli(["fetch", "--domain", "enterprise-attack", "--base-url", base("ordered"), "--out", out, "--json"]);
 		expect(r.code, r.stderr).toBe(0);
 		expect(JSON.parse(r.stdout)).toMatchObject({ version: "10.0", url: `${base("ordered")}enterprise-attack/enterprise-attack-10.0.json` });
 	});
 
 	it("replaces an existing --out file on success", async () => {
-		const dir = tempDir();
+		const dir = tempDir("fetch");
 		const out = path.join(dir, "e.json");
 		writeFileSync(out, "old");
 		const r = await cli(["fetch", "--domain", "enterprise-attack", "--base-url", base("ok"), "--out", out]);
@@ -211,7 +203,7 @@ describe("fetch: downloads", () => {
 	});
 
 	it("follows redirects, and gives up on a loop", async () => {
-		const out = path.join(tempDir(), "e.json");
+		const out = path.join(tempDir("fetch"), "e.json");
 		const r = await cli(["fetch", "--domain", "enterprise-attack", "--base-url", base("redirect"), "--out", out]);
 		expect(r.code, r.stderr).toBe(0);
 		expect(readFileSync(out).equals(ENTERPRISE)).toBe(true);
@@ -271,7 +263,7 @@ describe("fetch: failures leave nothing behind", () => {
 	});
 
 	it("an --out whose folder does not exist, or that is a folder", async () => {
-		const dir = tempDir();
+		const dir = tempDir("fetch");
 		const r = await cli(["fetch", ...domain, "--base-url", base("ok"), "--out", path.join(dir, "no", "e.json")]);
 		expect(r.code).toBe(1);
 		expect(r.stderr).toContain("does not exist");
@@ -284,7 +276,7 @@ describe("fetch: failures leave nothing behind", () => {
 
 describe("fetch: usage errors exit 2", () => {
 	it("missing or malformed options", async () => {
-		const out = path.join(tempDir(), "e.json");
+		const out = path.join(tempDir("fetch"), "e.json");
 		for (const args of [
 			["fetch"],
 			["fetch", "--domain", "enterprise-attack"],

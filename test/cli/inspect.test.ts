@@ -1,11 +1,11 @@
 // The built CLI, run as users run it: `node dist/cli.js inspect --bundle FILE [--json]`.
 import { spawnSync } from "node:child_process";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, ENTERPRISE_FIXTURE, HAVE_SHARED, MOBILE_FIXTURE, SHARED_STIX } from "../helpers/paths";
 import { ENTERPRISE_18_1_COUNTS } from "../helpers/expected";
+import { tempDir } from "../helpers/temp";
 
 function cli(...args: string[]) {
 	const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
@@ -53,7 +53,7 @@ describe("inspect", () => {
 	});
 
 	it("exits 1 with one line on stderr for a bad bundle, and no stack trace", () => {
-		const dir = mkdtempSync(path.join(tmpdir(), "attack-sync-"));
+		const dir = tempDir("inspect");
 		const truncated = path.join(dir, "truncated.json");
 		writeFileSync(truncated, '{"type": "bundle", "objects": [{"type": "attack-pat');
 		const empty = path.join(dir, "empty.json");

@@ -2,11 +2,11 @@
 // [--create-missing] [--json]` on a copy of the sample vault on disk: the JSON report's shape,
 // exit codes, dry runs and failures that write nothing, and a second run that writes nothing.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, ENTERPRISE_FIXTURE, FIXTURES, HAVE_SHARED, SHARED, SHARED_STIX } from "../helpers/paths";
+import { tempDir } from "../helpers/temp";
 
 function cli(...args: string[]) {
 	const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
@@ -14,7 +14,7 @@ function cli(...args: string[]) {
 }
 
 function copyVault(from = path.join(FIXTURES, "sample-vault")): string {
-	const dir = path.join(mkdtempSync(path.join(tmpdir(), "attack-sync-sync-")), "vault");
+	const dir = path.join(tempDir("sync"), "vault");
 	cpSync(from, dir, { recursive: true });
 	return dir;
 }
@@ -93,7 +93,7 @@ describe("sync", () => {
 	it("a bad bundle or a missing vault exits 1 with one clear line and writes nothing", () => {
 		const vault = copyVault();
 		const before = snapshot(vault);
-		const truncated = path.join(mkdtempSync(path.join(tmpdir(), "attack-sync-bad-")), "cut.json");
+		const truncated = path.join(tempDir("bad"), "cut.json");
 		writeFileSync(truncated, readFileSync(ENTERPRISE_FIXTURE, "utf8").slice(0, 5000));
 		const bad = cli("sync", "--vault", vault, "--bundle", truncated);
 		expect(bad.code).toBe(1);

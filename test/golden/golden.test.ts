@@ -3,12 +3,14 @@
  * by the Python generators, then edited by hand; the export seed is v17-era) to ATT&CK v18.1,
  * and notes sync creates. The expected outputs are committed as .md files under
  * test/golden/expected/ so a reviewer can read them; `npx vitest run test/golden -u` rewrites
- * them after a deliberate change (review the diff before committing).
+ * them after a deliberate change (review the diff before committing). Only then: a missing
+ * expected file fails, it is never recorded on the fly (test/helpers/golden.ts).
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadBundle } from "../../src/core/attack/model";
 import { runSync } from "../../src/core/commands/sync";
+import { expectGolden } from "../helpers/golden";
 import { MemoryVault } from "../helpers/memory-vault";
 import { sampleVault } from "../helpers/sample-vault";
 import { ENTERPRISE_FIXTURE, FIXTURES, readText } from "../helpers/paths";
@@ -36,7 +38,7 @@ describe("golden: the sample vault synced to ATT&CK 18.1", async () => {
 	const { report } = await runSync(vault, model, { version: "18.1" });
 	for (const [golden, file] of SYNCED) {
 		it(golden, async () => {
-			await expect(await vault.read(file)).toMatchFileSnapshot(path.join(EXPECTED, golden));
+			await expectGolden(await vault.read(file), path.join(EXPECTED, golden));
 		});
 	}
 	it("the report names what changed and why", () => {
@@ -53,7 +55,7 @@ describe("golden: the sample vault synced to 18.1, knowing it was written from 1
 	await runSync(vault, model, { version: "18.1", previous: [previous] });
 	for (const [golden, file] of SYNCED.filter(([g]) => /mitigation|export|Phishing|renamed/.test(g))) {
 		it(golden, async () => {
-			await expect(await vault.read(file)).toMatchFileSnapshot(path.join(EXPECTED, "previous-15.1", golden));
+			await expectGolden(await vault.read(file), path.join(EXPECTED, "previous-15.1", golden));
 		});
 	}
 });
@@ -65,7 +67,7 @@ describe("golden: notes sync creates", () => {
 		const created = report.notes.filter((n) => n.action === "created").map((n) => n.path);
 		const file = `${ATTACK}/techniques/Credential Stuffing.md`;
 		expect(created, created.join("\n")).toContain(file);
-		await expect(await vault.read(file)).toMatchFileSnapshot(path.join(EXPECTED, "created classic Credential Stuffing.md"));
+		await expectGolden(await vault.read(file), path.join(EXPECTED, "created classic Credential Stuffing.md"));
 		const folders = new Set(created.map((p) => p.slice(0, p.lastIndexOf("/"))));
 		for (const f of folders) expect(f.startsWith(ATTACK), f).toBe(true);
 	});
@@ -74,14 +76,14 @@ describe("golden: notes sync creates", () => {
 		const vault = new MemoryVault();
 		await runSync(vault, model, { createMissing: true, version: "18.1" });
 		const file = "MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
-		await expect(await vault.read(file)).toMatchFileSnapshot(path.join(EXPECTED, "created empty-vault Malicious Link.md"));
-		await expect(await vault.read("MITRE ATT&CK/Enterprise-Attack/tactics/Execution.md")).toMatchFileSnapshot(path.join(EXPECTED, "created empty-vault tactic Execution.md"));
+		await expectGolden(await vault.read(file), path.join(EXPECTED, "created empty-vault Malicious Link.md"));
+		await expectGolden(await vault.read("MITRE ATT&CK/Enterprise-Attack/tactics/Execution.md"), path.join(EXPECTED, "created empty-vault tactic Execution.md"));
 	});
 
 	it("a vault of export-layout notes gets export-layout notes named Name (ID)", async () => {
 		const exported = readText(path.join(FIXTURES, "seeds/002_3d88cb3993d8c248.txt"));
 		const vault = new MemoryVault({ "Exports/Malicious Link (T1204.001).md": exported });
 		await runSync(vault, model, { createMissing: true, version: "18.1" });
-		await expect(await vault.read("Exports/User Execution (T1204).md")).toMatchFileSnapshot(path.join(EXPECTED, "created export User Execution (T1204).md"));
+		await expectGolden(await vault.read("Exports/User Execution (T1204).md"), path.join(EXPECTED, "created export User Execution (T1204).md"));
 	});
 });

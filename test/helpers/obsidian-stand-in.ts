@@ -236,10 +236,15 @@ export function makeObsidian(registered: Registered) {
 			.replace(/[\\/]+/g, "/")
 			.replace(/^\/|\/$/g, "")
 			.replace(/\u00a0|\u202f/g, " ") || "/";
-	/** Obsidian's requestUrl: a real request; with `throw: false` an HTTP error is a response. */
+	/**
+	 * Obsidian's requestUrl: a real request; with `throw: false` an HTTP error is a response.
+	 * Each request on a connection of its own (`Connection: close`): Node's fetch would keep one
+	 * and reuse it, and a server that has meanwhile dropped it answers the next request with a
+	 * reset (test/helpers/local-server.ts). Obsidian's requestUrl shares no pool with the tests.
+	 */
 	const requestUrl = async (req: { url: string; method?: string; throw?: boolean }) => {
 		registered.notices.push(`[request] ${req.url}`);
-		const res = await fetch(req.url, { method: req.method ?? "GET" });
+		const res = await fetch(req.url, { method: req.method ?? "GET", headers: { Connection: "close" } });
 		const buffer = await res.arrayBuffer();
 		const text = new TextDecoder().decode(buffer);
 		if (req.throw !== false && res.status >= 400) throw new Error(`Request failed, status ${res.status}`);

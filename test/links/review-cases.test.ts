@@ -1,13 +1,13 @@
 // Cases a review found: each must keep the promises (only the link's path changes, a second run
 // changes nothing, links to the user's own files are never moved).
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runLinks } from "../../src/core/commands/links";
 import { CLI } from "../helpers/paths";
 import { MemoryVault } from "../helpers/memory-vault";
+import { tempDir } from "../helpers/temp";
 
 const note = (id: string) => `---\nalias: ${id}\n---\n\n## ${id}\n`;
 
@@ -103,7 +103,7 @@ describe("the CLI's vault on disk", () => {
 	}
 
 	it("follows symbolic links to notes and folders, as Obsidian desktop does", () => {
-		const base = mkdtempSync(path.join(tmpdir(), "attack-sync-symlink-"));
+		const base = tempDir("symlink");
 		mkdirSync(path.join(base, "elsewhere"));
 		writeFileSync(path.join(base, "elsewhere", "NIPS.md"), note("M1031"));
 		mkdirSync(path.join(base, "vault"));
@@ -114,7 +114,7 @@ describe("the CLI's vault on disk", () => {
 	});
 
 	it("keeps a note's permissions when it writes a fix", () => {
-		const vault = mkdtempSync(path.join(tmpdir(), "attack-sync-mode-"));
+		const vault = tempDir("mode");
 		writeFileSync(path.join(vault, "NIPS.md"), note("M1031"));
 		writeFileSync(path.join(vault, "a.md"), "[[Wrong|M1031]]\n");
 		chmodSync(path.join(vault, "a.md"), 0o600);

@@ -5,14 +5,13 @@
 // a real HTTP server on 127.0.0.1 serving the ATT&CK index and the committed fixture bundle.
 import { builtinModules } from "node:module";
 import vm from "node:vm";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENTERPRISE_FIXTURE, FIXTURES, MAIN_JS, readText } from "../helpers/paths";
+import { startLocalServer, type LocalServer } from "../helpers/local-server";
 import { makeFolderApp, makeObsidian, type Registered } from "../helpers/obsidian-stand-in";
+import { tempDir } from "../helpers/temp";
 
 const code = readText(MAIN_JS);
 const SEED = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
@@ -88,8 +87,11 @@ describe("main.js", () => {
 	});
 });
 
-/** A local attack-stix-data: index.json (URLs on GitHub, as the real one) and the fixture bundle. */
-let server: Server;
+/**
+ * A local attack-stix-data: index.json (URLs on GitHub, as the real one) and the fixture bundle.
+ * It closes every connection after its answer (test/helpers/local-server.ts says why).
+ */
+let server: LocalServer;
 let base = "";
 const requests: string[] = [];
 
@@ -97,7 +99,7 @@ beforeAll(async () => {
 	const index = readFileSync(path.join(FIXTURES, "attack-index.json"), "utf8");
 	const bundle = readFileSync(ENTERPRISE_FIXTURE);
 	const mobile = readFileSync(path.join(FIXTURES, "mobile-attack-17.1-subset.json"));
-	server = createServer((req, res) => {
+	server = await startLocalServer((req, res) => {
 		const url = req.url ?? "";
 		requests.push(url);
 		// /cut/... serves half the bundle, /html/... a web page instead of it.
@@ -114,15 +116,14 @@ beforeAll(async () => {
 			res.end("not found");
 		}
 	});
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+	base = server.url;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 async function startPlugin(settings: Record<string, unknown> = {}) {
 	const loaded = loadPlugin();
-	const root = path.join(mkdtempSync(path.join(tmpdir(), "attack-sync-plugin-")), "vault");
+	const root = path.join(tempDir("plugin"), "vault");
 	cpSync(path.join(FIXTURES, "sample-vault"), root, { recursive: true });
 	const folder = makeFolderApp(loaded.obsidian, root);
 	const plugin = new loaded.Plugin(folder.app, { id: "attack-sync", version: "0.1.0" });
