@@ -6,13 +6,13 @@
 // equals the golden outputs of a sync told the release with --previous-bundle. A second run writes
 // nothing and asks the network nothing; --offline never touches it and says what to do.
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, ENTERPRISE_FIXTURE, FIXTURES } from "../helpers/paths";
+import { tempDir } from "../helpers/temp";
 
 const FILES: Record<string, string> = {
 	"enterprise-attack/enterprise-attack-15.1.json": path.join(FIXTURES, "enterprise-attack-15.1-subset.json"),
@@ -23,7 +23,6 @@ const FILES: Record<string, string> = {
 let server: http.Server;
 let port = 0;
 const hits: string[] = [];
-const dirs: string[] = [];
 
 function index(): string {
 	const versions = ["18.1", "17.1", "15.1"].map((v) => ({ version: v, url: `https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/enterprise-attack/enterprise-attack-${v}.json`, modified: "2025-01-01T00:00:00.000Z" }));
@@ -46,14 +45,9 @@ beforeAll(async () => {
 afterAll(async () => {
 	server.closeAllConnections();
 	await new Promise((resolve) => server.close(resolve));
-	for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function temp(): string {
-	const d = mkdtempSync(path.join(tmpdir(), "attack-sync-base-"));
-	dirs.push(d);
-	return d;
-}
+const temp = () => tempDir("base");
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
 	return new Promise((resolve, reject) => {
