@@ -6,9 +6,9 @@
  */
 import { normalizePath, requestUrl, type App, type DataAdapter } from "obsidian";
 import { modelFromJson, type AttackModel } from "../core/attack/model";
-import { compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
+import { cacheFileName, compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
-import { checkModel, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
+import { checkBundleDomain, checkModel, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
 import type { BackupStore } from "../core/sync/undo";
 
 export interface Loaded {
@@ -40,8 +40,9 @@ export class AttackData {
 		this.adapter = app.vault.adapter;
 	}
 
+	/** The cache file of a domain; only the known domains have one (a UserError for any other). */
 	private cachePath(domain: string, which: "current" | "previous" = "current"): string {
-		return normalizePath(`${this.folder}/cache-${domain}${which === "previous" ? "-previous" : ""}.json`);
+		return normalizePath(`${this.folder}/${cacheFileName(domain, which)}`);
 	}
 
 	/**
@@ -104,6 +105,8 @@ export class AttackData {
 		}
 		// The same checks as the CLI's fetch: the domain, and the version when the bundle says.
 		const full = modelFromJson(parsed, source);
+		// The cache's file name comes from the domain: only ATT&CK's own are kept.
+		checkBundleDomain(full.domain, source);
 		if (target) checkModel(full, target);
 		if (progress.cancelled) throw new Cancelled();
 		progress.step("Indexing…");

@@ -17,8 +17,38 @@ import { UserError } from "../errors";
 /** Where MITRE publishes the bundles; the index's own URLs all start with it. */
 export const DEFAULT_BASE_URL = "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/";
 
-/** The domains ATT&CK publishes today. The index decides what exists; this is for help text. */
+/**
+ * The domains ATT&CK publishes today, and the only ones the plugin keeps data for: its cache file
+ * names come from this list, never from a bundle (whose matrix could name `../../x`).
+ */
 export const KNOWN_DOMAINS = ["enterprise-attack", "mobile-attack", "ics-attack"] as const;
+
+export type KnownDomain = (typeof KNOWN_DOMAINS)[number];
+
+/** The entry of KNOWN_DOMAINS equal to `domain`, or null. */
+export function knownDomain(domain: string): KnownDomain | null {
+	return KNOWN_DOMAINS.find((d) => d === domain) ?? null;
+}
+
+/** A domain, quoted for a message: on one line and short, whatever a bundle put in it. */
+function quoteDomain(domain: string): string {
+	const quoted = JSON.stringify(domain);
+	return quoted.length > 80 ? `${quoted.slice(0, 76)}..."` : quoted;
+}
+
+/** `domain` as one of KNOWN_DOMAINS; a UserError sentence for anything else. */
+export function checkDomain(domain: string): KnownDomain {
+	const known = knownDomain(domain);
+	if (known === null) throw new UserError(`${quoteDomain(domain)} is not an ATT&CK domain; ATT&CK Sync knows ${listWords(KNOWN_DOMAINS)}.`);
+	return known;
+}
+
+/** The domain of a bundle from `source` as one of KNOWN_DOMAINS; a UserError sentence for anything else. */
+export function checkBundleDomain(domain: string, source: string): KnownDomain {
+	const known = knownDomain(domain);
+	if (known === null) throw new UserError(`${source} is a bundle of ${quoteDomain(domain)}, not of ${KNOWN_DOMAINS.join(", ").replace(/, ([^,]*)$/, " or $1")}; nothing was saved.`);
+	return known;
+}
 
 /** One release of one domain, as the index lists it. */
 export interface IndexVersion {
