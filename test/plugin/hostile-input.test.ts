@@ -3,8 +3,12 @@
 // (test/helpers/plugin-harness.ts), with real HTTP servers on 127.0.0.1 (and 127.0.0.2, which
 // must never be asked for anything).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_BASE_URL } from "../../src/core/fetch/index-json";
+import { HOSTILE_URLS } from "../helpers/hostile-urls";
 import { ENTERPRISE_FIXTURE } from "../helpers/paths";
 import { PLUGIN_DIR, startPlugin } from "../helpers/plugin-harness";
 
@@ -49,6 +53,64 @@ describe("a bundle naming a domain that is not ATT&CK's", () => {
 			await expect(t.plugin.api.sync({ dryRun: true, domain: "../../x" })).rejects.toThrow(
 				'"../../x" is not an ATT&CK domain; ATT&CK Sync knows enterprise-attack, mobile-attack and ics-attack.',
 			);
+		} finally {
+			t.dispose();
+		}
+	});
+});
+
+describe("an index.json listing URLs on another host", () => {
+	const FILE = "enterprise-attack/enterprise-attack-18.1.json";
+	const CASES = Object.entries(HOSTILE_URLS);
+	const bundle = Buffer.from(ENTERPRISE);
+	const listing = (url: string) => Buffer.from(JSON.stringify({ collections: [{ name: "Enterprise ATT&CK", versions: [{ version: "18.1", url }] }] }));
+	const send = (res: http.ServerResponse, body: Buffer) => {
+		res.writeHead(200, { "Content-Length": body.length, Connection: "close" });
+		res.end(body);
+	};
+	let good: http.Server;
+	let evil: http.Server;
+	let goodHost = "";
+	let evilHost = "";
+	const evilHits: string[] = [];
+
+	beforeAll(async () => {
+		evil = http.createServer((req, res) => {
+			evilHits.push(req.url ?? "");
+			send(res, req.url?.endsWith("index.json") ? listing(`${DEFAULT_BASE_URL}${FILE}`) : bundle);
+		});
+		await new Promise<void>((resolve) => evil.listen(0, "127.0.0.2", resolve));
+		evilHost = `127.0.0.2:${(evil.address() as AddressInfo).port}`;
+		// `/h<i>/index.json` lists case i's URL; the bundle is served wherever a path ends in its name.
+		good = http.createServer((req, res) => {
+			const [, site = "", ...rest] = (req.url ?? "/").split("/");
+			if (rest.join("/") === "index.json") return send(res, listing(CASES[Number(site.slice(1))][1](evilHost, goodHost)));
+			if ((req.url ?? "").endsWith(FILE)) return send(res, bundle);
+			res.writeHead(404, { Connection: "close" });
+			res.end();
+		});
+		await new Promise<void>((resolve) => good.listen(0, "127.0.0.1", resolve));
+		goodHost = `127.0.0.1:${(good.address() as AddressInfo).port}`;
+	});
+
+	afterAll(async () => {
+		for (const server of [good, evil]) {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it("is fetched from the base URL's host, never from the other, whatever the trick", async () => {
+		const t = await startPlugin();
+		try {
+			for (const [i, [what]] of CASES.entries()) {
+				t.plugin.settings.baseUrl = `http://${goodHost}/h${i}/`;
+				const meta = await t.plugin.api.fetchData({ domain: "enterprise-attack" });
+				expect(meta.domain, what).toBe("enterprise-attack");
+				const requested = t.registered.notices.filter((n) => n.startsWith("[request] ")).at(-1) ?? "";
+				expect(new URL(requested.slice("[request] ".length)).host, what).toBe(goodHost);
+				expect(evilHits, what).toEqual([]);
+			}
 		} finally {
 			t.dispose();
 		}
