@@ -2,8 +2,9 @@
  * `attack-sync fetch`: the Node side of downloading an ATT&CK release. The choices (which
  * version, which URL, is it a bundle) are the core's (`src/core/fetch/index-json.ts`, shared with
  * the plugin); this file moves the bytes: node:http or node:https by the URL's protocol,
- * redirects followed (up to 5), the body streamed to a temporary file beside `--out`, checked
- * against Content-Length, an inactivity timeout, and the temporary file removed on any failure.
+ * redirects on the same host followed (up to 5; to another host refused), the body streamed to
+ * a temporary file beside `--out`, checked against Content-Length, an inactivity timeout, and the
+ * temporary file removed on any failure.
  * Only a complete, checked bundle is renamed to `--out`; an older `--out` stays until then.
  */
 import { randomBytes } from "node:crypto";
@@ -48,10 +49,20 @@ type Sink = (chunk: Buffer) => void;
 class SinkError extends Error {}
 
 /**
- * GETs `url` into `sink`, following redirects. Resolves with the byte count once the whole body
- * has arrived (and matched Content-Length); rejects with a UserError naming the URL otherwise.
+ * Whether a redirect from `from` to `to` stays on the same host (and port): the base URL decides
+ * where ATT&CK data comes from, not a server's Location header. http to https is allowed.
  */
-export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0): Promise<{ bytes: number; url: string }> {
+export function sameHost(from: URL, to: URL): boolean {
+	if (to.host !== from.host || to.username !== "" || to.password !== "") return false;
+	return to.protocol === from.protocol || (from.protocol === "http:" && to.protocol === "https:");
+}
+
+/**
+ * GETs `url` into `sink`, following redirects on the same host (`first` is where the chain
+ * started). Resolves with the byte count once the whole body has arrived (and matched
+ * Content-Length); rejects with a UserError naming the URL otherwise.
+ */
+export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0, first = url): Promise<{ bytes: number; url: string }> {
 	return new Promise((resolve, reject) => {
 		let parsed: URL;
 		try {
@@ -101,8 +112,12 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0): P
 					fail(`a redirect to an invalid URL (${location})`);
 					return;
 				}
+				if (!sameHost(new URL(first), new URL(next))) {
+					fail(`it redirects to another host (${next}), which is not followed`);
+					return;
+				}
 				settled = true;
-				get(next, sink, opts, redirects + 1).then(resolve, reject);
+				get(next, sink, opts, redirects + 1, first).then(resolve, reject);
 				return;
 			}
 			if (status !== 200) {
