@@ -7,6 +7,7 @@
  * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault), 2 usage error.
  */
 import { readFileSync } from "node:fs";
+import { decodeUtf8 } from "../core/attack/bytes";
 import { loadBundle } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
 import { formatLinks, runLinks } from "../core/commands/links";
@@ -30,16 +31,17 @@ const USAGE = `Usage:
   attack-sync help`;
 
 export function readBundleFile(file: string) {
-	let text: string;
+	let bytes: Uint8Array;
 	try {
-		text = readFileSync(file, "utf8");
+		bytes = readFileSync(file);
 	} catch (err) {
 		const code = (err as NodeJS.ErrnoException).code;
 		if (code === "ENOENT") throw new UserError(`${file}: no such file.`);
 		if (code === "EISDIR") throw new UserError(`${file}: is a folder, not a bundle file.`);
 		throw new UserError(`${file}: cannot be read (${messageOf(err)}).`);
 	}
-	return loadBundle(text, file);
+	// Strict UTF-8: a Latin-1 file is refused, not read with U+FFFD in place of its accents.
+	return loadBundle(decodeUtf8(bytes, file), file);
 }
 
 function runInspect(args: Parsed): number {

@@ -12,6 +12,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync,
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
+import { decodeUtf8 } from "../core/attack/bytes";
 import { UserError, messageOf } from "../core/errors";
 import {
 	checkBundle,
@@ -161,11 +162,11 @@ function cutOff(answered: boolean, received: number, total: number | null): stri
 	return `the connection was cut off after ${received.toLocaleString("en-US")}${of} bytes`;
 }
 
-/** GETs a small file (index.json) into memory, as UTF-8 text. */
+/** GETs a small file (index.json) into memory, as UTF-8 text (anything else is a UserError). */
 export async function getText(url: string, opts: GetOptions): Promise<string> {
 	const chunks: Buffer[] = [];
 	await get(url, (c) => chunks.push(c), opts);
-	return Buffer.concat(chunks).toString("utf8");
+	return decodeUtf8(Buffer.concat(chunks), url, "an ATT&CK index");
 }
 
 export interface FetchOptions {
@@ -234,7 +235,7 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 		fsyncSync(file);
 		closeSync(file);
 		fd = null;
-		checkBundle(readFileSync(temp, "utf8"), plan);
+		checkBundle(decodeUtf8(readFileSync(temp), plan.url), plan);
 		try {
 			renameSync(temp, target);
 		} catch (err) {

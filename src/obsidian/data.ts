@@ -5,6 +5,7 @@
  * to a temporary file and renamed. Undo backups live in the same folder.
  */
 import { normalizePath, requestUrl, type App, type DataAdapter } from "obsidian";
+import { decodeUtf8 } from "../core/attack/bytes";
 import { modelFromJson, type AttackModel } from "../core/attack/model";
 import { cacheFileName, compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
@@ -78,20 +79,21 @@ export class AttackData {
 	async fetch(domain: string, version: string | null, baseUrl: string, progress: Progress): Promise<Loaded> {
 		const index = indexUrl(baseUrl);
 		progress.step(`Reading the ATT&CK index (${index})…`);
-		const indexText = await get(index);
+		const indexText = decodeUtf8(await get(index), index, "an ATT&CK index");
 		if (progress.cancelled) throw new Cancelled();
 		const target = planDownload(indexText, index, baseUrl, { domain, version });
 		progress.step(`Downloading ${domain} ${target.version}…`);
-		const text = await get(target.url);
+		const bytes = await get(target.url);
 		if (progress.cancelled) throw new Cancelled();
-		return this.store(text, target.url, progress, target);
+		return this.store(decodeUtf8(bytes, target.url), target.url, progress, target);
 	}
 
 	/** Import a bundle file the user put in the vault (the offline path). */
 	async importFile(path: string, progress: Progress): Promise<Loaded> {
 		progress.step(`Reading ${path}…`);
-		const text = await this.adapter.read(normalizePath(path));
-		return this.store(text, path, progress);
+		// Bytes, decoded strictly: a Latin-1 file is refused, not read with U+FFFD in its accents' place.
+		const bytes = new Uint8Array(await this.adapter.readBinary(normalizePath(path)));
+		return this.store(decodeUtf8(bytes, path), path, progress);
 	}
 
 	private async store(text: string, source: string, progress: Progress, target?: DownloadTarget): Promise<Loaded> {
@@ -156,8 +158,8 @@ export class AttackData {
 	}
 }
 
-/** GET a URL's text with Obsidian's requestUrl; every failure becomes one sentence naming the URL. */
-async function get(url: string): Promise<string> {
+/** GET a URL's bytes with Obsidian's requestUrl; every failure becomes one sentence naming the URL. */
+async function get(url: string): Promise<Uint8Array> {
 	let response;
 	try {
 		response = await requestUrl({ url, method: "GET", throw: false });
@@ -165,5 +167,5 @@ async function get(url: string): Promise<string> {
 		throw new UserError(downloadFailure(url, `${messageOf(err)} (offline?)`));
 	}
 	if (response.status < 200 || response.status >= 300) throw new UserError(downloadFailure(url, httpStatusReason(response.status)));
-	return response.text;
+	return new Uint8Array(response.arrayBuffer);
 }

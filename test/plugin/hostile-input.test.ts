@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BASE_URL } from "../../src/core/fetch/index-json";
+import { latin1Bundle } from "../helpers/bad-bundles";
 import { HOSTILE_URLS } from "../helpers/hostile-urls";
 import { ENTERPRISE_FIXTURE } from "../helpers/paths";
 import { PLUGIN_DIR, startPlugin } from "../helpers/plugin-harness";
@@ -111,6 +112,57 @@ describe("an index.json listing URLs on another host", () => {
 				expect(new URL(requested.slice("[request] ".length)).host, what).toBe(goodHost);
 				expect(evilHits, what).toEqual([]);
 			}
+		} finally {
+			t.dispose();
+		}
+	});
+});
+
+describe("bundles the plugin must not keep", () => {
+	const FILE = "enterprise-attack/enterprise-attack-18.1.json";
+	const INDEX = Buffer.from(JSON.stringify({ collections: [{ name: "Enterprise ATT&CK", versions: [{ version: "18.1", url: `${DEFAULT_BASE_URL}${FILE}` }] }] }));
+	const SITES: Record<string, (file: string, res: http.ServerResponse) => void> = {
+		latin1: (file, res) => send(res, file === "index.json" ? INDEX : latin1Bundle()),
+	};
+	function send(res: http.ServerResponse, body: Buffer) {
+		res.writeHead(200, { "Content-Length": body.length, Connection: "close" });
+		res.end(body);
+	}
+	let server: http.Server;
+	let base = "";
+
+	beforeAll(async () => {
+		server = http.createServer((req, res) => {
+			const [, site = "", ...rest] = (req.url ?? "/").split("/");
+			const handler = SITES[site];
+			if (handler) return handler(rest.join("/"), res);
+			res.writeHead(404, { Connection: "close" });
+			res.end();
+		});
+		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+	});
+
+	afterAll(async () => {
+		server.closeAllConnections();
+		await new Promise((resolve) => server.close(resolve));
+	});
+
+	/** Nothing in the plugin's folder: no cache, no temporary file. */
+	const nothingKept = (root: string) => expect(existsSync(path.join(root, PLUGIN_DIR)) ? readdirSync(path.join(root, PLUGIN_DIR)) : []).toEqual([]);
+
+	it("a Latin-1 bundle, imported from the vault or downloaded, is refused naming the first bad byte", async () => {
+		const t = await startPlugin({ baseUrl: `${base}latin1/` });
+		try {
+			const bytes = latin1Bundle();
+			const at = (bytes.findIndex((b) => b >= 0x80) + 1).toLocaleString("en-US");
+			writeFileSync(path.join(t.root, "latin1.json"), bytes);
+			await t.importFile("latin1.json");
+			expect(t.lastNotice()).toBe(`ATT&CK Sync: latin1.json: not UTF-8 text (byte ${at} is not valid UTF-8); an ATT&CK bundle is UTF-8 JSON, so this file is in another encoding or damaged.`);
+			nothingKept(t.root);
+			await t.run("fetch-data");
+			expect(t.lastNotice()).toBe(`ATT&CK Sync: ${base}latin1/${FILE}: not UTF-8 text (byte ${at} is not valid UTF-8); an ATT&CK bundle is UTF-8 JSON, so this file is in another encoding or damaged.`);
+			nothingKept(t.root);
 		} finally {
 			t.dispose();
 		}

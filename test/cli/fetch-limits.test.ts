@@ -1,0 +1,95 @@
+// `attack-sync fetch` against servers that send what must not be kept: a bundle in Latin-1, more
+// bytes than any ATT&CK bundle has, or a byte at a time for ever. One line on stderr, exit 1,
+// nothing saved. Limits are lowered for the tests through the environment.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_BASE_URL } from "../../src/core/fetch/index-json";
+import { latin1Bundle } from "../helpers/bad-bundles";
+import { CLI } from "../helpers/paths";
+
+const FILE = "enterprise-attack/enterprise-attack-18.1.json";
+const INDEX = Buffer.from(JSON.stringify({ collections: [{ name: "Enterprise ATT&CK", versions: [{ version: "18.1", url: `${DEFAULT_BASE_URL}${FILE}` }] }] }));
+const LATIN1 = latin1Bundle();
+
+function send(res: http.ServerResponse, body: Buffer) {
+	res.writeHead(200, { "Content-Type": "application/json", "Content-Length": body.length, Connection: "close" });
+	res.end(body);
+}
+
+type Handler = (file: string, req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+const SITES: Record<string, Handler> = {
+	latin1: (file, _req, res) => send(res, file === "index.json" ? INDEX : LATIN1),
+	latin1index: (_file, _req, res) => send(res, Buffer.from(INDEX.toString("utf8").replace("Enterprise", "Entreprise \u00e9"), "latin1")),
+};
+
+let server: http.Server;
+let port = 0;
+const base = (site: string) => `http://127.0.0.1:${port}/${site}/`;
+
+beforeAll(async () => {
+	server = http.createServer((req, res) => {
+		const [, site = "", ...rest] = (req.url ?? "/").split("/");
+		const handler = SITES[site];
+		if (handler) handler(rest.join("/"), req, res);
+		else {
+			res.writeHead(404, { Connection: "close" });
+			res.end();
+		}
+	});
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+	server.closeAllConnections();
+	await new Promise((resolve) => server.close(resolve));
+});
+
+const temps: string[] = [];
+afterEach(() => {
+	for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI without blocking this process (the server lives here). */
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+		let stdout = "";
+		let stderr = "";
+		child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+		child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+		child.on("error", reject);
+		child.on("close", (code) => resolve({ code, stdout, stderr }));
+	});
+}
+
+/** A failed fetch: exit 1, one line on stderr holding `what`, and an empty folder. */
+async function expectFailure(site: string, what: string | RegExp, env: Record<string, string> = {}) {
+	const dir = mkdtempSync(path.join(tmpdir(), "attack-sync-limits-"));
+	temps.push(dir);
+	const r = await cli(["fetch", "--domain", "enterprise-attack", "--base-url", base(site), "--out", path.join(dir, "e.json")], env);
+	expect(r.code, r.stderr).toBe(1);
+	expect(r.stdout).toBe("");
+	expect(r.stderr.split("\n"), r.stderr).toHaveLength(2);
+	expect(r.stderr).toMatch(/^attack-sync: .*\.\n$/);
+	if (typeof what === "string") expect(r.stderr).toContain(what);
+	else expect(r.stderr).toMatch(what);
+	expect(r.stderr).not.toContain("internal error");
+	expect(readdirSync(dir)).toEqual([]);
+}
+
+describe("fetch: text that is not UTF-8", () => {
+	it("a Latin-1 bundle is not saved", async () => {
+		await expectFailure("latin1", `attack-sync: ${base("latin1")}${FILE}: not UTF-8 text (byte `);
+	});
+
+	it("a Latin-1 index.json is not read", async () => {
+		await expectFailure("latin1index", `attack-sync: ${base("latin1index")}index.json: not UTF-8 text (byte `);
+	});
+});
