@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { latin1Bundle } from "../helpers/bad-bundles";
+import { latin1Bundle, stixIdOf, withObject } from "../helpers/bad-bundles";
 import { CLI, FIXTURES } from "../helpers/paths";
 import { readTree } from "../helpers/sample-vault";
 
@@ -52,5 +52,19 @@ describe("a bundle file that is not UTF-8", () => {
 		const { vault, bundle } = setUp("latin1.json", bytes);
 		const at = (bytes.findIndex((b) => b >= 0x80) + 1).toLocaleString("en-US");
 		expectRefused(bundle, vault, `attack-sync: ${bundle}: not UTF-8 text (byte ${at} is not valid UTF-8); an ATT&CK bundle is UTF-8 JSON, so this file is in another encoding or damaged.\n`);
+	});
+});
+
+describe("a bundle with a field of the wrong shape", () => {
+	it("kill_chain_phases a string: refused naming the object and the field, not synced into empty cells", () => {
+		const id = stixIdOf("T1204.001");
+		const { vault, bundle } = setUp("crafted.json", withObject(id, (o) => (o.kill_chain_phases = "execution")));
+		expectRefused(bundle, vault, `attack-sync: ${bundle}: not a valid ATT&CK bundle: ${id} has "kill_chain_phases" of the wrong shape (expected a list of objects with "kill_chain_name" and "phase_name" strings).\n`);
+	});
+
+	it("external_references null: refused naming the object and the field", () => {
+		const id = stixIdOf("M1017");
+		const { vault, bundle } = setUp("crafted.json", withObject(id, (o) => (o.external_references = null)));
+		expectRefused(bundle, vault, `${bundle}: not a valid ATT&CK bundle: ${id} has "external_references" of the wrong shape (expected a list of references`);
 	});
 });

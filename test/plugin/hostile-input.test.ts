@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BASE_URL } from "../../src/core/fetch/index-json";
-import { latin1Bundle } from "../helpers/bad-bundles";
+import { latin1Bundle, stixIdOf, withObject } from "../helpers/bad-bundles";
 import { HOSTILE_URLS } from "../helpers/hostile-urls";
 import { ENTERPRISE_FIXTURE } from "../helpers/paths";
 import { PLUGIN_DIR, startPlugin } from "../helpers/plugin-harness";
@@ -112,6 +112,23 @@ describe("an index.json listing URLs on another host", () => {
 				expect(new URL(requested.slice("[request] ".length)).host, what).toBe(goodHost);
 				expect(evilHits, what).toEqual([]);
 			}
+		} finally {
+			t.dispose();
+		}
+	});
+});
+
+describe("a bundle with a field of the wrong shape", () => {
+	it("is refused on import, naming the object and the field; nothing is kept", async () => {
+		const t = await startPlugin({ baseUrl: "http://127.0.0.1:9/" });
+		try {
+			const id = stixIdOf("T1204.001");
+			writeFileSync(path.join(t.root, "crafted.json"), withObject(id, (o) => (o.kill_chain_phases = "execution")));
+			await t.importFile("crafted.json");
+			expect(t.lastNotice()).toBe(
+				`ATT&CK Sync: crafted.json: not a valid ATT&CK bundle: ${id} has "kill_chain_phases" of the wrong shape (expected a list of objects with "kill_chain_name" and "phase_name" strings).`,
+			);
+			expect(existsSync(path.join(t.root, PLUGIN_DIR)) ? readdirSync(path.join(t.root, PLUGIN_DIR)) : []).toEqual([]);
 		} finally {
 			t.dispose();
 		}
