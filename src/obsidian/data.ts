@@ -5,7 +5,7 @@
  * to a temporary file and renamed. Undo backups live in the same folder.
  */
 import { normalizePath, requestUrl, type App, type DataAdapter } from "obsidian";
-import { decodeUtf8 } from "../core/attack/bytes";
+import { MAX_BUNDLE_BYTES, checkBundleSize, decodeUtf8 } from "../core/attack/bytes";
 import { modelFromJson, type AttackModel } from "../core/attack/model";
 import { cacheFileName, compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
@@ -29,7 +29,14 @@ export class Cancelled extends Error {
 	}
 }
 
+/** How much the plugin reads or downloads as one bundle; tests lower it. */
+export interface Limits {
+	maxBytes: number;
+}
+
 export class AttackData {
+	/** MAX_BUNDLE_BYTES; a test can lower it (`plugin.attackData().limits`). */
+	readonly limits: Limits = { maxBytes: MAX_BUNDLE_BYTES };
 	private readonly adapter: DataAdapter;
 	/** Models already read this session, by domain. */
 	private readonly loaded = new Map<string, Loaded>();
@@ -91,8 +98,13 @@ export class AttackData {
 	/** Import a bundle file the user put in the vault (the offline path). */
 	async importFile(path: string, progress: Progress): Promise<Loaded> {
 		progress.step(`Reading ${path}…`);
+		const file = normalizePath(path);
+		// A 2 GB file is refused before it is read, not after.
+		const stat = await this.adapter.stat(file);
+		if (stat) checkBundleSize(stat.size, path, this.limits.maxBytes);
 		// Bytes, decoded strictly: a Latin-1 file is refused, not read with U+FFFD in its accents' place.
-		const bytes = new Uint8Array(await this.adapter.readBinary(normalizePath(path)));
+		const bytes = new Uint8Array(await this.adapter.readBinary(file));
+		checkBundleSize(bytes.length, path, this.limits.maxBytes);
 		return this.store(decodeUtf8(bytes, path), path, progress);
 	}
 

@@ -1,6 +1,7 @@
-// Bytes to bundle text: strict UTF-8 (a Latin-1 file is refused, naming the first bad byte).
+// Bytes to bundle text: strict UTF-8 (a Latin-1 file is refused, naming the first bad byte) and
+// the size cap.
 import { describe, expect, it } from "vitest";
-import { decodeUtf8 } from "../../src/core/attack/bytes";
+import { MAX_BUNDLE_BYTES, checkBundleSize, decodeUtf8 } from "../../src/core/attack/bytes";
 import { UserError } from "../../src/core/errors";
 import { ENTERPRISE_TEXT, latin1Bundle } from "../helpers/bad-bundles";
 
@@ -31,5 +32,16 @@ describe("decodeUtf8", () => {
 			[[0xff], 1],
 		];
 		for (const [bytes, at] of cases) expect(() => decodeUtf8(new Uint8Array(bytes), "x"), bytes.join(" ")).toThrow(`(byte ${at} is not valid UTF-8)`);
+	});
+});
+
+describe("checkBundleSize", () => {
+	it("accepts up to the cap and refuses more, in one sentence", () => {
+		expect(MAX_BUNDLE_BYTES).toBe(300 * 1024 * 1024);
+		expect(() => checkBundleSize(MAX_BUNDLE_BYTES, "e.json")).not.toThrow();
+		expect(() => checkBundleSize(2 * 1024 ** 3, "big.json")).toThrow(
+			"big.json: it is 2,048 MB, larger than the 300 MB an ATT&CK bundle can be (Enterprise is about 45 MB); it was not read.",
+		);
+		expect(() => checkBundleSize(3_000_000, "small-cap.json", 1024 * 1024)).toThrow("small-cap.json: it is 2.9 MB, larger than the 1.0 MB");
 	});
 });

@@ -1,7 +1,7 @@
 // The CLI given bundle files it must refuse: Latin-1 text, fields of the wrong shape, a file far
 // larger than any ATT&CK bundle. Each is one line on stderr, exit 1, and nothing written.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -66,5 +66,27 @@ describe("a bundle with a field of the wrong shape", () => {
 		const id = stixIdOf("M1017");
 		const { vault, bundle } = setUp("crafted.json", withObject(id, (o) => (o.external_references = null)));
 		expectRefused(bundle, vault, `${bundle}: not a valid ATT&CK bundle: ${id} has "external_references" of the wrong shape (expected a list of references`);
+	});
+});
+
+describe("a bundle file far larger than any ATT&CK bundle", () => {
+	it("a 2 GB file is refused before it is read", () => {
+		const { vault, dir } = setUp("unused.json", "");
+		// Sparse: 2 GB long, nothing on disk.
+		const big = path.join(dir, "big.json");
+		const fd = openSync(big, "w");
+		ftruncateSync(fd, 2 * 1024 ** 3);
+		closeSync(fd);
+		expectRefused(big, vault, `attack-sync: ${big}: it is 2,048 MB, larger than the 300 MB an ATT&CK bundle can be (Enterprise is about 45 MB); it was not read.\n`);
+	});
+
+	it("the cap can be lowered (ATTACK_SYNC_MAX_BUNDLE_BYTES), and a bad value is one sentence", () => {
+		const { bundle } = setUp("e.json", "x".repeat(2000));
+		let r = spawnSync(process.execPath, [CLI, "inspect", "--bundle", bundle], { encoding: "utf8", env: { ...process.env, ATTACK_SYNC_MAX_BUNDLE_BYTES: "1000" } });
+		expect(r.status).toBe(1);
+		expect(r.stderr).toBe(`attack-sync: ${bundle}: it is 2,000 bytes, larger than the 1,000 bytes an ATT&CK bundle can be (Enterprise is about 45 MB); it was not read.\n`);
+		r = spawnSync(process.execPath, [CLI, "inspect", "--bundle", bundle], { encoding: "utf8", env: { ...process.env, ATTACK_SYNC_MAX_BUNDLE_BYTES: "lots" } });
+		expect(r.status).toBe(1);
+		expect(r.stderr).toBe('attack-sync: ATTACK_SYNC_MAX_BUNDLE_BYTES must be a positive whole number of bytes, not "lots".\n');
 	});
 });

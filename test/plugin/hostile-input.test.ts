@@ -2,7 +2,7 @@
 // download from elsewhere. Driven through the built main.js and the Obsidian stand-in
 // (test/helpers/plugin-harness.ts), with real HTTP servers on 127.0.0.1 (and 127.0.0.2, which
 // must never be asked for anything).
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -128,6 +128,23 @@ describe("a bundle with a field of the wrong shape", () => {
 			expect(t.lastNotice()).toBe(
 				`ATT&CK Sync: crafted.json: not a valid ATT&CK bundle: ${id} has "kill_chain_phases" of the wrong shape (expected a list of objects with "kill_chain_name" and "phase_name" strings).`,
 			);
+			expect(existsSync(path.join(t.root, PLUGIN_DIR)) ? readdirSync(path.join(t.root, PLUGIN_DIR)) : []).toEqual([]);
+		} finally {
+			t.dispose();
+		}
+	});
+});
+
+describe("a bundle file far larger than any ATT&CK bundle", () => {
+	it("a 2 GB file in the vault is refused before it is read", async () => {
+		const t = await startPlugin({ baseUrl: "http://127.0.0.1:9/" });
+		try {
+			// Sparse: 2 GB long, nothing on disk.
+			const fd = openSync(path.join(t.root, "big.json"), "w");
+			ftruncateSync(fd, 2 * 1024 ** 3);
+			closeSync(fd);
+			await t.importFile("big.json");
+			expect(t.lastNotice()).toBe("ATT&CK Sync: big.json: it is 2,048 MB, larger than the 300 MB an ATT&CK bundle can be (Enterprise is about 45 MB); it was not read.");
 			expect(existsSync(path.join(t.root, PLUGIN_DIR)) ? readdirSync(path.join(t.root, PLUGIN_DIR)) : []).toEqual([]);
 		} finally {
 			t.dispose();

@@ -1,9 +1,33 @@
 /**
  * From bytes to a bundle's text, the same way for the CLI (files and downloads) and the plugin
- * (vault files and requestUrl): strict UTF-8 (a Latin-1 file is refused, not read with U+FFFD
- * in place of its accents).
+ * (vault files and requestUrl): a size cap checked before anything is read whole, and strict
+ * UTF-8 (a Latin-1 file is refused, not read with U+FFFD in place of its accents).
  */
 import { UserError } from "../errors";
+
+/**
+ * The largest bundle file or download accepted: the Enterprise bundle is about 45 MB, so this
+ * leaves room for years of growth while refusing a 2 GB file before it is read.
+ */
+export const MAX_BUNDLE_BYTES = 300 * 1024 * 1024;
+
+/** `45 MB`, `2.9 MB`, or `1,000 bytes` below a megabyte. */
+export function formatSize(bytes: number): string {
+	if (bytes < 1024 * 1024) return `${bytes.toLocaleString("en-US")} bytes`;
+	const mb = bytes / (1024 * 1024);
+	return `${mb >= 10 ? Math.round(mb).toLocaleString("en-US") : mb.toFixed(1)} MB`;
+}
+
+/** Why a file or a download of `bytes` is refused, as a clause; `bytes` null when the size is not known (a download cut at the cap). */
+export function tooLargeReason(bytes: number | null, max: number): string {
+	const size = bytes === null ? "it is larger than" : `it is ${formatSize(bytes)}, larger than`;
+	return `${size} the ${formatSize(max)} an ATT&CK bundle can be (Enterprise is about 45 MB)`;
+}
+
+/** Throws the UserError for a bundle file larger than `max`, before it is read. */
+export function checkBundleSize(bytes: number, source: string, max = MAX_BUNDLE_BYTES): void {
+	if (bytes > max) throw new UserError(`${source}: ${tooLargeReason(bytes, max)}; it was not read.`);
+}
 
 let decoder: TextDecoder | null = null;
 
