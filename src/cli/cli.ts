@@ -129,7 +129,7 @@ async function runFetchCommand(args: Parsed): Promise<number> {
 		throw new UsageError(messageOf(err).replace(/^the base URL/, "--base-url").replace(/\.$/, ""));
 	}
 	const json = args.flag("json");
-	const result = await fetchBundle({ domain, version, baseUrl, out, timeoutMs: fetchTimeoutMs(), progress: !json && process.stderr.isTTY });
+	const result = await fetchBundle({ domain, version, baseUrl, out, timeoutMs: fetchTimeoutMs(), maxBytes: maxBundleBytes(), progress: !json && process.stderr.isTTY });
 	process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${formatFetched(result)}\n`);
 	return 0;
 }

@@ -12,7 +12,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync,
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
-import { decodeUtf8 } from "../core/attack/bytes";
+import { MAX_BUNDLE_BYTES, MAX_INDEX_BYTES, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
 import { UserError, messageOf } from "../core/errors";
 import {
 	checkBundle,
@@ -39,6 +39,10 @@ export function fetchTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 
 export interface GetOptions {
 	timeoutMs: number;
+	/** The most bytes accepted: more (by Content-Length, or as they arrive) fails at once. */
+	maxBytes: number;
+	/** What is downloaded, for the message when it is too large. */
+	what: "bundle" | "index";
 	/** Called as bytes arrive; `total` is the Content-Length when the server sends one. */
 	onProgress?: (received: number, total: number | null) => void;
 }
@@ -128,8 +132,18 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0, fi
 			}
 			const header = res.headers["content-length"];
 			const total = header !== undefined && /^\d+$/.test(header) ? Number(header) : null;
+			if (total !== null && total > opts.maxBytes) {
+				res.resume();
+				fail(tooLargeReason(total, opts.maxBytes, opts.what));
+				return;
+			}
 			res.on("data", (chunk: Buffer) => {
 				if (settled) return;
+				// No Content-Length (or a false one): stop at the cap, before the disk fills.
+				if (received + chunk.length > opts.maxBytes) {
+					fail(tooLargeReason(null, opts.maxBytes, opts.what));
+					return;
+				}
 				try {
 					sink(chunk);
 				} catch (err) {
@@ -179,6 +193,8 @@ export interface FetchOptions {
 	timeoutMs: number;
 	/** Show a progress line on stderr. */
 	progress?: boolean;
+	/** The largest bundle accepted; MAX_BUNDLE_BYTES by default. */
+	maxBytes?: number;
 }
 
 /**
@@ -189,7 +205,10 @@ export interface FetchOptions {
 export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	const target = checkOut(opts.out);
 	const idx = indexUrl(opts.baseUrl);
-	const plan = planDownload(await getText(idx, { timeoutMs: opts.timeoutMs }), idx, opts.baseUrl, { domain: opts.domain, version: opts.version });
+	const plan = planDownload(await getText(idx, { timeoutMs: opts.timeoutMs, maxBytes: MAX_INDEX_BYTES, what: "index" }), idx, opts.baseUrl, {
+		domain: opts.domain,
+		version: opts.version,
+	});
 
 	const temp = path.join(path.dirname(target), `.${path.basename(target)}.attack-sync-${process.pid}-${randomBytes(4).toString("hex")}.part`);
 	let fd: number | null = null;
@@ -229,7 +248,7 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 					throw new SinkError(`${opts.out}: could not be written (${messageOf(err)}); nothing was saved.`);
 				}
 			},
-			{ timeoutMs: opts.timeoutMs, onProgress: progress?.update },
+			{ timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes ?? MAX_BUNDLE_BYTES, what: "bundle", onProgress: progress?.update },
 		);
 		progress?.done();
 		fsyncSync(file);

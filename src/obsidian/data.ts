@@ -5,7 +5,7 @@
  * to a temporary file and renamed. Undo backups live in the same folder.
  */
 import { normalizePath, requestUrl, type App, type DataAdapter } from "obsidian";
-import { MAX_BUNDLE_BYTES, checkBundleSize, decodeUtf8 } from "../core/attack/bytes";
+import { MAX_BUNDLE_BYTES, MAX_INDEX_BYTES, checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
 import { modelFromJson, type AttackModel } from "../core/attack/model";
 import { cacheFileName, compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
@@ -29,7 +29,7 @@ export class Cancelled extends Error {
 	}
 }
 
-/** How much the plugin reads or downloads as one bundle; tests lower it. */
+/** How much the plugin reads or downloads as one bundle (a vault file or a download); tests lower it. */
 export interface Limits {
 	maxBytes: number;
 }
@@ -86,11 +86,11 @@ export class AttackData {
 	async fetch(domain: string, version: string | null, baseUrl: string, progress: Progress): Promise<Loaded> {
 		const index = indexUrl(baseUrl);
 		progress.step(`Reading the ATT&CK index (${index})…`);
-		const indexText = decodeUtf8(await get(index), index, "an ATT&CK index");
+		const indexText = decodeUtf8(await get(index, MAX_INDEX_BYTES, "index"), index, "an ATT&CK index");
 		if (progress.cancelled) throw new Cancelled();
 		const target = planDownload(indexText, index, baseUrl, { domain, version });
 		progress.step(`Downloading ${domain} ${target.version}…`);
-		const bytes = await get(target.url);
+		const bytes = await get(target.url, this.limits.maxBytes, "bundle");
 		if (progress.cancelled) throw new Cancelled();
 		return this.store(decodeUtf8(bytes, target.url), target.url, progress, target);
 	}
@@ -170,8 +170,12 @@ export class AttackData {
 	}
 }
 
-/** GET a URL's bytes with Obsidian's requestUrl; every failure becomes one sentence naming the URL. */
-async function get(url: string): Promise<Uint8Array> {
+/**
+ * GET a URL's bytes with Obsidian's requestUrl; every failure becomes one sentence naming the URL.
+ * requestUrl hands over the whole body at once, so a body over `maxBytes` is refused after it
+ * arrived, but before anything is decoded or written.
+ */
+async function get(url: string, maxBytes: number, what: "bundle" | "index"): Promise<Uint8Array> {
 	let response;
 	try {
 		response = await requestUrl({ url, method: "GET", throw: false });
@@ -179,5 +183,7 @@ async function get(url: string): Promise<Uint8Array> {
 		throw new UserError(downloadFailure(url, `${messageOf(err)} (offline?)`));
 	}
 	if (response.status < 200 || response.status >= 300) throw new UserError(downloadFailure(url, httpStatusReason(response.status)));
-	return new Uint8Array(response.arrayBuffer);
+	const bytes = new Uint8Array(response.arrayBuffer);
+	if (bytes.length > maxBytes) throw new UserError(downloadFailure(url, tooLargeReason(bytes.length, maxBytes, what)));
+	return bytes;
 }

@@ -2,7 +2,7 @@
 // bytes than any ATT&CK bundle has, or a byte at a time for ever. One line on stderr, exit 1,
 // nothing saved. Limits are lowered for the tests through the environment.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,11 +10,14 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BASE_URL } from "../../src/core/fetch/index-json";
 import { latin1Bundle } from "../helpers/bad-bundles";
-import { CLI } from "../helpers/paths";
+import { CLI, ENTERPRISE_FIXTURE } from "../helpers/paths";
 
 const FILE = "enterprise-attack/enterprise-attack-18.1.json";
 const INDEX = Buffer.from(JSON.stringify({ collections: [{ name: "Enterprise ATT&CK", versions: [{ version: "18.1", url: `${DEFAULT_BASE_URL}${FILE}` }] }] }));
 const LATIN1 = latin1Bundle();
+const ENTERPRISE = readFileSync(ENTERPRISE_FIXTURE);
+/** The cap the tests set: 1 MB, a third of the fixture. */
+const CAP = { ATTACK_SYNC_MAX_BUNDLE_BYTES: String(1024 * 1024) };
 
 function send(res: http.ServerResponse, body: Buffer) {
 	res.writeHead(200, { "Content-Type": "application/json", "Content-Length": body.length, Connection: "close" });
@@ -26,6 +29,15 @@ type Handler = (file: string, req: http.IncomingMessage, res: http.ServerRespons
 const SITES: Record<string, Handler> = {
 	latin1: (file, _req, res) => send(res, file === "index.json" ? INDEX : LATIN1),
 	latin1index: (_file, _req, res) => send(res, Buffer.from(INDEX.toString("utf8").replace("Enterprise", "Entreprise \u00e9"), "latin1")),
+	// The fixture bundle, with its Content-Length.
+	big: (file, _req, res) => send(res, file === "index.json" ? INDEX : ENTERPRISE),
+	// The fixture bundle three times over, chunked (no Content-Length): it must be cut at the cap.
+	bigchunked: (file, _req, res) => {
+		if (file === "index.json") return send(res, INDEX);
+		res.writeHead(200, { "Content-Type": "application/json", Connection: "close" });
+		for (let i = 0; i < 3; i++) res.write(ENTERPRISE);
+		res.end();
+	},
 };
 
 let server: http.Server;
@@ -91,5 +103,15 @@ describe("fetch: text that is not UTF-8", () => {
 
 	it("a Latin-1 index.json is not read", async () => {
 		await expectFailure("latin1index", `attack-sync: ${base("latin1index")}index.json: not UTF-8 text (byte `);
+	});
+});
+
+describe("fetch: more bytes than an ATT&CK bundle has", () => {
+	it("a Content-Length over the cap is refused before the body is read", async () => {
+		await expectFailure("big", `attack-sync: could not download ${base("big")}${FILE}: it is 3.0 MB, larger than the 1.0 MB an ATT&CK bundle can be (Enterprise is about 45 MB).\n`, CAP);
+	});
+
+	it("a body without Content-Length is cut at the cap, and nothing is left on disk", async () => {
+		await expectFailure("bigchunked", `attack-sync: could not download ${base("bigchunked")}${FILE}: it is larger than the 1.0 MB an ATT&CK bundle can be (Enterprise is about 45 MB).\n`, CAP);
 	});
 });

@@ -157,6 +157,7 @@ describe("bundles the plugin must not keep", () => {
 	const INDEX = Buffer.from(JSON.stringify({ collections: [{ name: "Enterprise ATT&CK", versions: [{ version: "18.1", url: `${DEFAULT_BASE_URL}${FILE}` }] }] }));
 	const SITES: Record<string, (file: string, res: http.ServerResponse) => void> = {
 		latin1: (file, res) => send(res, file === "index.json" ? INDEX : latin1Bundle()),
+		big: (file, res) => send(res, file === "index.json" ? INDEX : Buffer.from(ENTERPRISE)),
 	};
 	function send(res: http.ServerResponse, body: Buffer) {
 		res.writeHead(200, { "Content-Length": body.length, Connection: "close" });
@@ -196,6 +197,18 @@ describe("bundles the plugin must not keep", () => {
 			nothingKept(t.root);
 			await t.run("fetch-data");
 			expect(t.lastNotice()).toBe(`ATT&CK Sync: ${base}latin1/${FILE}: not UTF-8 text (byte ${at} is not valid UTF-8); an ATT&CK bundle is UTF-8 JSON, so this file is in another encoding or damaged.`);
+			nothingKept(t.root);
+		} finally {
+			t.dispose();
+		}
+	});
+
+	it("a download over the cap is refused before it is decoded or kept", async () => {
+		const t = await startPlugin({ baseUrl: `${base}big/` });
+		try {
+			(t.plugin as unknown as { attackData(): { limits: { maxBytes: number } } }).attackData().limits.maxBytes = 1024 * 1024;
+			await t.run("fetch-data");
+			expect(t.lastNotice()).toBe(`ATT&CK Sync: could not download ${base}big/${FILE}: it is 3.0 MB, larger than the 1.0 MB an ATT&CK bundle can be (Enterprise is about 45 MB).`);
 			nothingKept(t.root);
 		} finally {
 			t.dispose();

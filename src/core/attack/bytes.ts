@@ -18,10 +18,16 @@ export function formatSize(bytes: number): string {
 	return `${mb >= 10 ? Math.round(mb).toLocaleString("en-US") : mb.toFixed(1)} MB`;
 }
 
-/** Why a file or a download of `bytes` is refused, as a clause; `bytes` null when the size is not known (a download cut at the cap). */
-export function tooLargeReason(bytes: number | null, max: number): string {
+/** The largest index.json accepted (attack-stix-data's is about 30 KB). */
+export const MAX_INDEX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Why a file or a download of `bytes` is refused, as a clause; `bytes` null when the size is not
+ * known (a download stopped at the cap).
+ */
+export function tooLargeReason(bytes: number | null, max: number, what: "bundle" | "index" = "bundle"): string {
 	const size = bytes === null ? "it is larger than" : `it is ${formatSize(bytes)}, larger than`;
-	return `${size} the ${formatSize(max)} an ATT&CK bundle can be (Enterprise is about 45 MB)`;
+	return `${size} the ${formatSize(max)} an ATT&CK ${what} can be${what === "bundle" ? " (Enterprise is about 45 MB)" : ""}`;
 }
 
 /** Throws the UserError for a bundle file larger than `max`, before it is read. */
