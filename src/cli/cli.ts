@@ -16,7 +16,7 @@ import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
 import { fetchBundle, fetchTimeoutMs } from "./download";
-import { maxBundleBytes } from "./limits";
+import { fetchDeadlineMs, maxBundleBytes } from "./limits";
 import { DEFAULT_BASE_URL, formatFetched, isVersionString, normalizeBaseUrl, versionFromFileName } from "../core/fetch/index-json";
 
 const USAGE = `Usage:
@@ -129,7 +129,7 @@ async function runFetchCommand(args: Parsed): Promise<number> {
 		throw new UsageError(messageOf(err).replace(/^the base URL/, "--base-url").replace(/\.$/, ""));
 	}
 	const json = args.flag("json");
-	const result = await fetchBundle({ domain, version, baseUrl, out, timeoutMs: fetchTimeoutMs(), maxBytes: maxBundleBytes(), progress: !json && process.stderr.isTTY });
+	const result = await fetchBundle({ domain, version, baseUrl, out, timeoutMs: fetchTimeoutMs(), maxBytes: maxBundleBytes(), deadlineMs: fetchDeadlineMs(), progress: !json && process.stderr.isTTY });
 	process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${formatFetched(result)}\n`);
 	return 0;
 }

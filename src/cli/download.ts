@@ -3,8 +3,8 @@
  * version, which URL, is it a bundle) are the core's (`src/core/fetch/index-json.ts`, shared with
  * the plugin); this file moves the bytes: node:http or node:https by the URL's protocol,
  * redirects on the same host followed (up to 5; to another host refused), the body streamed to
- * a temporary file beside `--out`, checked against Content-Length, an inactivity timeout, and the
- * temporary file removed on any failure.
+ * a temporary file beside `--out`, checked against Content-Length and a size cap, an inactivity
+ * timeout and an overall deadline, and the temporary file removed on any failure.
  * Only a complete, checked bundle is renamed to `--out`; an older `--out` stays until then.
  */
 import { randomBytes } from "node:crypto";
@@ -15,7 +15,9 @@ import path from "node:path";
 import { MAX_BUNDLE_BYTES, MAX_INDEX_BYTES, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
 import { UserError, messageOf } from "../core/errors";
 import {
+	FETCH_DEADLINE_MS,
 	checkBundle,
+	deadlineReason,
 	downloadFailure,
 	formatSeconds,
 	httpStatusReason,
@@ -43,6 +45,8 @@ export interface GetOptions {
 	maxBytes: number;
 	/** What is downloaded, for the message when it is too large. */
 	what: "bundle" | "index";
+	/** When the whole fetch must be over (Date.now() time), and how long it was given, for the message. */
+	deadline?: { at: number; ms: number };
 	/** Called as bytes arrive; `total` is the Content-Length when the server sends one. */
 	onProgress?: (received: number, total: number | null) => void;
 }
@@ -84,9 +88,14 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0, fi
 		let settled = false;
 		let answered = false;
 		let received = 0;
+		let timer: NodeJS.Timeout | undefined;
+		const settle = () => {
+			settled = true;
+			clearTimeout(timer);
+		};
 		const fail = (reason: string, err?: unknown) => {
 			if (settled) return;
-			settled = true;
+			settle();
 			req.destroy();
 			reject(err instanceof SinkError ? new UserError(err.message) : new UserError(downloadFailure(url, reason)));
 		};
@@ -95,6 +104,14 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0, fi
 			// Socket inactivity, from before the connection until the last byte.
 			timeout: opts.timeoutMs,
 		});
+		// The whole fetch's deadline: a server sending a byte now and then never trips the inactivity timeout.
+		const deadline = opts.deadline;
+		if (deadline) {
+			timer = setTimeout(
+				() => fail(`${deadlineReason(deadline.ms, received)}; on a slow connection, allow more time with ATTACK_SYNC_FETCH_DEADLINE_MS`),
+				Math.max(0, deadline.at - Date.now()),
+			);
+		}
 		req.on("timeout", () => {
 			const idle = formatSeconds(opts.timeoutMs);
 			fail(answered ? `the transfer stalled (nothing for ${idle}, after ${received.toLocaleString("en-US")} bytes)` : `no answer in ${idle}`);
@@ -121,7 +138,7 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0, fi
 					fail(`it redirects to another host (${next}), which is not followed`);
 					return;
 				}
-				settled = true;
+				settle();
 				get(next, sink, opts, redirects + 1, first).then(resolve, reject);
 				return;
 			}
@@ -161,7 +178,7 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0, fi
 					fail(cutOff(true, received, total) ?? "the connection was cut off");
 					return;
 				}
-				settled = true;
+				settle();
 				resolve({ bytes: received, url });
 			});
 			res.on("close", () => fail(cutOff(true, received, total) ?? "the connection was cut off"));
@@ -195,6 +212,8 @@ export interface FetchOptions {
 	progress?: boolean;
 	/** The largest bundle accepted; MAX_BUNDLE_BYTES by default. */
 	maxBytes?: number;
+	/** How long the whole fetch (index and bundle) may take; FETCH_DEADLINE_MS by default. */
+	deadlineMs?: number;
 }
 
 /**
@@ -205,7 +224,8 @@ export interface FetchOptions {
 export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	const target = checkOut(opts.out);
 	const idx = indexUrl(opts.baseUrl);
-	const plan = planDownload(await getText(idx, { timeoutMs: opts.timeoutMs, maxBytes: MAX_INDEX_BYTES, what: "index" }), idx, opts.baseUrl, {
+	const deadline = { at: Date.now() + (opts.deadlineMs ?? FETCH_DEADLINE_MS), ms: opts.deadlineMs ?? FETCH_DEADLINE_MS };
+	const plan = planDownload(await getText(idx, { timeoutMs: opts.timeoutMs, maxBytes: MAX_INDEX_BYTES, what: "index", deadline }), idx, opts.baseUrl, {
 		domain: opts.domain,
 		version: opts.version,
 	});
@@ -248,7 +268,7 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 					throw new SinkError(`${opts.out}: could not be written (${messageOf(err)}); nothing was saved.`);
 				}
 			},
-			{ timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes ?? MAX_BUNDLE_BYTES, what: "bundle", onProgress: progress?.update },
+			{ timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes ?? MAX_BUNDLE_BYTES, what: "bundle", deadline, onProgress: progress?.update },
 		);
 		progress?.done();
 		fsyncSync(file);

@@ -9,7 +9,7 @@ import { MAX_BUNDLE_BYTES, MAX_INDEX_BYTES, checkBundleSize, decodeUtf8, tooLarg
 import { modelFromJson, type AttackModel } from "../core/attack/model";
 import { cacheFileName, compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
-import { checkBundleDomain, checkModel, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
+import { FETCH_DEADLINE_MS, checkBundleDomain, checkModel, deadlineReason, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
 import type { BackupStore } from "../core/sync/undo";
 
 export interface Loaded {
@@ -29,14 +29,15 @@ export class Cancelled extends Error {
 	}
 }
 
-/** How much the plugin reads or downloads as one bundle (a vault file or a download); tests lower it. */
+/** How much the plugin reads or downloads as one bundle (a vault file or a download), and how long a fetch may take; tests lower them. */
 export interface Limits {
 	maxBytes: number;
+	deadlineMs: number;
 }
 
 export class AttackData {
-	/** MAX_BUNDLE_BYTES; a test can lower it (`plugin.attackData().limits`). */
-	readonly limits: Limits = { maxBytes: MAX_BUNDLE_BYTES };
+	/** MAX_BUNDLE_BYTES and FETCH_DEADLINE_MS; a test can lower them (`plugin.attackData().limits`). */
+	readonly limits: Limits = { maxBytes: MAX_BUNDLE_BYTES, deadlineMs: FETCH_DEADLINE_MS };
 	private readonly adapter: DataAdapter;
 	/** Models already read this session, by domain. */
 	private readonly loaded = new Map<string, Loaded>();
@@ -85,12 +86,14 @@ export class AttackData {
 	/** Download a domain's bundle (the pinned version, or the latest in index.json) and cache it. */
 	async fetch(domain: string, version: string | null, baseUrl: string, progress: Progress): Promise<Loaded> {
 		const index = indexUrl(baseUrl);
+		// One deadline for the index and the bundle: a server sending a byte now and then must not keep the fetch going.
+		const deadline = { at: Date.now() + this.limits.deadlineMs, ms: this.limits.deadlineMs };
 		progress.step(`Reading the ATT&CK index (${index})…`);
-		const indexText = decodeUtf8(await get(index, MAX_INDEX_BYTES, "index"), index, "an ATT&CK index");
+		const indexText = decodeUtf8(await get(index, MAX_INDEX_BYTES, "index", deadline), index, "an ATT&CK index");
 		if (progress.cancelled) throw new Cancelled();
 		const target = planDownload(indexText, index, baseUrl, { domain, version });
 		progress.step(`Downloading ${domain} ${target.version}…`);
-		const bytes = await get(target.url, this.limits.maxBytes, "bundle");
+		const bytes = await get(target.url, this.limits.maxBytes, "bundle", deadline);
 		if (progress.cancelled) throw new Cancelled();
 		return this.store(decodeUtf8(bytes, target.url), target.url, progress, target);
 	}
@@ -173,14 +176,22 @@ export class AttackData {
 /**
  * GET a URL's bytes with Obsidian's requestUrl; every failure becomes one sentence naming the URL.
  * requestUrl hands over the whole body at once, so a body over `maxBytes` is refused after it
- * arrived, but before anything is decoded or written.
+ * arrived, but before anything is decoded or written. requestUrl cannot be stopped: at the
+ * deadline the plugin stops waiting for it, and whatever comes later is dropped.
  */
-async function get(url: string, maxBytes: number, what: "bundle" | "index"): Promise<Uint8Array> {
+async function get(url: string, maxBytes: number, what: "bundle" | "index", deadline: { at: number; ms: number }): Promise<Uint8Array> {
+	let timer: number | undefined;
+	const late = new Promise<never>((_resolve, reject) => {
+		timer = window.setTimeout(() => reject(new UserError(downloadFailure(url, deadlineReason(deadline.ms, null)))), Math.max(0, deadline.at - Date.now()));
+	});
 	let response;
 	try {
-		response = await requestUrl({ url, method: "GET", throw: false });
+		response = await Promise.race([requestUrl({ url, method: "GET", throw: false }), late]);
 	} catch (err) {
+		if (err instanceof UserError) throw err;
 		throw new UserError(downloadFailure(url, `${messageOf(err)} (offline?)`));
+	} finally {
+		window.clearTimeout(timer);
 	}
 	if (response.status < 200 || response.status >= 300) throw new UserError(downloadFailure(url, httpStatusReason(response.status)));
 	const bytes = new Uint8Array(response.arrayBuffer);

@@ -26,9 +26,28 @@ function send(res: http.ServerResponse, body: Buffer) {
 
 type Handler = (file: string, req: http.IncomingMessage, res: http.ServerResponse) => void;
 
+/** Timers of the servers that send a byte at a time; each stops when its client goes. */
+const trickles = new Set<NodeJS.Timeout>();
+
+/** A 200 with the full Content-Length of `body`, then one byte every 50 ms: never done, never idle. */
+function trickle(res: http.ServerResponse, body: Buffer) {
+	res.writeHead(200, { "Content-Type": "application/json", "Content-Length": body.length, Connection: "close" });
+	let sent = 0;
+	const timer = setInterval(() => {
+		if (sent < body.length - 1) res.write(body.subarray(sent, ++sent));
+	}, 50);
+	trickles.add(timer);
+	res.on("close", () => {
+		clearInterval(timer);
+		trickles.delete(timer);
+	});
+}
+
 const SITES: Record<string, Handler> = {
 	latin1: (file, _req, res) => send(res, file === "index.json" ? INDEX : LATIN1),
 	latin1index: (_file, _req, res) => send(res, Buffer.from(INDEX.toString("utf8").replace("Enterprise", "Entreprise \u00e9"), "latin1")),
+	trickle: (file, _req, res) => (file === "index.json" ? send(res, INDEX) : trickle(res, ENTERPRISE)),
+	trickleindex: (_file, _req, res) => trickle(res, INDEX),
 	// The fixture bundle, with its Content-Length.
 	big: (file, _req, res) => send(res, file === "index.json" ? INDEX : ENTERPRISE),
 	// The fixture bundle three times over, chunked (no Content-Length): it must be cut at the cap.
@@ -59,6 +78,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	for (const timer of trickles) clearInterval(timer);
 	server.closeAllConnections();
 	await new Promise((resolve) => server.close(resolve));
 });
@@ -113,5 +133,26 @@ describe("fetch: more bytes than an ATT&CK bundle has", () => {
 
 	it("a body without Content-Length is cut at the cap, and nothing is left on disk", async () => {
 		await expectFailure("bigchunked", `attack-sync: could not download ${base("bigchunked")}${FILE}: it is larger than the 1.0 MB an ATT&CK bundle can be (Enterprise is about 45 MB).\n`, CAP);
+	});
+});
+
+describe("fetch: a server that sends a byte at a time, for ever", () => {
+	// The inactivity timeout (60 s) never fires: bytes keep coming. The overall deadline does.
+	const DEADLINE = { ATTACK_SYNC_FETCH_DEADLINE_MS: "1000" };
+
+	it("the bundle: given up at the deadline, nothing saved", async () => {
+		await expectFailure(
+			"trickle",
+			new RegExp(`^attack-sync: could not download ${base("trickle").replace(/\./g, "\\.")}enterprise-attack/enterprise-attack-18\\.1\\.json: it took longer than 1 s \\([\\d,]+ bytes arrived in that time\\); on a slow connection, allow more time with ATTACK_SYNC_FETCH_DEADLINE_MS\\.\\n$`),
+			DEADLINE,
+		);
+	});
+
+	it("index.json: the same deadline", async () => {
+		await expectFailure("trickleindex", `could not download ${base("trickleindex")}index.json: it took longer than 1 s (`, DEADLINE);
+	});
+
+	it("a bad deadline is one sentence", async () => {
+		await expectFailure("trickle", 'attack-sync: ATTACK_SYNC_FETCH_DEADLINE_MS must be a positive whole number of milliseconds, not "soon".\n', { ATTACK_SYNC_FETCH_DEADLINE_MS: "soon" });
 	});
 });

@@ -158,7 +158,19 @@ describe("bundles the plugin must not keep", () => {
 	const SITES: Record<string, (file: string, res: http.ServerResponse) => void> = {
 		latin1: (file, res) => send(res, file === "index.json" ? INDEX : latin1Bundle()),
 		big: (file, res) => send(res, file === "index.json" ? INDEX : Buffer.from(ENTERPRISE)),
+		// A byte every 50 ms, for ever (the full Content-Length is announced).
+		trickle: (file, res) => {
+			if (file === "index.json") return send(res, INDEX);
+			res.writeHead(200, { "Content-Length": Buffer.byteLength(ENTERPRISE), Connection: "close" });
+			const timer = setInterval(() => res.write(" "), 50);
+			trickles.add(timer);
+			res.on("close", () => {
+				clearInterval(timer);
+				trickles.delete(timer);
+			});
+		},
 	};
+	const trickles = new Set<NodeJS.Timeout>();
 	function send(res: http.ServerResponse, body: Buffer) {
 		res.writeHead(200, { "Content-Length": body.length, Connection: "close" });
 		res.end(body);
@@ -179,6 +191,7 @@ describe("bundles the plugin must not keep", () => {
 	});
 
 	afterAll(async () => {
+		for (const timer of trickles) clearInterval(timer);
 		server.closeAllConnections();
 		await new Promise((resolve) => server.close(resolve));
 	});
@@ -209,6 +222,18 @@ describe("bundles the plugin must not keep", () => {
 			(t.plugin as unknown as { attackData(): { limits: { maxBytes: number } } }).attackData().limits.maxBytes = 1024 * 1024;
 			await t.run("fetch-data");
 			expect(t.lastNotice()).toBe(`ATT&CK Sync: could not download ${base}big/${FILE}: it is 3.0 MB, larger than the 1.0 MB an ATT&CK bundle can be (Enterprise is about 45 MB).`);
+			nothingKept(t.root);
+		} finally {
+			t.dispose();
+		}
+	});
+
+	it("a server sending a byte at a time is given up at the deadline; nothing is kept", async () => {
+		const t = await startPlugin({ baseUrl: `${base}trickle/` });
+		try {
+			(t.plugin as unknown as { attackData(): { limits: { deadlineMs: number } } }).attackData().limits.deadlineMs = 1000;
+			await t.run("fetch-data");
+			expect(t.lastNotice()).toBe(`ATT&CK Sync: could not download ${base}trickle/${FILE}: it took longer than 1 s.`);
 			nothingKept(t.root);
 		} finally {
 			t.dispose();

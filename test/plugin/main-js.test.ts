@@ -49,6 +49,8 @@ function loadPlugin() {
 		URL,
 		setTimeout,
 		clearTimeout,
+		// Obsidian runs in a window, on mobile too (the plugin's timers are window's).
+		window: { setTimeout, clearTimeout },
 	};
 	const context = vm.createContext(sandbox);
 	vm.runInContext(code, context, { filename: "main.js" });

@@ -131,6 +131,22 @@ export function formatSeconds(ms: number): string {
 	return `${Number.isInteger(s) ? s : s.toFixed(s < 1 ? 2 : 1)} s`;
 }
 
+/** `1 s`, `90 s`, `30 min`. */
+export function formatDuration(ms: number): string {
+	return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : formatSeconds(ms);
+}
+
+/**
+ * How long a whole fetch (index.json and the bundle) may take: a 45 MB bundle at 256 kbit/s
+ * takes about 25 minutes, and a server sending a byte a second must not keep it going for ever.
+ */
+export const FETCH_DEADLINE_MS = 30 * 60_000;
+
+/** Why a download was given up at the deadline, as a clause. `bytes`: what had arrived, when known. */
+export function deadlineReason(ms: number, bytes: number | null): string {
+	return `it took longer than ${formatDuration(ms)}${bytes === null ? "" : ` (${bytes.toLocaleString("en-US")} bytes arrived in that time)`}`;
+}
+
 function oneLine(s: string): string {
 	return s.replace(/\s+/g, " ").trim().replace(/\.+$/, "");
 }
