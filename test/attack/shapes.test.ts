@@ -70,6 +70,15 @@ describe("a field of the wrong shape", () => {
 		}
 	});
 
+	it("a relationship's references: checked where they are rendered (mitigates, detects), not on the 17,000 `uses`", () => {
+		const objects = (JSON.parse(ENTERPRISE_TEXT) as { objects: Array<{ type: string; id: string; relationship_type?: string }> }).objects;
+		const mitigates = objects.find((o) => o.relationship_type === "mitigates");
+		const uses = objects.find((o) => o.relationship_type === "uses");
+		if (!mitigates || !uses) throw new Error("the fixture lacks relationships");
+		expect(refusal(withObject(mitigates.id, (o) => (o.external_references = null)))).toContain(`${mitigates.id} has "external_references" of the wrong shape`);
+		expect(() => loadBundle(withObject(uses.id, (o) => (o.external_references = null)), "uses.json")).not.toThrow();
+	});
+
 	it("the lists of matrices, detection strategies and analytics", () => {
 		const bundle = (o: object) => JSON.stringify({ type: "bundle", objects: [{ type: "x-mitre-tactic", id: "x-mitre-tactic--1", name: "T" }, o] });
 		expect(refusal(bundle({ type: "x-mitre-matrix", id: "x-mitre-matrix--1", tactic_refs: "x-mitre-tactic--1" }))).toContain('x-mitre-matrix--1 has "tactic_refs" of the wrong shape');
