@@ -102,6 +102,8 @@ beforeAll(async () => {
 	server = createServer((req, res) => {
 		const url = req.url ?? "";
 		requests.push(url);
+		// No keep-alive: a request must never meet a socket the server is closing ("fetch failed").
+		res.setHeader("Connection", "close");
 		// /cut/... serves half the bundle, /html/... a web page instead of it.
 		const [, mode, rest] = /^\/(cut\/|html\/)?(.*)$/.exec(url) ?? [];
 		if (rest === "index.json") res.end(index);
@@ -120,7 +122,10 @@ beforeAll(async () => {
 	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+	server.closeAllConnections();
+	return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 async function startPlugin(settings: Record<string, unknown> = {}) {
 	const loaded = loadPlugin();
