@@ -16,7 +16,7 @@ afterEach(() => {
 
 /** A temporary folder holding a copy of the sample vault (`vault/`) and `file` with `data`. */
 function setUp(file: string, data: string | Buffer) {
-	const dir = mkdtempSync(path.join(tmpdir(), "attack-sync-bad-"));
+	const dir = mkdtempSync(path.join(tmpdir(), "attack-sync-badinput-"));
 	temps.push(dir);
 	const vault = path.join(dir, "vault");
 	cpSync(path.join(FIXTURES, "sample-vault"), vault, { recursive: true });

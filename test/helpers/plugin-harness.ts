@@ -65,7 +65,7 @@ export async function settle(plugin: LoadedPlugin): Promise<void> {
  */
 export async function startPlugin(settings: Record<string, unknown> = {}) {
 	const loaded = loadPlugin();
-	const temp = mkdtempSync(path.join(tmpdir(), "attack-sync-plugin-"));
+	const temp = mkdtempSync(path.join(tmpdir(), "attack-sync-hostile-"));
 	const root = path.join(temp, "vault");
 	cpSync(path.join(FIXTURES, "sample-vault"), root, { recursive: true });
 	const folder = makeFolderApp(loaded.obsidian, root);
