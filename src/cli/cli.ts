@@ -6,8 +6,9 @@
  *   node dist/cli.js fetch --domain enterprise-attack --out FILE [--version X.Y] [--base-url URL] [--json]
  * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault), 2 usage error.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
 import { loadBundle } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
 import { formatLinks, runLinks } from "../core/commands/links";
@@ -17,6 +18,7 @@ import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
 import { fetchBundle, fetchTimeoutMs } from "./download";
 import { releaseSource } from "./releases";
+import { fetchDeadlineMs, maxBundleBytes } from "./limits";
 import { DEFAULT_BASE_URL, formatFetched, isVersionString, normalizeBaseUrl, versionFromFileName } from "../core/fetch/index-json";
 
 const USAGE = `Usage:
@@ -32,17 +34,50 @@ const USAGE = `Usage:
                                                  download an ATT&CK release (the latest unless pinned)
   attack-sync help`;
 
-export function readBundleFile(file: string) {
-	let text: string;
+/** What the file's bytes are: no more than `max` (checked before reading, and while reading in case it grows or is no regular file). */
+function readBundleBytes(file: string, max: number): Uint8Array {
+	let fd: number;
 	try {
-		text = readFileSync(file, "utf8");
+		fd = openSync(file, "r");
 	} catch (err) {
 		const code = (err as NodeJS.ErrnoException).code;
 		if (code === "ENOENT") throw new UserError(`${file}: no such file.`);
 		if (code === "EISDIR") throw new UserError(`${file}: is a folder, not a bundle file.`);
 		throw new UserError(`${file}: cannot be read (${messageOf(err)}).`);
 	}
-	return loadBundle(text, file);
+	try {
+		const stat = fstatSync(fd);
+		if (stat.isDirectory()) throw new UserError(`${file}: is a folder, not a bundle file.`);
+		// A 2 GB file is refused before it is read, not after.
+		checkBundleSize(stat.size, file, max);
+		// One read for a regular file (the byte past its size finds the end); a pipe grows the buffer.
+		let buffer = Buffer.allocUnsafe(stat.isFile() ? Math.min(stat.size + 1, max + 1) : Math.min(1 << 20, max + 1));
+		let total = 0;
+		for (;;) {
+			if (total === buffer.length) {
+				if (total > max) throw new UserError(`${file}: ${tooLargeReason(null, max)}; it was not read.`);
+				const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, max + 1));
+				buffer.copy(grown, 0, 0, total);
+				buffer = grown;
+			}
+			const n = readSync(fd, buffer, total, buffer.length - total, null);
+			if (n === 0) break;
+			total += n;
+		}
+		if (total > max) throw new UserError(`${file}: ${tooLargeReason(null, max)}; it was not read.`);
+		return buffer.subarray(0, total);
+	} catch (err) {
+		if (err instanceof UserError) throw err;
+		throw new UserError(`${file}: cannot be read (${messageOf(err)}).`);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+export function readBundleFile(file: string) {
+	const bytes = readBundleBytes(file, maxBundleBytes());
+	// Strict UTF-8: a Latin-1 file is refused, not read with U+FFFD in place of its accents.
+	return loadBundle(decodeUtf8(bytes, file), file);
 }
 
 function runInspect(args: Parsed): number {
@@ -118,7 +153,7 @@ async function runFetchCommand(args: Parsed): Promise<number> {
 	if (version !== null && !isVersionString(version)) throw new UsageError(`--version must look like 18.1, not "${version}"`);
 	const baseUrl = baseUrlOf(args);
 	const json = args.flag("json");
-	const result = await fetchBundle({ domain, version, baseUrl, out, timeoutMs: fetchTimeoutMs(), progress: !json && process.stderr.isTTY });
+	const result = await fetchBundle({ domain, version, baseUrl, out, timeoutMs: fetchTimeoutMs(), maxBytes: maxBundleBytes(), deadlineMs: fetchDeadlineMs(), progress: !json && process.stderr.isTTY });
 	process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${formatFetched(result)}\n`);
 	return 0;
 }

@@ -2,8 +2,9 @@
  * `attack-sync fetch`: the Node side of downloading an ATT&CK release. The choices (which
  * version, which URL, is it a bundle) are the core's (`src/core/fetch/index-json.ts`, shared with
  * the plugin); this file moves the bytes: node:http or node:https by the URL's protocol,
- * redirects followed (up to 5), the body streamed to a temporary file beside `--out`, checked
- * against Content-Length, an inactivity timeout, and the temporary file removed on any failure.
+ * redirects on the same host followed (up to 5; to another host refused), the body streamed to
+ * a temporary file beside `--out`, checked against Content-Length and a size cap, an inactivity
+ * timeout and an overall deadline, and the temporary file removed on any failure.
  * Only a complete, checked bundle is renamed to `--out`; an older `--out` stays until then.
  */
 import { randomBytes } from "node:crypto";
@@ -11,9 +12,12 @@ import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync,
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
+import { MAX_BUNDLE_BYTES, MAX_INDEX_BYTES, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
 import { UserError, messageOf } from "../core/errors";
 import {
+	FETCH_DEADLINE_MS,
 	checkBundle,
+	deadlineReason,
 	downloadFailure,
 	formatSeconds,
 	httpStatusReason,
@@ -37,6 +41,12 @@ export function fetchTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 
 export interface GetOptions {
 	timeoutMs: number;
+	/** The most bytes accepted: more (by Content-Length, or as they arrive) fails at once. */
+	maxBytes: number;
+	/** What is downloaded, for the message when it is too large. */
+	what: "bundle" | "index";
+	/** When the whole fetch must be over (Date.now() time), and how long it was given, for the message. */
+	deadline?: { at: number; ms: number };
 	/** Called as bytes arrive; `total` is the Content-Length when the server sends one. */
 	onProgress?: (received: number, total: number | null) => void;
 }
@@ -48,10 +58,20 @@ type Sink = (chunk: Buffer) => void;
 class SinkError extends Error {}
 
 /**
- * GETs `url` into `sink`, following redirects. Resolves with the byte count once the whole body
- * has arrived (and matched Content-Length); rejects with a UserError naming the URL otherwise.
+ * Whether a redirect from `from` to `to` stays on the same host (and port): the base URL decides
+ * where ATT&CK data comes from, not a server's Location header. http to https is allowed.
  */
-export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0): Promise<{ bytes: number; url: string }> {
+export function sameHost(from: URL, to: URL): boolean {
+	if (to.host !== from.host || to.username !== "" || to.password !== "") return false;
+	return to.protocol === from.protocol || (from.protocol === "http:" && to.protocol === "https:");
+}
+
+/**
+ * GETs `url` into `sink`, following redirects on the same host (`first` is where the chain
+ * started). Resolves with the byte count once the whole body has arrived (and matched
+ * Content-Length); rejects with a UserError naming the URL otherwise.
+ */
+export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0, first = url): Promise<{ bytes: number; url: string }> {
 	return new Promise((resolve, reject) => {
 		let parsed: URL;
 		try {
@@ -68,9 +88,14 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0): P
 		let settled = false;
 		let answered = false;
 		let received = 0;
+		let timer: NodeJS.Timeout | undefined;
+		const settle = () => {
+			settled = true;
+			clearTimeout(timer);
+		};
 		const fail = (reason: string, err?: unknown) => {
 			if (settled) return;
-			settled = true;
+			settle();
 			req.destroy();
 			reject(err instanceof SinkError ? new UserError(err.message) : new UserError(downloadFailure(url, reason)));
 		};
@@ -79,6 +104,14 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0): P
 			// Socket inactivity, from before the connection until the last byte.
 			timeout: opts.timeoutMs,
 		});
+		// The whole fetch's deadline: a server sending a byte now and then never trips the inactivity timeout.
+		const deadline = opts.deadline;
+		if (deadline) {
+			timer = setTimeout(
+				() => fail(`${deadlineReason(deadline.ms, received)}; on a slow connection, allow more time with ATTACK_SYNC_FETCH_DEADLINE_MS`),
+				Math.max(0, deadline.at - Date.now()),
+			);
+		}
 		req.on("timeout", () => {
 			const idle = formatSeconds(opts.timeoutMs);
 			fail(answered ? `the transfer stalled (nothing for ${idle}, after ${received.toLocaleString("en-US")} bytes)` : `no answer in ${idle}`);
@@ -101,8 +134,12 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0): P
 					fail(`a redirect to an invalid URL (${location})`);
 					return;
 				}
-				settled = true;
-				get(next, sink, opts, redirects + 1).then(resolve, reject);
+				if (!sameHost(new URL(first), new URL(next))) {
+					fail(`it redirects to another host (${next}), which is not followed`);
+					return;
+				}
+				settle();
+				get(next, sink, opts, redirects + 1, first).then(resolve, reject);
 				return;
 			}
 			if (status !== 200) {
@@ -112,8 +149,18 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0): P
 			}
 			const header = res.headers["content-length"];
 			const total = header !== undefined && /^\d+$/.test(header) ? Number(header) : null;
+			if (total !== null && total > opts.maxBytes) {
+				res.resume();
+				fail(tooLargeReason(total, opts.maxBytes, opts.what));
+				return;
+			}
 			res.on("data", (chunk: Buffer) => {
 				if (settled) return;
+				// No Content-Length (or a false one): stop at the cap, before the disk fills.
+				if (received + chunk.length > opts.maxBytes) {
+					fail(tooLargeReason(null, opts.maxBytes, opts.what));
+					return;
+				}
 				try {
 					sink(chunk);
 				} catch (err) {
@@ -131,7 +178,7 @@ export function get(url: string, sink: Sink, opts: GetOptions, redirects = 0): P
 					fail(cutOff(true, received, total) ?? "the connection was cut off");
 					return;
 				}
-				settled = true;
+				settle();
 				resolve({ bytes: received, url });
 			});
 			res.on("close", () => fail(cutOff(true, received, total) ?? "the connection was cut off"));
@@ -146,11 +193,11 @@ function cutOff(answered: boolean, received: number, total: number | null): stri
 	return `the connection was cut off after ${received.toLocaleString("en-US")}${of} bytes`;
 }
 
-/** GETs a small file (index.json) into memory, as UTF-8 text. */
+/** GETs a small file (index.json) into memory, as UTF-8 text (anything else is a UserError). */
 export async function getText(url: string, opts: GetOptions): Promise<string> {
 	const chunks: Buffer[] = [];
 	await get(url, (c) => chunks.push(c), opts);
-	return Buffer.concat(chunks).toString("utf8");
+	return decodeUtf8(Buffer.concat(chunks), url, "an ATT&CK index");
 }
 
 export interface FetchOptions {
@@ -163,6 +210,10 @@ export interface FetchOptions {
 	timeoutMs: number;
 	/** Show a progress line on stderr. */
 	progress?: boolean;
+	/** The largest bundle accepted; MAX_BUNDLE_BYTES by default. */
+	maxBytes?: number;
+	/** How long the whole fetch (index and bundle) may take; FETCH_DEADLINE_MS by default. */
+	deadlineMs?: number;
 }
 
 /**
@@ -173,7 +224,11 @@ export interface FetchOptions {
 export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	const target = checkOut(opts.out);
 	const idx = indexUrl(opts.baseUrl);
-	const plan = planDownload(await getText(idx, { timeoutMs: opts.timeoutMs }), idx, opts.baseUrl, { domain: opts.domain, version: opts.version });
+	const deadline = { at: Date.now() + (opts.deadlineMs ?? FETCH_DEADLINE_MS), ms: opts.deadlineMs ?? FETCH_DEADLINE_MS };
+	const plan = planDownload(await getText(idx, { timeoutMs: opts.timeoutMs, maxBytes: MAX_INDEX_BYTES, what: "index", deadline }), idx, opts.baseUrl, {
+		domain: opts.domain,
+		version: opts.version,
+	});
 
 	const temp = path.join(path.dirname(target), `.${path.basename(target)}.attack-sync-${process.pid}-${randomBytes(4).toString("hex")}.part`);
 	let fd: number | null = null;
@@ -213,13 +268,13 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 					throw new SinkError(`${opts.out}: could not be written (${messageOf(err)}); nothing was saved.`);
 				}
 			},
-			{ timeoutMs: opts.timeoutMs, onProgress: progress?.update },
+			{ timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes ?? MAX_BUNDLE_BYTES, what: "bundle", deadline, onProgress: progress?.update },
 		);
 		progress?.done();
 		fsyncSync(file);
 		closeSync(file);
 		fd = null;
-		checkBundle(readFileSync(temp, "utf8"), plan);
+		checkBundle(decodeUtf8(readFileSync(temp), plan.url), plan);
 		try {
 			renameSync(temp, target);
 		} catch (err) {

@@ -11,7 +11,9 @@ import { compactBundle, readCache } from "../core/cache/compact";
 import { messageOf } from "../core/errors";
 import { indexUrl, parseIndex, versionsOf } from "../core/fetch/index-json";
 import type { BaseOptions } from "../core/sync/base";
+import { MAX_INDEX_BYTES, decodeUtf8 } from "../core/attack/bytes";
 import { fetchBundle, fetchTimeoutMs, getText } from "./download";
+import { fetchDeadlineMs, maxBundleBytes } from "./limits";
 
 export interface ReleaseSourceOptions {
 	domain: string;
@@ -49,7 +51,7 @@ export async function releaseSource(opts: ReleaseSourceOptions): Promise<Release
 			if (opts.offline) return [];
 			const url = indexUrl(opts.baseUrl);
 			try {
-				return versionsOf(parseIndex(await getText(url, { timeoutMs: fetchTimeoutMs() }), url), opts.domain).map((v) => v.version);
+				return versionsOf(parseIndex(await getText(url, { timeoutMs: fetchTimeoutMs(), maxBytes: MAX_INDEX_BYTES, what: "index", deadline: { at: Date.now() + fetchDeadlineMs(), ms: fetchDeadlineMs() } }), url), opts.domain).map((v) => v.version);
 			} catch (err) {
 				problems.push(`could not read the list of releases (${messageOf(err).replace(/\.$/, "")}); only the cache and the given bundles were used.`);
 				return [];
@@ -71,8 +73,8 @@ export async function releaseSource(opts: ReleaseSourceOptions): Promise<Release
 		const part = `${file}.download`;
 		try {
 			mkdirSync(opts.cacheDir, { recursive: true });
-			await fetchBundle({ domain: opts.domain, version, baseUrl: opts.baseUrl, out: part, timeoutMs: fetchTimeoutMs() });
-			const compact = compactBundle(JSON.parse(readFileSync(part, "utf8")), { source: `${opts.domain} ${version} (${opts.baseUrl})`, createdAt: new Date().toISOString() });
+			await fetchBundle({ domain: opts.domain, version, baseUrl: opts.baseUrl, out: part, timeoutMs: fetchTimeoutMs(), maxBytes: maxBundleBytes(), deadlineMs: fetchDeadlineMs() });
+			const compact = compactBundle(JSON.parse(decodeUtf8(readFileSync(part), part)) as unknown, { source: `${opts.domain} ${version} (${opts.baseUrl})`, createdAt: new Date().toISOString() });
 			const temp = `${file}.${process.pid}.tmp`;
 			writeFileSync(temp, compact);
 			renameSync(temp, file);

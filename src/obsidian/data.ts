@@ -5,10 +5,11 @@
  * to a temporary file and renamed. Undo backups live in the same folder.
  */
 import { normalizePath, requestUrl, type App, type DataAdapter } from "obsidian";
+import { MAX_BUNDLE_BYTES, MAX_INDEX_BYTES, checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
 import { modelFromJson, type AttackModel } from "../core/attack/model";
-import { compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
+import { cacheFileName, compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
-import { checkModel, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
+import { FETCH_DEADLINE_MS, checkBundleDomain, checkModel, deadlineReason, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
 import type { BackupStore } from "../core/sync/undo";
 
 export interface Loaded {
@@ -28,7 +29,15 @@ export class Cancelled extends Error {
 	}
 }
 
+/** How much the plugin reads or downloads as one bundle (a vault file or a download), and how long a fetch may take; tests lower them. */
+export interface Limits {
+	maxBytes: number;
+	deadlineMs: number;
+}
+
 export class AttackData {
+	/** MAX_BUNDLE_BYTES and FETCH_DEADLINE_MS; a test can lower them (`plugin.attackData().limits`). */
+	readonly limits: Limits = { maxBytes: MAX_BUNDLE_BYTES, deadlineMs: FETCH_DEADLINE_MS };
 	private readonly adapter: DataAdapter;
 	/** Models already read this session, by domain. */
 	private readonly loaded = new Map<string, Loaded>();
@@ -40,8 +49,9 @@ export class AttackData {
 		this.adapter = app.vault.adapter;
 	}
 
+	/** The cache file of a domain; only the known domains have one (a UserError for any other). */
 	private cachePath(domain: string, which: "current" | "previous" = "current"): string {
-		return normalizePath(`${this.folder}/cache-${domain}${which === "previous" ? "-previous" : ""}.json`);
+		return normalizePath(`${this.folder}/${cacheFileName(domain, which)}`);
 	}
 
 	/**
@@ -76,21 +86,29 @@ export class AttackData {
 	/** Download a domain's bundle (the pinned version, or the latest in index.json) and cache it. */
 	async fetch(domain: string, version: string | null, baseUrl: string, progress: Progress): Promise<Loaded> {
 		const index = indexUrl(baseUrl);
+		// One deadline for the index and the bundle: a server sending a byte now and then must not keep the fetch going.
+		const deadline = { at: Date.now() + this.limits.deadlineMs, ms: this.limits.deadlineMs };
 		progress.step(`Reading the ATT&CK index (${index})…`);
-		const indexText = await get(index);
+		const indexText = decodeUtf8(await get(index, MAX_INDEX_BYTES, "index", deadline), index, "an ATT&CK index");
 		if (progress.cancelled) throw new Cancelled();
 		const target = planDownload(indexText, index, baseUrl, { domain, version });
 		progress.step(`Downloading ${domain} ${target.version}…`);
-		const text = await get(target.url);
+		const bytes = await get(target.url, this.limits.maxBytes, "bundle", deadline);
 		if (progress.cancelled) throw new Cancelled();
-		return this.store(text, target.url, progress, target);
+		return this.store(decodeUtf8(bytes, target.url), target.url, progress, target);
 	}
 
 	/** Import a bundle file the user put in the vault (the offline path). */
 	async importFile(path: string, progress: Progress): Promise<Loaded> {
 		progress.step(`Reading ${path}…`);
-		const text = await this.adapter.read(normalizePath(path));
-		return this.store(text, path, progress);
+		const file = normalizePath(path);
+		// A 2 GB file is refused before it is read, not after.
+		const stat = await this.adapter.stat(file);
+		if (stat) checkBundleSize(stat.size, path, this.limits.maxBytes);
+		// Bytes, decoded strictly: a Latin-1 file is refused, not read with U+FFFD in its accents' place.
+		const bytes = new Uint8Array(await this.adapter.readBinary(file));
+		checkBundleSize(bytes.length, path, this.limits.maxBytes);
+		return this.store(decodeUtf8(bytes, path), path, progress);
 	}
 
 	private async store(text: string, source: string, progress: Progress, target?: DownloadTarget): Promise<Loaded> {
@@ -104,6 +122,8 @@ export class AttackData {
 		}
 		// The same checks as the CLI's fetch: the domain, and the version when the bundle says.
 		const full = modelFromJson(parsed, source);
+		// The cache's file name comes from the domain: only ATT&CK's own are kept.
+		checkBundleDomain(full.domain, source);
 		if (target) checkModel(full, target);
 		if (progress.cancelled) throw new Cancelled();
 		progress.step("Indexing…");
@@ -153,14 +173,28 @@ export class AttackData {
 	}
 }
 
-/** GET a URL's text with Obsidian's requestUrl; every failure becomes one sentence naming the URL. */
-async function get(url: string): Promise<string> {
+/**
+ * GET a URL's bytes with Obsidian's requestUrl; every failure becomes one sentence naming the URL.
+ * requestUrl hands over the whole body at once, so a body over `maxBytes` is refused after it
+ * arrived, but before anything is decoded or written. requestUrl cannot be stopped: at the
+ * deadline the plugin stops waiting for it, and whatever comes later is dropped.
+ */
+async function get(url: string, maxBytes: number, what: "bundle" | "index", deadline: { at: number; ms: number }): Promise<Uint8Array> {
+	let timer: number | undefined;
+	const late = new Promise<never>((_resolve, reject) => {
+		timer = window.setTimeout(() => reject(new UserError(downloadFailure(url, deadlineReason(deadline.ms, null)))), Math.max(0, deadline.at - Date.now()));
+	});
 	let response;
 	try {
-		response = await requestUrl({ url, method: "GET", throw: false });
+		response = await Promise.race([requestUrl({ url, method: "GET", throw: false }), late]);
 	} catch (err) {
+		if (err instanceof UserError) throw err;
 		throw new UserError(downloadFailure(url, `${messageOf(err)} (offline?)`));
+	} finally {
+		window.clearTimeout(timer);
 	}
 	if (response.status < 200 || response.status >= 300) throw new UserError(downloadFailure(url, httpStatusReason(response.status)));
-	return response.text;
+	const bytes = new Uint8Array(response.arrayBuffer);
+	if (bytes.length > maxBytes) throw new UserError(downloadFailure(url, tooLargeReason(bytes.length, maxBytes, what)));
+	return bytes;
 }

@@ -317,6 +317,15 @@ export function makeFolderApp(obsidian: ReturnType<typeof makeObsidian>, root: s
 		adapter: {
 			exists: (p: string) => Promise.resolve(existsSync(abs(p))),
 			read: (p: string) => Promise.resolve(readFileSync(abs(p), "utf8")),
+			stat: (p: string) => {
+				if (!existsSync(abs(p))) return Promise.resolve(null);
+				const st = statSync(abs(p));
+				return Promise.resolve({ type: st.isDirectory() ? "folder" : "file", ctime: st.ctimeMs, mtime: st.mtimeMs, size: st.size });
+			},
+			readBinary: (p: string) => {
+				const b = readFileSync(abs(p));
+				return Promise.resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+			},
 			write: (p: string, data: string) => {
 				mkdirSync(path.dirname(abs(p)), { recursive: true });
 				writeFileSync(abs(p), data);

@@ -48,6 +48,8 @@ function loadPlugin() {
 		URL,
 		setTimeout,
 		clearTimeout,
+		// Obsidian runs in a window, on mobile too (the plugin's timers are window's).
+		window: { setTimeout, clearTimeout },
 	};
 	const context = vm.createContext(sandbox);
 	vm.runInContext(code, context, { filename: "main.js" });
@@ -102,6 +104,8 @@ beforeAll(async () => {
 	server = await startLocalServer((req, res) => {
 		const url = req.url ?? "";
 		requests.push(url);
+		// No keep-alive: a request must never meet a socket the server is closing ("fetch failed").
+		res.setHeader("Connection", "close");
 		// /cut/... serves half the bundle, /html/... a web page instead of it.
 		const [, mode, rest] = /^\/(cut\/|html\/)?(.*)$/.exec(url) ?? [];
 		if (rest === "index.json") res.end(index);

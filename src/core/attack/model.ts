@@ -355,27 +355,154 @@ export function loadBundle(text: string, source: string): AttackModel {
 	return modelFromJson(parsed, source);
 }
 
+type Json = Record<string, unknown>;
+
+const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const isOptionalString = (v: unknown) => v === undefined || typeof v === "string";
+
+function isStringList(v: unknown): boolean {
+	if (!Array.isArray(v)) return false;
+	for (const x of v) if (typeof x !== "string") return false;
+	return true;
+}
+
+function isPhaseList(v: unknown): boolean {
+	if (!Array.isArray(v)) return false;
+	for (const p of v) if (!isRecord(p) || typeof p.kill_chain_name !== "string" || typeof p.phase_name !== "string") return false;
+	return true;
+}
+
+function isReferenceList(v: unknown): boolean {
+	if (!Array.isArray(v)) return false;
+	for (const r of v) {
+		if (!isRecord(r) || typeof r.source_name !== "string" || !isOptionalString(r.external_id) || !isOptionalString(r.url) || !isOptionalString(r.description)) return false;
+	}
+	return true;
+}
+
+function isLogSourceList(v: unknown): boolean {
+	if (!Array.isArray(v)) return false;
+	for (const r of v) if (!isRecord(r) || typeof r.x_mitre_data_component_ref !== "string" || typeof r.name !== "string" || typeof r.channel !== "string") return false;
+	return true;
+}
+
+const A_STRING = "a string";
+const A_BOOLEAN = "true or false";
+const STRINGS = "a list of strings";
+
+/**
+ * Every field the core reads (stix.ts) and the shape it reads it in: a bundle with any of them of
+ * another shape (a string where a list belongs, null for a list) is refused, naming the object and
+ * the field, rather than synced into empty table cells. Absent fields are fine.
+ */
+const EXPECTED: Readonly<Record<string, string>> = {
+	modified: A_STRING,
+	name: A_STRING,
+	description: A_STRING,
+	revoked: A_BOOLEAN,
+	x_mitre_deprecated: A_BOOLEAN,
+	x_mitre_is_subtechnique: A_BOOLEAN,
+	x_mitre_version: A_STRING,
+	external_references: 'a list of references, each an object with a "source_name" string (and "external_id", "url" and "description" strings, if any)',
+	kill_chain_phases: 'a list of objects with "kill_chain_name" and "phase_name" strings',
+	x_mitre_domains: STRINGS,
+	x_mitre_platforms: STRINGS,
+	x_mitre_permissions_required: STRINGS,
+	x_mitre_detection: A_STRING,
+	x_mitre_shortname: A_STRING,
+	tactic_refs: STRINGS,
+	x_mitre_analytic_refs: STRINGS,
+	x_mitre_log_source_references: 'a list of objects with "x_mitre_data_component_ref", "name" and "channel" strings',
+	x_mitre_data_source_ref: A_STRING,
+	relationship_type: A_STRING,
+	source_ref: A_STRING,
+	target_ref: A_STRING,
+};
+
+const badString = (v: unknown) => v !== undefined && typeof v !== "string";
+const badBoolean = (v: unknown) => v !== undefined && typeof v !== "boolean";
+const badStrings = (v: unknown) => v !== undefined && !isStringList(v);
+
+/** Relationships whose external references the core reads (their text is rendered, citations and all). */
+const RENDERED_RELATIONSHIPS: ReadonlySet<string> = new Set(["mitigates", "detects"]);
+
+/**
+ * The first field of `o` (in EXPECTED) of the wrong shape, or null. Written out field by field,
+ * only where the core reads each (a relationship's references only for mitigates and detects):
+ * named property reads keep the check of a 25,000-object bundle to a few tens of milliseconds.
+ */
+function badField(o: Json): string | null {
+	if (badString(o.modified)) return "modified";
+	if (badString(o.description)) return "description";
+	if (badBoolean(o.revoked)) return "revoked";
+	if (badBoolean(o.x_mitre_deprecated)) return "x_mitre_deprecated";
+	if (o.type === "relationship") {
+		if (typeof o.relationship_type !== "string") return "relationship_type";
+		if (typeof o.source_ref !== "string") return "source_ref";
+		if (typeof o.target_ref !== "string") return "target_ref";
+		if (o.external_references !== undefined && RENDERED_RELATIONSHIPS.has(o.relationship_type) && !isReferenceList(o.external_references)) return "external_references";
+		return null;
+	}
+	if (o.external_references !== undefined && !isReferenceList(o.external_references)) return "external_references";
+	if (badString(o.name)) return "name";
+	if (badString(o.x_mitre_version)) return "x_mitre_version";
+	if (badStrings(o.x_mitre_domains)) return "x_mitre_domains";
+	if (badBoolean(o.x_mitre_is_subtechnique)) return "x_mitre_is_subtechnique";
+	if (o.kill_chain_phases !== undefined && !isPhaseList(o.kill_chain_phases)) return "kill_chain_phases";
+	if (badStrings(o.x_mitre_platforms)) return "x_mitre_platforms";
+	if (badStrings(o.x_mitre_permissions_required)) return "x_mitre_permissions_required";
+	if (badString(o.x_mitre_detection)) return "x_mitre_detection";
+	if (badString(o.x_mitre_shortname)) return "x_mitre_shortname";
+	if (badStrings(o.tactic_refs)) return "tactic_refs";
+	if (badStrings(o.x_mitre_analytic_refs)) return "x_mitre_analytic_refs";
+	if (o.x_mitre_log_source_references !== undefined && !isLogSourceList(o.x_mitre_log_source_references)) return "x_mitre_log_source_references";
+	if (badString(o.x_mitre_data_source_ref)) return "x_mitre_data_source_ref";
+	return null;
+}
+
+/** An object's id for a message: printable, on one line, not too long. */
+function idForMessage(id: string): string {
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+	const clean = id.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ");
+	return clean.length > 100 ? `${clean.slice(0, 97)}...` : clean;
+}
+
+/**
+ * Checks every object of a bundle: a `type` and an `id`, and each field the core reads of the
+ * shape it reads it in. Throws one UserError naming `source`, the object and the field.
+ */
+function checkObjects(objects: readonly unknown[], source: string): void {
+	const bad = (what: string) => new UserError(`${source}: not a valid ATT&CK bundle: ${what}.`);
+	for (let i = 0; i < objects.length; i++) {
+		const o = objects[i];
+		if (!isRecord(o) || typeof o.type !== "string" || typeof o.id !== "string") {
+			throw new UserError(`${source}: not a valid STIX bundle: object ${i + 1} of ${objects.length} has no "type" or "id".`);
+		}
+		const field = badField(o);
+		if (field === null) continue;
+		if (o[field] === undefined) throw bad(`${idForMessage(o.id)} has no "${field}" (a relationship needs ${A_STRING} there)`);
+		throw bad(`${idForMessage(o.id)} has "${field}" of the wrong shape (expected ${EXPECTED[field]})`);
+	}
+}
+
 /** Index an already parsed bundle (see loadBundle for the checks). */
 export function modelFromJson(parsed: unknown, source: string): AttackModel {
 	if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
 		throw new UserError(`${source}: not a STIX bundle: the JSON is not an object with "type": "bundle" and an "objects" list.`);
 	}
-	const bundle = parsed as { type?: unknown; objects?: unknown };
+	const bundle = parsed as { type?: unknown; objects?: unknown; spec_version?: unknown };
 	if (bundle.type !== "bundle" || !Array.isArray(bundle.objects)) {
 		throw new UserError(`${source}: not a STIX bundle: expected "type": "bundle" and an "objects" list.`);
 	}
-	const objects = bundle.objects as unknown[];
-	for (let i = 0; i < objects.length; i++) {
-		const o = objects[i] as { type?: unknown; id?: unknown } | null;
-		if (typeof o !== "object" || o === null || typeof o.type !== "string" || typeof o.id !== "string") {
-			throw new UserError(`${source}: not a valid STIX bundle: object ${i + 1} of ${objects.length} has no "type" or "id".`);
-		}
+	if (bundle.spec_version !== undefined && typeof bundle.spec_version !== "string") {
+		throw new UserError(`${source}: not a valid STIX bundle: its "spec_version" is not a string.`);
 	}
+	checkObjects(bundle.objects as unknown[], source);
 	let model: AttackModel;
 	try {
 		model = new AttackModel(parsed as StixBundle, source);
 	} catch (err) {
-		// A field of the wrong shape deep in some object (a list that is not one, a null reference).
+		// A field of the wrong shape that checkObjects does not know of (a bug): still one sentence.
 		throw new UserError(`${source}: not a valid ATT&CK bundle: an object has a field of the wrong shape (${oneLine(err)}).`);
 	}
 	if (model.all("technique").length === 0 && model.all("tactic").length === 0) {

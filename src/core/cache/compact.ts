@@ -22,6 +22,7 @@
 import { isActive, modelFromJson, type AttackModel } from "../attack/model";
 import { ATTACK_SOURCES, type ExternalReference, type StixObject } from "../attack/stix";
 import { UserError } from "../errors";
+import { checkBundleDomain, checkDomain, knownDomain } from "../fetch/index-json";
 
 export const CACHE_FORMAT = 1;
 
@@ -37,6 +38,15 @@ export interface CacheMeta {
 	/** When the cache was written (ISO), as the caller says. */
 	createdAt: string;
 	format: 1;
+}
+
+/**
+ * The cache's file name for a domain (`cache-enterprise-attack.json`, `...-previous.json`), built
+ * from the fixed list of domains: any other domain is a UserError, so no bundle can choose where
+ * the plugin writes.
+ */
+export function cacheFileName(domain: string, which: "current" | "previous" = "current"): string {
+	return `cache-${checkDomain(domain)}${which === "previous" ? "-previous" : ""}.json`;
 }
 
 /** The bundle property that holds the cache's header. */
@@ -134,6 +144,7 @@ function compactRelationship(r: Json): Json {
 export function compactBundle(parsed: unknown, meta: Omit<CacheMeta, "format" | "domain" | "attackVersion" | "modified">): string {
 	// Validates the bundle, and gives the domain and version exactly as a later load will see them.
 	const full = modelFromJson(parsed, meta.source);
+	checkBundleDomain(full.domain, meta.source);
 	const bundle = parsed as Json & { objects: Json[] };
 
 	const kept = new Set<string>();
@@ -203,6 +214,7 @@ export function readCache(text: string, source: string): { model: AttackModel; m
 	if (typeof domain !== "string" || !isNullableString(attackVersion) || !isNullableString(modified) || typeof from !== "string" || typeof createdAt !== "string") {
 		throw fail("its header lacks the domain, version, date or source");
 	}
+	if (knownDomain(domain) === null) throw fail("its header names no ATT&CK domain");
 	let model: AttackModel;
 	try {
 		model = modelFromJson(parsed, source);

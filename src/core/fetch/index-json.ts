@@ -17,8 +17,38 @@ import { UserError } from "../errors";
 /** Where MITRE publishes the bundles; the index's own URLs all start with it. */
 export const DEFAULT_BASE_URL = "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/";
 
-/** The domains ATT&CK publishes today. The index decides what exists; this is for help text. */
+/**
+ * The domains ATT&CK publishes today, and the only ones the plugin keeps data for: its cache file
+ * names come from this list, never from a bundle (whose matrix could name `../../x`).
+ */
 export const KNOWN_DOMAINS = ["enterprise-attack", "mobile-attack", "ics-attack"] as const;
+
+export type KnownDomain = (typeof KNOWN_DOMAINS)[number];
+
+/** The entry of KNOWN_DOMAINS equal to `domain`, or null. */
+export function knownDomain(domain: string): KnownDomain | null {
+	return KNOWN_DOMAINS.find((d) => d === domain) ?? null;
+}
+
+/** A domain, quoted for a message: on one line and short, whatever a bundle put in it. */
+function quoteDomain(domain: string): string {
+	const quoted = JSON.stringify(domain);
+	return quoted.length > 80 ? `${quoted.slice(0, 76)}..."` : quoted;
+}
+
+/** `domain` as one of KNOWN_DOMAINS; a UserError sentence for anything else. */
+export function checkDomain(domain: string): KnownDomain {
+	const known = knownDomain(domain);
+	if (known === null) throw new UserError(`${quoteDomain(domain)} is not an ATT&CK domain; ATT&CK Sync knows ${listWords(KNOWN_DOMAINS)}.`);
+	return known;
+}
+
+/** The domain of a bundle from `source` as one of KNOWN_DOMAINS; a UserError sentence for anything else. */
+export function checkBundleDomain(domain: string, source: string): KnownDomain {
+	const known = knownDomain(domain);
+	if (known === null) throw new UserError(`${source} is a bundle of ${quoteDomain(domain)}, not of ${KNOWN_DOMAINS.join(", ").replace(/, ([^,]*)$/, " or $1")}; nothing was saved.`);
+	return known;
+}
 
 /** One release of one domain, as the index lists it. */
 export interface IndexVersion {
@@ -101,6 +131,22 @@ export function formatSeconds(ms: number): string {
 	return `${Number.isInteger(s) ? s : s.toFixed(s < 1 ? 2 : 1)} s`;
 }
 
+/** `1 s`, `90 s`, `30 min`. */
+export function formatDuration(ms: number): string {
+	return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : formatSeconds(ms);
+}
+
+/**
+ * How long a whole fetch (index.json and the bundle) may take: a 45 MB bundle at 256 kbit/s
+ * takes about 25 minutes, and a server sending a byte a second must not keep it going for ever.
+ */
+export const FETCH_DEADLINE_MS = 30 * 60_000;
+
+/** Why a download was given up at the deadline, as a clause. `bytes`: what had arrived, when known. */
+export function deadlineReason(ms: number, bytes: number | null): string {
+	return `it took longer than ${formatDuration(ms)}${bytes === null ? "" : ` (${bytes.toLocaleString("en-US")} bytes arrived in that time)`}`;
+}
+
 function oneLine(s: string): string {
 	return s.replace(/\s+/g, " ").trim().replace(/\.+$/, "");
 }
@@ -127,22 +173,34 @@ export function indexUrl(base: string): string {
 	return `${normalizeBaseUrl(base)}index.json`;
 }
 
-/** The path segment a domain's files live under (`enterprise-attack/`), taken from a URL. */
-function domainOfUrl(url: string): string | null {
-	const parts = pathOf(url).split("/").filter((p) => p !== "");
-	// `<domain>/<domain>-<version>.json`: the folder before the file name.
-	return parts.length >= 2 ? parts[parts.length - 2] : null;
+/**
+ * Where relative URLs in the index are resolved, to read their path with the URL parser. A URL
+ * that resolves to another origin names a host of its own (`//h/`, `\\h`, `/\t//h`).
+ */
+const RELATIVE_ROOT = "http://relative.invalid/";
+
+/** An index URL parsed as a browser (and Node's fetch) would parse it: relative ones against RELATIVE_ROOT. */
+function parseIndexUrl(url: string): URL | null {
+	try {
+		return new URL(url, RELATIVE_ROOT);
+	} catch {
+		return null;
+	}
 }
 
-function pathOf(url: string): string {
-	if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
-		try {
-			return new URL(url).pathname;
-		} catch {
-			return "";
-		}
+/** The path segment a domain's files live under (`enterprise-attack/`), taken from a URL. */
+function domainOfUrl(url: string): string | null {
+	const parts = (parseIndexUrl(url)?.pathname ?? "").split("/").filter((p) => p !== "");
+	// `<domain>/<domain>-<version>.json`: the folder before the file name.
+	return parts.length >= 2 ? decodeSegment(parts[parts.length - 2]) : null;
+}
+
+function decodeSegment(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return segment;
 	}
-	return url.split(/[?#]/)[0];
 }
 
 /** Reads `index.json`. `source` (its URL) names it in messages. */
@@ -268,23 +326,38 @@ export function chooseVersion(index: AttackIndex, domain: string, version: strin
  * `https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/<rest>`; `<rest>`
  * (`enterprise-attack/enterprise-attack-18.1.json`) is kept and put after `base`. A URL
  * elsewhere keeps its path from the domain's folder on; a relative one is taken as `<rest>`.
+ *
+ * Only a path is ever taken from the index: each URL is read with the URL parser (which turns
+ * `\` into `/` and drops tabs and newlines, as fetch does), its path is put under the base URL's
+ * path, and the result must be on the base URL's host. So a hostile index cannot send the
+ * download elsewhere (`\\host/...`, `/\t//host/...`, `http://base@host/...`).
  */
 export function rebaseUrl(url: string, base: string): string {
-	const root = normalizeBaseUrl(base);
+	const root = new URL(normalizeBaseUrl(base));
+	const refuse = (why = "which is not a file under attack-stix-data; cannot tell where it is under") =>
+		new UserError(`the ATT&CK index lists ${JSON.stringify(url).slice(1, -1)}, ${why} ${root.href}.`);
+	const parsed = parseIndexUrl(url);
+	if (parsed === null) throw refuse();
+	const github = new URL(DEFAULT_BASE_URL);
 	let rest: string | null = null;
-	if (url.startsWith(DEFAULT_BASE_URL)) {
-		rest = url.slice(DEFAULT_BASE_URL.length);
-	} else if (!/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith("//")) {
-		rest = url.replace(/^(\.\/|\/)+/, "");
+	if (parsed.origin === new URL(RELATIVE_ROOT).origin) {
+		// Relative: `enterprise-attack/...`, `./...` or `/...`, dot segments already resolved.
+		rest = parsed.pathname;
+	} else if (parsed.origin === github.origin && parsed.pathname.startsWith(github.pathname)) {
+		rest = parsed.pathname.slice(github.pathname.length);
 	} else {
-		const path = pathOf(url);
-		const parts = path.split("/");
-		const domain = domainOfUrl(url);
-		const at = domain === null ? -1 : parts.lastIndexOf(domain, parts.length - 2);
-		if (at >= 0) rest = parts.slice(at).join("/");
+		// `<domain>/<file>`: the last two segments.
+		const parts = parsed.pathname.split("/");
+		if (parts.length >= 3 && parts[parts.length - 2] !== "") rest = parts.slice(-2).join("/");
 	}
-	if (rest === null || rest === "") throw new UserError(`the ATT&CK index lists ${url}, which is not a file under attack-stix-data; cannot tell where it is under ${root}.`);
-	return new URL(rest, root).href;
+	rest = rest?.replace(/^\/+/, "") ?? "";
+	if (rest === "") throw refuse();
+	const out = new URL(root.href);
+	out.pathname = `${root.pathname}${rest}`;
+	if (out.origin !== root.origin || out.username !== "" || out.password !== "" || !out.pathname.startsWith(root.pathname)) {
+		throw refuse("which is not on");
+	}
+	return out.href;
 }
 
 /** Reads the index and settles what to download: the version (pinned or latest) and its URL on `base`. */

@@ -34,6 +34,11 @@ const DOMAIN_FOLDER: Readonly<Record<string, string>> = {
 	"ics-attack": "ICS-Attack",
 };
 
+/** The folder of a domain's notes: from the fixed list, else the domain made one safe folder name (never `..` or a path). */
+function domainFolder(domain: string): string {
+	return Object.prototype.hasOwnProperty.call(DOMAIN_FOLDER, domain) ? DOMAIN_FOLDER[domain] : safeFileName(domain.replace(/\.\./g, ""), "Other");
+}
+
 export function noteKindOf(o: StixObject): NoteKind | null {
 	return KIND_OF_STIX[o.type] ?? null;
 }
@@ -95,7 +100,7 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 			const sibling = last.toLowerCase() === PLURAL[anyKind] ? `${parentOf(folder)}${parentOf(folder) ? "/" : ""}${PLURAL[kind]}` : folder;
 			result[kind] = { ...any, folder: sibling };
 		} else {
-			result[kind] = { folder: `MITRE ATT&CK/${DOMAIN_FOLDER[model.domain] ?? model.domain}/${PLURAL[kind]}`, layout: "classic", nameWithId: false };
+			result[kind] = { folder: `MITRE ATT&CK/${domainFolder(model.domain)}/${PLURAL[kind]}`, layout: "classic", nameWithId: false };
 		}
 	}
 	return result;
