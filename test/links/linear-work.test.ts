@@ -1,8 +1,9 @@
 // Pathological notes cost work in proportion to their size: the work is counted (characters the
 // string searches pass over, elements read), never timed, so the tests hold on a loaded machine.
 import { describe, expect, it } from "vitest";
+import { hiddenRanges } from "../../src/core/links/judge";
 import { scanWikiLinks } from "../../src/core/links/wikilink";
-import { searchWork } from "../helpers/work";
+import { countedArray, searchWork } from "../helpers/work";
 
 /** Work per character at n and 2n repetitions of `unit`: both bounded, so growth is linear. */
 function perChar(make: (n: number) => string, run: (text: string) => void, n: number): [number, number] {
@@ -26,4 +27,20 @@ describe("scanWikiLinks stays linear", () => {
 			expect(large).toBeLessThan(8);
 		});
 	}
+});
+
+describe("hiddenRanges stays linear", () => {
+	it("reads each code range a bounded number of times however many comments follow", () => {
+		const reads = (n: number) => {
+			const unit = "`a` %%b%% ";
+			const text = unit.repeat(n);
+			const code = Array.from({ length: n }, (_, i): [number, number] => [i * unit.length, i * unit.length + 3]);
+			const counted = countedArray(code);
+			const hidden = hiddenRanges(text, counted.array);
+			expect(hidden).toHaveLength(2 * n);
+			return counted.reads() / n;
+		};
+		expect(reads(5_000)).toBeLessThan(10);
+		expect(reads(10_000)).toBeLessThan(10);
+	});
 });

@@ -69,8 +69,14 @@ function lineFinder(text: string): (offset: number) => number {
  */
 export function hiddenRanges(text: string, codeRanges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
 	const ranges: Array<[number, number]> = codeRanges.map(([a, b]) => [a, b]);
-	const inCode = (at: number) => codeRanges.some(([a, b]) => at >= a && at < b);
+	const code = [...ranges].sort((x, y) => x[0] - y[0]);
 	for (const [open, close] of [["%%", "%%"], ["<!--", "-->"]]) {
+		// The comment openings come in order, so one walk through the code ranges serves them all.
+		let next = 0;
+		const inCode = (at: number) => {
+			while (next < code.length && code[next][1] <= at) next++;
+			return next < code.length && code[next][0] <= at;
+		};
 		for (let at = text.indexOf(open); at !== -1; ) {
 			if (inCode(at)) {
 				at = text.indexOf(open, at + open.length);
