@@ -9,6 +9,7 @@ import { gfmTable } from "micromark-extension-gfm-table";
 import { gfmTaskListItem } from "micromark-extension-gfm-task-list-item";
 import remarkParse from "remark-parse";
 import { unified, type Processor } from "unified";
+import { closeSections } from "./outline";
 
 export interface Section {
 	depth: number;
@@ -97,11 +98,7 @@ export function readStructure(text: string, bodyStart: number): NoteStructure {
 		});
 	}
 	// A section runs to the next heading that is not below it.
-	const sections = structure.sections;
-	for (let i = 0; i < sections.length; i++) {
-		const next = sections.slice(i + 1).find((s) => s.depth <= sections[i].depth);
-		if (next) sections[i].end = next.headingStart;
-	}
+	closeSections(structure.sections);
 
 	const visit = (node: Nodes, listDepth: number) => {
 		switch (node.type) {
