@@ -9,8 +9,11 @@ import { vi } from "vitest";
 export function searchWork(fn: () => void): number {
 	let work = 0;
 	const proto = String.prototype;
-	const indexOf = proto.indexOf;
-	const lastIndexOf = proto.lastIndexOf;
+	// The originals, called with the string as `this`.
+	type Search = (this: string, s: string, from?: number) => number;
+	const original = (name: string) => Object.getOwnPropertyDescriptor(proto, name)?.value as Search;
+	const indexOf = original("indexOf");
+	const lastIndexOf = original("lastIndexOf");
 	const spies = [
 		vi.spyOn(proto, "indexOf").mockImplementation(function (this: string, s: string, from?: number) {
 			const start = Math.max(0, Math.min(from ?? 0, this.length));
