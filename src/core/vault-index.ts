@@ -34,7 +34,14 @@ export async function buildVaultIndex(vault: Vault): Promise<VaultIndex> {
 			skipped.push({ path, reason: `cannot be read: ${messageOf(err)}` });
 			continue;
 		}
-		const result = readNote(path, bytes);
+		let result: ReturnType<typeof readNote>;
+		try {
+			result = readNote(path, bytes);
+		} catch (err) {
+			// A note that runs a reader out of stack or memory is skipped; the vault goes on.
+			skipped.push({ path, reason: `could not be read safely: ${messageOf(err)}` });
+			continue;
+		}
 		if (!result.ok) {
 			skipped.push(result.skipped);
 			continue;

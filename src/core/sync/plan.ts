@@ -77,7 +77,13 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 	for (const s of index.skipped) if (wanted(s.path)) notes.push({ path: s.path, id: null, layout: null, action: "skipped", reason: s.reason });
 	for (const note of index.notes.values()) {
 		if (!wanted(note.path)) continue;
-		const planned = planNote(note, ctx);
+		let planned: PlannedNote | null;
+		try {
+			planned = planNote(note, ctx);
+		} catch (err) {
+			// One note sync cannot work out (a stack overflow, say) is skipped; the others are synced.
+			planned = { path: note.path, id: note.recognized.ids[0] ?? null, layout: note.recognized.layout, action: "skipped", reason: `could not be synced: ${messageOf(err)}` };
+		}
 		if (planned) notes.push(planned);
 	}
 	// Syncing chosen notes ("the current note") creates none.
