@@ -5,7 +5,7 @@
  */
 import type { AttackModel } from "../attack/model";
 import { LinkResolver, type LinkStyle } from "../links/resolve";
-import type { VaultIndex } from "../vault-index";
+import { notesAbout, type VaultIndex } from "../vault-index";
 import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place } from "./places";
 
 /** The parts of a note the user can leave to themselves (settings: "which sections sync manages"). */
@@ -52,10 +52,11 @@ export class SyncContext {
 		this.style = opts.linkStyle ?? index.style;
 		this.sections = new Set(opts.sections ?? MANAGED_SECTIONS);
 		this.places = learnPlaces(index, model, opts.folder);
-		for (const [id, paths] of index.byId) {
-			const rank = (p: string) => (ATTACK_LAYOUTS.includes(index.notes.get(p)?.recognized.layout ?? "") ? 0 : 1);
-			const best = [...paths].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))[0];
-			if (best !== undefined && rank(best) === 0) this.noteOf.set(id, best);
+		// Among several notes about an ID, the one a user would expect (see notesAbout): never a copy
+		// that sorts first, nor a note listing many IDs in its aliases.
+		for (const id of index.byId.keys()) {
+			const best = notesAbout(index, id, (note) => ATTACK_LAYOUTS.includes(note.recognized.layout))[0];
+			if (best !== undefined) this.noteOf.set(id, best);
 		}
 		const missing = notableObjects(model).filter((o) => !this.noteOf.has(o.id));
 		this.expected = missingPaths(index.files, this.places, missing);

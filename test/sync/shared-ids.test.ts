@@ -1,0 +1,74 @@
+// Several notes claiming one ID (issue item 6): Obsidian's "Make a copy" gives `Phishing 1.md`
+// with the same alias, which sorted first and took over every link sync wrote; a note listing many
+// IDs in its aliases did the same. Now sync reports each shared ID once, writes new links to the
+// note a user would expect, and never moves a link that already lands on a note claiming its ID.
+import { describe, expect, it } from "vitest";
+import { loadBundle } from "../../src/core/attack/model";
+import { runLinks } from "../../src/core/commands/links";
+import { runSync } from "../../src/core/commands/sync";
+import { MemoryVault } from "../helpers/memory-vault";
+import { ENTERPRISE_FIXTURE, readText } from "../helpers/paths";
+import { sampleVault } from "../helpers/sample-vault";
+
+const model = loadBundle(readText(ENTERPRISE_FIXTURE), "enterprise-attack-18.1-subset.json");
+const ATTACK = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack";
+const PHISHING = `${ATTACK}/techniques/Phishing.md`;
+const COPY = `${ATTACK}/techniques/Phishing 1.md`;
+const USER_EXECUTION = `${ATTACK}/techniques/User Execution.md`;
+
+/** Every wiki-link in the vault whose path ends in `name` (`.../Phishing 1|`, `...\|`, `]]`). */
+function linksTo(vault: MemoryVault, name: string): string[] {
+	const out: string[] = [];
+	for (const [file, text] of vault.files) {
+		if (typeof text !== "string") continue;
+		for (const m of text.matchAll(/\[\[([^\]|\\]+)(?:\\?\|[^\]]*)?\]\]/g)) if (m[1].endsWith(name)) out.push(`${file}: ${m[0]}`);
+	}
+	return out;
+}
+
+describe("a copied note (Phishing 1.md, same alias)", () => {
+	it("sync writes no link to the copy and reports the shared ID once", async () => {
+		const vault = sampleVault();
+		vault.files.set(COPY, vault.files.get(PHISHING) as string);
+		await runSync(vault, model, { version: "18.1" });
+		// User Execution's description names Phishing: its new link goes to the original.
+		expect(await vault.read(USER_EXECUTION)).toContain(`[[${PHISHING.replace(/\.md$/, "")}|Phishing]]`);
+		expect(linksTo(vault, "Phishing 1")).toEqual([]);
+	});
+
+	it("links --fix leaves links that land on either note, and fixes a broken one to the original", async () => {
+		const vault = sampleVault();
+		vault.files.set(COPY, vault.files.get(PHISHING) as string);
+		const study = "[[Phishing|T1566]] [[Phishing 1|T1566]] [[Gone|T1566]]\n";
+		vault.files.set("Study.md", study);
+		const report = await runLinks(vault, { fix: true });
+		const mine = report.links.filter((l) => l.source === "Study.md");
+		expect(mine.map((l) => l.status)).toEqual(["ok", "ok", "broken"]);
+		expect(await vault.read("Study.md")).toBe(study.replace("[[Gone|T1566]]", `[[${PHISHING.replace(/\.md$/, "")}|T1566]]`));
+		expect(report.summary.sharedIds).toContainEqual({ id: "T1566", notes: [COPY, PHISHING] });
+	});
+});
+
+describe("a note whose aliases list many IDs", () => {
+	const index = "---\naliases: [T1566, T1059, T1078, T1110]\n---\nMy study list.\n";
+
+	it("is not the note sync links to, and is not synced as the note about its first ID", async () => {
+		const vault = sampleVault();
+		vault.files.set("AAA index.md", index);
+		await runSync(vault, model, { version: "18.1" });
+		expect(linksTo(vault, "AAA index")).toEqual([]);
+		expect(await vault.read(USER_EXECUTION)).toContain(`[[${PHISHING.replace(/\.md$/, "")}|Phishing]]`);
+		expect(await vault.read("AAA index.md")).toBe(index);
+	});
+
+	it("is not where links --fix points a broken link; a link landing on it is left alone", async () => {
+		const vault = new MemoryVault({
+			"AAA index.md": index,
+			"Phishing.md": "---\nalias: T1566\n---\n## T1566\n",
+			"Study.md": "[[Gone|T1566]] [[AAA index|T1059]]\n",
+		});
+		const report = await runLinks(vault, { fix: true });
+		expect(report.links.map((l) => l.status)).toEqual(["broken", "ok"]);
+		expect(await vault.read("Study.md")).toBe("[[Phishing|T1566]] [[AAA index|T1059]]\n");
+	});
+});
