@@ -49,6 +49,19 @@ describe("a copied note (Phishing 1.md, same alias)", () => {
 	});
 });
 
+describe("a link that already lands on a note claiming its ID", () => {
+	it("is not moved by sync to another note about the ID", async () => {
+		const vault = sampleVault();
+		await runSync(vault, model, { version: "18.1" });
+		const linked = await vault.read(USER_EXECUTION);
+		expect(linked).toContain(`[[${PHISHING.replace(/\.md$/, "")}|Phishing]]`);
+		// A second note about T1566 that sorts first and has the shortest path: the link stays.
+		vault.files.set("A/Phishing.md", vault.files.get(PHISHING) as string);
+		await runSync(vault, model, { version: "18.1" });
+		expect(await vault.read(USER_EXECUTION)).toBe(linked);
+	});
+});
+
 describe("a note whose aliases list many IDs", () => {
 	const index = "---\naliases: [T1566, T1059, T1078, T1110]\n---\nMy study list.\n";
 
