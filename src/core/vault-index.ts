@@ -5,6 +5,7 @@
  */
 import { LinkResolver, parseLinkStyle, type LinkStyle } from "./links/resolve";
 import { isReadable, readNote, type Note, type Skipped } from "./notes/read";
+import { isAbout, subjectId } from "./notes/recognize";
 import type { Vault } from "./vault";
 import { messageOf } from "./errors";
 
@@ -34,7 +35,14 @@ export async function buildVaultIndex(vault: Vault): Promise<VaultIndex> {
 			skipped.push({ path, reason: `cannot be read: ${messageOf(err)}` });
 			continue;
 		}
-		const result = readNote(path, bytes);
+		let result: ReturnType<typeof readNote>;
+		try {
+			result = readNote(path, bytes);
+		} catch (err) {
+			// A note that runs a reader out of stack or memory is skipped; the vault goes on.
+			skipped.push({ path, reason: `could not be read safely: ${messageOf(err)}` });
+			continue;
+		}
 		if (!result.ok) {
 			skipped.push(result.skipped);
 			continue;
@@ -54,6 +62,36 @@ export async function buildVaultIndex(vault: Vault): Promise<VaultIndex> {
 	}
 	const unreadable = new Set(skipped.map((s) => s.path));
 	return { files, notes, skipped, unreadable, byId, resolver: new LinkResolver(files), style: parseLinkStyle(appJson) };
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1).replace(/\.md$/i, "");
+
+/**
+ * Whether `path` is a copy of another of `paths`: `Phishing 1.md` beside `Phishing.md`, as
+ * Obsidian's "Make a copy" names it.
+ */
+export function isCopy(path: string, paths: readonly string[]): boolean {
+	const m = / \d+$/.exec(baseName(path));
+	if (!m) return false;
+	const original = baseName(path).slice(0, m.index).toLowerCase();
+	return paths.some((p) => p !== path && baseName(p).toLowerCase() === original);
+}
+
+/**
+ * The notes about `id` that a new link to it may point at, the one a user would expect first: a
+ * note whose subject is `id` (not one that lists it among many IDs, which is left out), then one
+ * that is not a copy (`Phishing 1.md`), then the shortest path, then path order. `eligible` narrows
+ * the notes (sync links only to ATT&CK layouts).
+ */
+export function notesAbout(index: VaultIndex, id: string, eligible: (note: Note) => boolean = () => true): string[] {
+	const paths = index.byId.get(id) ?? [];
+	const rows = paths.flatMap((path) => {
+		const note = index.notes.get(path);
+		if (!note || !eligible(note) || !isAbout(note.recognized, id)) return [];
+		return [{ path, subject: subjectId(note.recognized) === id ? 0 : 1, copy: isCopy(path, paths) ? 1 : 0 }];
+	});
+	rows.sort((a, b) => a.subject - b.subject || a.copy - b.copy || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+	return rows.map((r) => r.path);
 }
 
 /** IDs claimed by more than one note: reported, never silently resolved. */

@@ -12,6 +12,11 @@ const fresh = (...names: string[]): NewLine[] => names.map((n) => ({ text: `- ${
 const LIST = { lead: 0, trail: 1 };
 
 describe("mergeRegion", () => {
+	it("keeps a block of 500k user lines (more than push() takes as arguments)", () => {
+		const mine = "my line\n".repeat(500_000);
+		expect(mergeRegion(`- Alpha\n${mine}`, fresh("Alpha"), items, LIST)).toBe(`- Alpha\n${mine}`);
+	});
+
 	it("replaces ATT&CK's lines and keeps the region's blank lines", () => {
 		expect(mergeRegion("- Alpha\n- Beta\n\n", fresh("Alpha", "Gamma"), items, LIST)).toBe("- Alpha\n- Gamma\n\n");
 	});

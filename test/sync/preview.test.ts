@@ -98,7 +98,10 @@ describe("buildPreview on a real sync plan (the sample vault to 18.1, creating m
 		const renamed = preview.notes.find((n) => n.path === `${ATTACK}/techniques/Match Legitimate Name or Location.md`);
 		expect(renamed?.warnings[0]).toMatch(/renamed in ATT&CK: T1036.005/);
 		expect(preview.warnings).toContainEqual({ path: renamed?.path, text: renamed?.warnings[0] });
-		expect(preview.warnings).toHaveLength(plan.notes.reduce((k, n) => k + (n.warnings?.length ?? 0), 0));
+		// The notes' warnings, and one for each ID several notes claim (T1204.001: the seed, its controls and export notes).
+		expect(plan.sharedIds?.map((s) => s.id)).toEqual(["T1204.001"]);
+		expect(preview.warnings).toContainEqual({ path: expect.any(String) as unknown, text: expect.stringMatching(/^3 notes claim T1204.001: /) as unknown });
+		expect(preview.warnings).toHaveLength(plan.notes.reduce((k, n) => k + (n.warnings?.length ?? 0), 0) + 1);
 	});
 
 	it("puts every line of every hunk where it says, and the hunks turn before into after", () => {

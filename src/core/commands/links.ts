@@ -4,6 +4,7 @@
  * characters; a note that changed since it was read, or could not be read, is never written.
  */
 import { applyFixes, judgeNote, type JudgedLink, type LinkStatus } from "../links/judge";
+import { messageOf } from "../errors";
 import type { Skipped } from "../notes/read";
 import { buildVaultIndex, sharedIds } from "../vault-index";
 import type { Vault } from "../vault";
@@ -36,11 +37,23 @@ const bomLength = (text: string) => (text.charCodeAt(0) === 0xfeff ? 1 : 0);
 export async function runLinks(vault: Vault, opts: { fix: boolean; only?: ReadonlySet<string> }): Promise<LinksReport> {
 	const index = await buildVaultIndex(vault);
 	const judged: JudgedLink[] = [];
-	for (const note of index.notes.values()) if (!opts.only || opts.only.has(note.path)) judged.push(...judgeNote(index, note));
+	const skipped = [...index.skipped];
+	for (const note of index.notes.values()) {
+		if (opts.only && !opts.only.has(note.path)) continue;
+		let found: JudgedLink[];
+		try {
+			found = judgeNote(index, note);
+		} catch (err) {
+			// One note that cannot be read safely (a stack overflow, say) is skipped; the vault goes on.
+			skipped.push({ path: note.path, reason: `could not be checked: ${messageOf(err)}` });
+			continue;
+		}
+		// One by one: spreading a note's 150k links into push() overflows the stack.
+		for (const l of found) judged.push(l);
+	}
 
 	const fixed = new Set<JudgedLink>();
 	const notesChanged: string[] = [];
-	const skipped = [...index.skipped];
 	if (opts.fix) {
 		const bySource = new Map<string, JudgedLink[]>();
 		for (const l of judged) {

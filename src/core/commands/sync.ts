@@ -3,7 +3,7 @@
  * without the texts (the CLI's `--json`, `plugin.api.sync`); `dryRun` plans and writes nothing.
  */
 import type { AttackModel } from "../attack/model";
-import { applyPlan, planSync, type SyncAction, type SyncOptions, type SyncPlan } from "../sync/plan";
+import { applyPlan, planSync, sharedIdText, type SharedId, type SyncAction, type SyncOptions, type SyncPlan } from "../sync/plan";
 import { buildVaultIndex } from "../vault-index";
 import { resolveBases, type BaseOptions } from "../sync/base";
 import type { Vault } from "../vault";
@@ -28,6 +28,8 @@ export interface SyncReport {
 	summary: Record<SyncAction, number>;
 	/** Files the plan would have written but could not (changed meanwhile, a failed write). */
 	failed: Array<{ path: string; reason: string }>;
+	/** IDs several notes claim, once each, with the note the links sync writes go to. */
+	sharedIds: SharedId[];
 }
 
 export interface SyncCommandOptions extends SyncOptions {
@@ -63,7 +65,7 @@ export function reportOf(plan: SyncPlan, dryRun: boolean, failed: SyncReport["fa
 		n.action = "skipped";
 		n.reason = f.reason;
 	}
-	return { attackVersion: plan.attackVersion, domain: plan.domain, dryRun, notes, summary, failed };
+	return { attackVersion: plan.attackVersion, domain: plan.domain, dryRun, notes, summary, failed, sharedIds: plan.sharedIds ?? [] };
 }
 
 export function formatSync(report: SyncReport): string {
@@ -77,6 +79,7 @@ export function formatSync(report: SyncReport): string {
 	}
 	for (const n of report.notes) if (n.action === "skipped") lines.push(`  skipped: ${n.path}: ${n.reason ?? ""}`);
 	for (const n of report.notes) for (const w of n.warnings ?? []) lines.push(`  note: ${n.path}: ${w}`);
+	for (const s of report.sharedIds) lines.push(`  note: ${sharedIdText(s)}`);
 	lines.push(`${s.updated} ${verb}updated, ${s.created} ${verb}created, ${s.unchanged} unchanged, ${s.skipped} skipped`);
 	return lines.join("\n");
 }

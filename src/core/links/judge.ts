@@ -8,9 +8,9 @@
  * whose ID is unknown (a note the plugin could not read, the user's own note, an image) is
  * `unverified`: it is reported and never moved.
  */
-import { normalizeId } from "../notes/recognize";
+import { normalizeId, subjectId } from "../notes/recognize";
 import type { Note } from "../notes/read";
-import type { VaultIndex } from "../vault-index";
+import { isCopy, notesAbout, type VaultIndex } from "../vault-index";
 import { scanWikiLinks, type WikiLink } from "./wikilink";
 
 export type LinkStatus = "ok" | "broken" | "mismatch" | "ambiguous" | "unverified";
@@ -69,8 +69,14 @@ function lineFinder(text: string): (offset: number) => number {
  */
 export function hiddenRanges(text: string, codeRanges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
 	const ranges: Array<[number, number]> = codeRanges.map(([a, b]) => [a, b]);
-	const inCode = (at: number) => codeRanges.some(([a, b]) => at >= a && at < b);
+	const code = [...ranges].sort((x, y) => x[0] - y[0]);
 	for (const [open, close] of [["%%", "%%"], ["<!--", "-->"]]) {
+		// The comment openings come in order, so one walk through the code ranges serves them all.
+		let next = 0;
+		const inCode = (at: number) => {
+			while (next < code.length && code[next][1] <= at) next++;
+			return next < code.length && code[next][0] <= at;
+		};
 		for (let at = text.indexOf(open); at !== -1; ) {
 			if (inCode(at)) {
 				at = text.indexOf(open, at + open.length);
@@ -92,19 +98,25 @@ const GENERATED_LAYOUTS = new Set(["classic", "export"]);
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1).replace(/\.md$/i, "").toLowerCase();
 
 /**
- * The note a link claiming `id` should land on: among the notes about `id`, ATT&CK notes
- * (classic or export layout) before notes that only discuss the technique (controls), then the
- * one whose name matches the link's own; a tie is reported, not guessed.
+ * The note a link claiming `id` should land on: among the notes about `id` (not one that only
+ * lists it among many IDs in its aliases), ATT&CK notes (classic or export layout) before notes
+ * that only discuss the technique (controls), then one whose subject is `id`, then the one whose
+ * name matches the link's own, then one that is not a copy (`Phishing 1.md` beside `Phishing.md`);
+ * a tie is reported, not guessed.
  */
 export function fixTarget(index: VaultIndex, id: string, link: WikiLink): { path: string } | { problem: string } {
-	const notes = index.byId.get(id) ?? [];
-	if (notes.length === 0) return { problem: `no note in the vault is about ${id}` };
+	const claimants = index.byId.get(id) ?? [];
+	if (claimants.length === 0) return { problem: `no note in the vault is about ${id}` };
+	const notes = notesAbout(index, id);
+	if (notes.length === 0) return { problem: `no note in the vault is about ${id} alone (${claimants.join(", ")} list${claimants.length === 1 ? "s" : ""} it among many IDs)` };
 	const want = baseName(link.target);
 	const score = (path: string) => {
 		const note = index.notes.get(path);
-		return (note && GENERATED_LAYOUTS.has(note.recognized.layout) ? 2 : 0) + (baseName(path) === want ? 1 : 0);
+		if (!note) return 0;
+		return (GENERATED_LAYOUTS.has(note.recognized.layout) ? 8 : 0) + (subjectId(note.recognized) === id ? 4 : 0) + (baseName(path) === want ? 2 : 0) + (isCopy(path, claimants) ? 0 : 1);
 	};
-	const best = Math.max(...notes.map(score));
+	let best = 0;
+	for (const p of notes) best = Math.max(best, score(p));
 	const top = notes.filter((p) => score(p) === best);
 	if (top.length > 1) return { problem: `several notes are about ${id}: ${top.join(", ")}` };
 	return { path: top[0] };

@@ -38,13 +38,17 @@ export function scanWikiLinks(text: string, exclude: ReadonlyArray<readonly [num
 
 	const links: WikiLink[] = [];
 	let lineEnd = -1;
+	// The next `]]` (or -1), searched again only once `open` has passed it: every search starts
+	// where the last one stopped, so a line of `[[` with no `]]` costs one pass, not one per `[[`.
+	let close = -2;
 	let pos = 0;
 	for (;;) {
 		let open = text.indexOf("[[", pos);
 		if (open < 0) break;
 		if (open >= lineEnd) lineEnd = endOfLine(text, open);
-		const close = text.indexOf("]]", open + 2);
-		if (close < 0 || close > lineEnd) {
+		if (close !== -1 && close < open + 2) close = text.indexOf("]]", open + 2);
+		if (close < 0) break;
+		if (close > lineEnd) {
 			pos = open + 2;
 			continue;
 		}
@@ -64,6 +68,15 @@ export function scanWikiLinks(text: string, exclude: ReadonlyArray<readonly [num
 	return links;
 }
 
+/**
+ * The first `ch` in text[from, to), or -1. A plain indexOf would search on past the link when it
+ * has no such character, to the end of the note: once per link, that is quadratic.
+ */
+function indexIn(text: string, ch: string, from: number, to: number): number {
+	const at = text.slice(from, to).indexOf(ch);
+	return at < 0 ? -1 : from + at;
+}
+
 function endOfLine(text: string, from: number): number {
 	for (let i = from; i < text.length; i++) {
 		if (text[i] === "\n" || text[i] === "\r") return i;
@@ -73,13 +86,13 @@ function endOfLine(text: string, from: number): number {
 
 /** The link whose inner text is text[from, to), or null when it names nothing (`[[]]`). */
 function parseLink(text: string, start: number, from: number, to: number, embed: boolean): WikiLink | null {
-	const pipe = text.indexOf("|", from);
-	const hasPipe = pipe >= 0 && pipe < to;
+	const pipe = indexIn(text, "|", from, to);
+	const hasPipe = pipe >= 0;
 	const escapedPipe = hasPipe && pipe > from && text[pipe - 1] === "\\";
 	const pathEnd = hasPipe ? (escapedPipe ? pipe - 1 : pipe) : to;
 
-	const hash = text.indexOf("#", from);
-	const targetLimit = hash >= 0 && hash < pathEnd ? hash : pathEnd;
+	const hash = indexIn(text, "#", from, pathEnd);
+	const targetLimit = hash >= 0 ? hash : pathEnd;
 	let targetStart = from;
 	let targetEnd = targetLimit;
 	while (targetStart < targetEnd && isSpace(text[targetStart])) targetStart++;

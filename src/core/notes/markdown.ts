@@ -9,6 +9,8 @@ import { gfmTable } from "micromark-extension-gfm-table";
 import { gfmTaskListItem } from "micromark-extension-gfm-task-list-item";
 import remarkParse from "remark-parse";
 import { unified, type Processor } from "unified";
+import { markdownHazard, scanCode } from "./code-scan";
+import { closeSections, readOutline } from "./outline";
 
 export interface Section {
 	depth: number;
@@ -57,6 +59,12 @@ export interface NoteStructure {
 	codeRanges: Array<[number, number]>;
 	/** Start offsets of thematic breaks (`---`). */
 	thematicBreaks: number[];
+	/**
+	 * Set when remark could not read the note safely (too big, too deeply nested, too many
+	 * brackets): why. The sections, breaks and code ranges then come from line scans (outline.ts,
+	 * code-scan.ts), and listItems and tableRows are empty.
+	 */
+	lineScan?: string;
 }
 
 /**
@@ -78,8 +86,17 @@ const parser = unified().use(remarkParse).use(remarkGfmParts);
  * it without counting it, which would shift every offset by one.
  */
 export function readStructure(text: string, bodyStart: number): NoteStructure {
+	const hazard = markdownHazard(text, bodyStart);
+	if (hazard !== null) return lineStructure(text, bodyStart, hazard);
 	const base = text.charCodeAt(bodyStart) === 0xfeff ? bodyStart + 1 : bodyStart;
-	const tree: Root = parser.parse(text.slice(base));
+	let tree: Root;
+	try {
+		tree = parser.parse(text.slice(base));
+	} catch (err) {
+		// A shape the checks above do not know that still runs remark out of stack.
+		if (!(err instanceof RangeError)) throw err;
+		return lineStructure(text, bodyStart, `too deeply nested to parse as Markdown safely (${err.message})`);
+	}
 	const structure: NoteStructure = { sections: [], listItems: [], tableRows: [], codeRanges: [], thematicBreaks: [] };
 	const startOf = (node: Nodes) => base + (node.position?.start.offset ?? 0);
 	const endOf = (node: Nodes) => base + (node.position?.end.offset ?? 0);
@@ -97,11 +114,7 @@ export function readStructure(text: string, bodyStart: number): NoteStructure {
 		});
 	}
 	// A section runs to the next heading that is not below it.
-	const sections = structure.sections;
-	for (let i = 0; i < sections.length; i++) {
-		const next = sections.slice(i + 1).find((s) => s.depth <= sections[i].depth);
-		if (next) sections[i].end = next.headingStart;
-	}
+	closeSections(structure.sections);
 
 	const visit = (node: Nodes, listDepth: number) => {
 		switch (node.type) {
@@ -134,6 +147,12 @@ export function readStructure(text: string, bodyStart: number): NoteStructure {
 	};
 	visit(tree, 0);
 	return structure;
+}
+
+/** What the line scans find, for a note remark cannot read safely. */
+function lineStructure(text: string, bodyStart: number, why: string): NoteStructure {
+	const { sections, thematicBreaks } = readOutline(text, bodyStart);
+	return { sections, thematicBreaks, listItems: [], tableRows: [], codeRanges: scanCode(text, bodyStart), lineScan: why };
 }
 
 /** The offset after the line break at `pos` (CRLF or LF), or `pos` when none follows. */

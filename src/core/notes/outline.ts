@@ -10,7 +10,6 @@ import type { NoteStructure, Section } from "./markdown";
 
 export type Outline = Pick<NoteStructure, "sections" | "thematicBreaks">;
 
-const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
@@ -18,10 +17,67 @@ const LIST_ITEM = /^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/;
 
 /** Heading text as remark's plain text would give it, near enough: markup characters dropped. */
 function titleOf(raw: string): string {
-	return raw
-		.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+	return linkTexts(raw)
 		.replace(/(\*\*|__|`)/g, "")
 		.trim();
+}
+
+const isBlankChar = (c: string | undefined): boolean => c === " " || c === "\t";
+
+/**
+ * `[text](url)` -> `text`, as `raw.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")` does, in one pass: that
+ * regex is tried again from every `[` and reads on to the end of the line each time it fails, so a
+ * heading of many `[a](` cost the square of its length.
+ */
+function linkTexts(raw: string): string {
+	let out = "";
+	let copied = 0;
+	let close = -1;
+	let paren = -1;
+	for (let open = raw.indexOf("["); open !== -1; ) {
+		// The label runs to the first `]` after `[`; the URL to the first `)` after `](`.
+		if (close <= open) close = raw.indexOf("]", open + 1);
+		if (close === -1) break;
+		if (raw[close + 1] !== "(") {
+			open = raw.indexOf("[", open + 1);
+			continue;
+		}
+		if (paren <= close + 1) paren = raw.indexOf(")", close + 2);
+		if (paren === -1) break;
+		out += raw.slice(copied, open) + raw.slice(open + 1, close);
+		copied = paren + 1;
+		open = raw.indexOf("[", copied);
+	}
+	return out + raw.slice(copied);
+}
+
+/**
+ * An ATX heading line (`## Title ##`): its depth and text, as the regex
+ * `^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$` reads it, in one pass (with a long run of
+ * blanks in the title, that regex backtracks through every split of it: quadratic).
+ */
+function readAtx(line: string): { depth: number; title: string } | null {
+	let i = 0;
+	while (i < 3 && line[i] === " ") i++;
+	let j = i;
+	while (line[j] === "#") j++;
+	const depth = j - i;
+	if (depth < 1 || depth > 6) return null;
+	if (j < line.length && !isBlankChar(line[j])) return null;
+	// `.` matches no line terminator, so a line holding one is no heading.
+	if (/[\r\n\u2028\u2029]/.test(line)) return null;
+	let start = j;
+	while (isBlankChar(line[start])) start++;
+	let end = line.length;
+	while (end > start && isBlankChar(line[end - 1])) end--;
+	// A closing run of `#` counts when blanks stand before it.
+	let hashes = end;
+	while (hashes > start && line[hashes - 1] === "#") hashes--;
+	if (hashes < end && hashes > start && isBlankChar(line[hashes - 1])) {
+		end = hashes;
+		while (end > start && isBlankChar(line[end - 1])) end--;
+	}
+	return { depth, title: line.slice(start, end) };
 }
 
 export function readOutline(text: string, bodyStart: number): Outline {
@@ -53,7 +109,7 @@ export function readOutline(text: string, bodyStart: number): Outline {
 			blank = true;
 		} else {
 			const open = FENCE.exec(line);
-			const atx = ATX.exec(line);
+			const atx = readAtx(line);
 			if (open && !(open[1][0] === "`" && open[2].includes("`"))) {
 				fence = { char: open[1][0], length: open[1].length };
 				paragraph = null;
@@ -66,7 +122,7 @@ export function readOutline(text: string, bodyStart: number): Outline {
 				paragraph = null;
 				inList = false;
 			} else if (atx) {
-				push(atx[1].length, atx[2] ?? "", pos + (line.length - line.trimStart().length));
+				push(atx.depth, atx.title, pos + (line.length - line.trimStart().length));
 				paragraph = null;
 				inList = false;
 			} else {
@@ -82,9 +138,18 @@ export function readOutline(text: string, bodyStart: number): Outline {
 		}
 		pos = next;
 	}
-	for (let i = 0; i < sections.length; i++) {
-		const after = sections.slice(i + 1).find((s) => s.depth <= sections[i].depth);
-		if (after) sections[i].end = after.headingStart;
-	}
+	closeSections(sections);
 	return { sections, thematicBreaks };
+}
+
+/**
+ * Each section ends where the next heading that is not below it starts (or at the end of the
+ * text, as pushed). One pass with a stack of the sections still open, not a search per section.
+ */
+export function closeSections(sections: Section[]): void {
+	const open: Section[] = [];
+	for (const s of sections) {
+		while (open.length > 0 && open[open.length - 1].depth >= s.depth) (open.pop() as Section).end = s.headingStart;
+		open.push(s);
+	}
 }

@@ -101,7 +101,8 @@ export function recognizeNote(path: string, text: string, fm: Frontmatter | null
 	} else if (exported && sections.some((s) => s.depth === 2 && EXPORT_SECTIONS.includes(s.title.toLowerCase()))) {
 		layout = "export";
 		add(exported, "title");
-	} else if (heading || aliases.some((id) => id)) {
+	} else if (heading || (aliases.some((id) => id) && !listsMany(aliases))) {
+		// A note whose aliases list many IDs (an index, a study list) is not the note about each.
 		layout = "classic";
 	}
 	for (const id of aliases) add(id, "alias");
@@ -111,6 +112,34 @@ export function recognizeNote(path: string, text: string, fm: Frontmatter | null
 	for (const tag of fm ? readTags(fm.data) : []) add(ID_TAG.exec(tag)?.[1].toUpperCase(), "tag");
 	if (sources.length === 0) add(idFromFileName(path), "filename");
 	return { layout, ids: sources.map((s) => s.id), idSources: sources };
+}
+
+/** More ATT&CK IDs than this in a note's aliases make it a list of them, not the note about each. */
+export const MANY_ALIAS_IDS = 3;
+
+function listsMany(aliasIds: ReadonlyArray<string | null>): boolean {
+	return aliasIds.filter((id) => id !== null).length > MANY_ALIAS_IDS;
+}
+
+/**
+ * The one ID a note is about on its own: its layout's subject (the title of an export or controls
+ * note, the `## ID` heading of a classic one), else its first ID, unless its aliases list many
+ * (more than MANY_ALIAS_IDS): such a note claims them all and is about none of them alone.
+ */
+export function subjectId(r: Recognized): string | null {
+	const placed = r.idSources.find((s) => s.from === "title" || s.from === "heading");
+	if (placed) return placed.id;
+	if (r.layout === "sigma" || listsMany(r.idSources.filter((s) => s.from === "alias").map((s) => s.id))) return null;
+	return r.ids[0] ?? null;
+}
+
+/**
+ * Whether the note is about `id` (a note links to `id` may go to): its subject, or one of its few
+ * IDs. A note listing many IDs in its aliases is about only the one its title or heading names.
+ */
+export function isAbout(r: Recognized, id: string): boolean {
+	if (subjectId(r) === id) return true;
+	return r.ids.includes(id) && !listsMany(r.idSources.filter((s) => s.from === "alias").map((s) => s.id));
 }
 
 /** `tags` / `tag` (any case of the first letter): a list, or a string of comma- or space-separated tags. */

@@ -5,7 +5,11 @@
  */
 import type { AttackModel } from "../attack/model";
 import { LinkResolver, type LinkStyle } from "../links/resolve";
-import type { VaultIndex } from "../vault-index";
+import { claimedId, hiddenRanges } from "../links/judge";
+import { scanWikiLinks } from "../links/wikilink";
+import { scanCode } from "../notes/code-scan";
+import { subjectId } from "../notes/recognize";
+import { notesAbout, type VaultIndex } from "../vault-index";
 import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place } from "./places";
 
 /** The parts of a note the user can leave to themselves (settings: "which sections sync manages"). */
@@ -54,10 +58,11 @@ export class SyncContext {
 		this.style = opts.linkStyle ?? index.style;
 		this.sections = new Set(opts.sections ?? MANAGED_SECTIONS);
 		this.places = learnPlaces(index, model, opts.folder);
-		for (const [id, paths] of index.byId) {
-			const rank = (p: string) => (ATTACK_LAYOUTS.includes(index.notes.get(p)?.recognized.layout ?? "") ? 0 : 1);
-			const best = [...paths].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))[0];
-			if (best !== undefined && rank(best) === 0) this.noteOf.set(id, best);
+		// Among several notes about an ID, the one a user would expect (see notesAbout): never a copy
+		// that sorts first, nor a note listing many IDs in its aliases.
+		for (const id of index.byId.keys()) {
+			const best = notesAbout(index, id, (note) => ATTACK_LAYOUTS.includes(note.recognized.layout))[0];
+			if (best !== undefined) this.noteOf.set(id, best);
 		}
 		const missing = notableObjects(model).filter((o) => !this.noteOf.has(o.id));
 		this.expected = missingPaths(index.files, this.places, missing);
@@ -88,14 +93,52 @@ export class SyncContext {
 
 	private readonly linkpaths = new Map<string, string>();
 
-	/** `[[path|shown]]` (pipe escaped in tables) to an ID's note; null when there is no place for it. */
+	/**
+	 * `[[path|shown]]` (pipe escaped in tables) to an ID's note; null when there is no place for it.
+	 * When the note `from` already links to a note claiming the ID, the link goes there again: sync
+	 * never moves a link that lands on a note about what it shows.
+	 */
 	wikiLink(id: string, from: string, shown: string | null, opts: { inTable?: boolean; existingOnly?: boolean } = {}): string | null {
-		const target = opts.existingOnly ? this.noteFor(id) : this.targetFor(id);
+		const usual = opts.existingOnly ? this.noteFor(id) : this.targetFor(id);
+		const kept = this.keptTargets(from).get(id);
+		const target = kept === undefined || (usual !== null && kept.includes(usual)) ? usual : kept[0];
 		if (target === null) return null;
 		const path = this.linkpath(target, from);
 		if (/[#|^[\]]/.test(path)) return null;
 		if (shown === null || shown === path) return `[[${path}]]`;
 		return `[[${path}${opts.inTable ? "\\|" : "|"}${shown}]]`;
+	}
+
+	private readonly kept = new Map<string, Map<string, string[]>>();
+
+	/**
+	 * ID -> the notes the links in `from` already land on for it, found once per note: a link that
+	 * shows an ID (`[[path\|M1031]]`, `[[path]] (TA0002)`) and lands on a note claiming it, or a link
+	 * showing no ID that lands on a note about one ID (its subject). Links in code are not links.
+	 */
+	private keptTargets(from: string): Map<string, string[]> {
+		let found = this.kept.get(from);
+		if (found) return found;
+		found = new Map<string, string[]>();
+		this.kept.set(from, found);
+		const note = this.index.notes.get(from);
+		if (!note || note.outline === null) return found;
+		const text = note.text;
+		const bodyStart = note.frontmatter?.bodyStart ?? 0;
+		for (const link of scanWikiLinks(text, hiddenRanges(text, scanCode(text, bodyStart)))) {
+			if (link.start < bodyStart || link.target === "") continue;
+			const resolution = this.index.resolver.resolve(link.target, from);
+			if (resolution.path === null || resolution.candidates.length > 1) continue;
+			const target = this.index.notes.get(resolution.path);
+			if (!target) continue;
+			const shown = claimedId(text, link);
+			const id = shown ?? subjectId(target.recognized);
+			if (id === null || !target.recognized.ids.includes(id)) continue;
+			const paths = found.get(id);
+			if (!paths) found.set(id, [resolution.path]);
+			else if (!paths.includes(resolution.path)) paths.push(resolution.path);
+		}
+		return found;
 	}
 
 	/** How the version is named in visible text. */

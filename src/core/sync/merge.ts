@@ -154,7 +154,8 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 	}
 	const emit = (g: Group, nextLine: string | undefined) => {
 		if (g.gapBefore > 0 && (out.length === 0 || !isBlank(out[out.length - 1]))) out.push(...blank(g.gapBefore));
-		out.push(...g.lines);
+		// One by one: a group may hold more lines than push() takes arguments.
+		for (const line of g.lines) out.push(line);
 		// Text that opened the region and ended it stands apart from the new text after it.
 		const gapAfter = g.gapAfter >= 0 ? g.gapAfter : g.anchor === "start" ? 1 : 0;
 		if (gapAfter > 0 && nextLine !== undefined && !isBlank(nextLine)) out.push(...blank(gapAfter));

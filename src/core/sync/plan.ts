@@ -10,7 +10,7 @@ import type { StixObject } from "../attack/stix";
 import { messageOf } from "../errors";
 import type { Layout } from "../notes/recognize";
 import type { Note } from "../notes/read";
-import type { VaultIndex } from "../vault-index";
+import { sharedIds, type VaultIndex } from "../vault-index";
 import type { Vault } from "../vault";
 import { syncClassic } from "./classic";
 import { ownedKeys } from "./common";
@@ -46,11 +46,27 @@ export interface PlannedNote {
 	after?: string;
 }
 
+/** An ID several notes claim: reported once per run, with the note the links sync writes go to. */
+export interface SharedId {
+	id: string;
+	notes: string[];
+	/** Where new links to the ID point (null: to none of them, e.g. when all are controls notes). */
+	linksTo: string | null;
+}
+
+/** "2 notes claim T1566: A, B; links sync writes go to A." */
+export function sharedIdText(s: SharedId): string {
+	const where = s.linksTo === null ? "sync links to none of them" : `links sync writes go to ${s.linksTo}`;
+	return `${s.notes.length} notes claim ${s.id}: ${s.notes.join(", ")}; ${where}`;
+}
+
 export interface SyncPlan {
 	attackVersion: string | null;
 	domain: string;
 	notes: PlannedNote[];
 	summary: Record<SyncAction, number>;
+	/** IDs claimed by several notes (for "sync the current note", those its notes claim). */
+	sharedIds?: SharedId[];
 }
 
 export interface SyncOptions {
@@ -88,7 +104,13 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 	for (const s of index.skipped) if (wanted(s.path)) notes.push({ path: s.path, id: null, layout: null, action: "skipped", reason: s.reason });
 	for (const note of index.notes.values()) {
 		if (!wanted(note.path)) continue;
-		const planned = planNote(note, ctx);
+		let planned: PlannedNote | null;
+		try {
+			planned = planNote(note, ctx);
+		} catch (err) {
+			// One note sync cannot work out (a stack overflow, say) is skipped; the others are synced.
+			planned = { path: note.path, id: note.recognized.ids[0] ?? null, layout: note.recognized.layout, action: "skipped", reason: `could not be synced: ${messageOf(err)}` };
+		}
 		if (planned) notes.push(planned);
 	}
 	// Syncing chosen notes ("the current note") creates none.
@@ -101,7 +123,10 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 	notes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 	const summary: Record<SyncAction, number> = { updated: 0, unchanged: 0, created: 0, skipped: 0 };
 	for (const n of notes) summary[n.action]++;
-	return { attackVersion: version, domain: model.domain, notes, summary };
+	const shared = sharedIds(index)
+		.filter((s) => s.notes.some(wanted))
+		.map((s): SharedId => ({ ...s, linksTo: ctx.noteFor(s.id) }));
+	return { attackVersion: version, domain: model.domain, notes, summary, sharedIds: shared };
 }
 
 function kindOf(o: StixObject): "technique" | "tactic" | "mitigation" {
@@ -126,7 +151,15 @@ export function mergePlans(plans: readonly SyncPlan[]): SyncPlan {
 	const notes = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 	const summary: Record<SyncAction, number> = { updated: 0, unchanged: 0, created: 0, skipped: 0 };
 	for (const n of notes) summary[n.action]++;
-	return { attackVersion: plans.map((p) => p.attackVersion ?? "?").join(", "), domain: plans.map((p) => p.domain).join(", "), notes, summary };
+	// Each shared ID once, with the note some domain links it to.
+	const shared = new Map<string, SharedId>();
+	for (const plan of plans) {
+		for (const s of plan.sharedIds ?? []) {
+			const seen = shared.get(s.id);
+			if (!seen || (seen.linksTo === null && s.linksTo !== null)) shared.set(s.id, s);
+		}
+	}
+	return { attackVersion: plans.map((p) => p.attackVersion ?? "?").join(", "), domain: plans.map((p) => p.domain).join(", "), notes, summary, sharedIds: [...shared.values()] };
 }
 
 /** The object a note is about in this bundle: its first ID that names a technique, tactic or mitigation. */

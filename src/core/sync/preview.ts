@@ -8,7 +8,7 @@
  * after dropping the lines found on one side only (they cannot be in a longest common
  * subsequence), so a 3,000-line note rewritten end to end costs milliseconds and no N×M table.
  */
-import type { PlannedNote, SyncPlan } from "./plan";
+import { sharedIdText, type PlannedNote, type SyncPlan } from "./plan";
 
 export interface PreviewLine {
 	kind: "same" | "added" | "removed";
@@ -74,6 +74,7 @@ export function buildPreview(plan: SyncPlan, opts: PreviewOptions = {}): SyncPre
 		if (n.action === "skipped") skipped.push({ path: n.path, reason: n.reason ?? "" });
 		else if ((n.action === "updated" || n.action === "created") && n.after !== undefined) notes.push(previewNote(n, n.action, context, maxLines));
 	}
+	for (const s of plan.sharedIds ?? []) warnings.push({ path: s.linksTo ?? s.notes[0], text: sharedIdText(s) });
 	const version = plan.attackVersion ? ` ${plan.attackVersion}` : "";
 	return { title: `Sync with ATT&CK${version} (${plan.domain})`, summary: summaryOf(plan.summary), notes, skipped, warnings };
 }
