@@ -1,13 +1,14 @@
 /**
  * The core's Vault interface over a vault folder on disk, for the CLI. Follows Obsidian: files
  * and folders whose names start with a dot (the `.obsidian` config folder among them) are not
- * part of the vault. Writes go to a temporary file that is then renamed over the note, so a
- * crash never leaves half a note behind.
+ * part of the vault. Writes go to a temporary file, written whole and flushed, that is then
+ * renamed over the note, so neither a crash nor a full disk leaves half a note behind.
  */
-import { chmodSync, closeSync, fsyncSync, realpathSync, rmSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync, existsSync } from "node:fs";
+import { chmodSync, realpathSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, existsSync } from "node:fs";
 import path from "node:path";
 import { UserError, messageOf } from "../core/errors";
 import type { Vault } from "../core/vault";
+import { nodeIo, writeAll, type WriteIo } from "./write-file";
 
 export class FsVault implements Vault {
 	readonly root: string;
@@ -15,8 +16,12 @@ export class FsVault implements Vault {
 	readonly writes: string[] = [];
 
 	// On disk there is no Vault#configDir to ask: Obsidian's default name, which the CLI's
-	// users can change with --config-dir.
-	constructor(root: string, readonly configDir = ".obsidian") {
+	// users can change with --config-dir. `io` writes the files: node:fs, or a test's full disk.
+	constructor(
+		root: string,
+		readonly configDir = ".obsidian",
+		private readonly io: WriteIo = nodeIo,
+	) {
 		this.root = path.resolve(root);
 		let isDir = false;
 		try {
@@ -74,7 +79,7 @@ export class FsVault implements Vault {
 	async process(vaultPath: string, update: (current: string) => string): Promise<string> {
 		const current = await this.read(vaultPath);
 		const next = update(current);
-		if (next !== current) this.writeAtomically(vaultPath, next);
+		if (next !== current) this.writeAtomically(vaultPath, next, "the note is unchanged");
 		return next;
 	}
 
@@ -82,7 +87,7 @@ export class FsVault implements Vault {
 		const abs = this.abs(vaultPath);
 		if (existsSync(abs)) throw new UserError(`${vaultPath}: already exists.`);
 		mkdirSync(path.dirname(abs), { recursive: true });
-		this.writeAtomically(vaultPath, data);
+		this.writeAtomically(vaultPath, data, "it was not created");
 		return Promise.resolve();
 	}
 
@@ -95,7 +100,11 @@ export class FsVault implements Vault {
 		return Promise.resolve(existsSync(file) ? readFileSync(file, "utf8") : null);
 	}
 
-	private writeAtomically(vaultPath: string, data: string): void {
+	/**
+	 * The whole text goes to a temporary file beside the note, is flushed to the disk, and only
+	 * then replaces the note: a full disk or a crash leaves the note as it was, never cut short.
+	 */
+	private writeAtomically(vaultPath: string, data: string, unchanged: string): void {
 		const abs = this.abs(vaultPath);
 		const target = realpathOr(abs);
 		const temp = path.join(path.dirname(target), `.${path.basename(target)}.attack-sync-${process.pid}.tmp`);
@@ -108,20 +117,20 @@ export class FsVault implements Vault {
 			// A new file.
 		}
 		try {
-			const fd = openSync(temp, "w");
+			const fd = this.io.openSync(temp, "w");
 			try {
-				writeSync(fd, data, null, "utf8");
-				// Replacing a note: its data is on disk before the rename, so a crash leaves the old
-				// note or the new one. A new file has nothing to lose; skipping fsync saves time.
-				if (mode !== null) fsyncSync(fd);
+				writeAll(this.io, fd, Buffer.from(data, "utf8"));
+				// On the disk before the rename, so a crash leaves the old note or the new one (and a
+				// file system that reports a full disk only now, as NFS may, is caught here).
+				this.io.fsyncSync(fd);
 			} finally {
-				closeSync(fd);
+				this.io.closeSync(fd);
 			}
 			if (mode !== null) chmodSync(temp, mode);
 			renameSync(temp, target);
 		} catch (err) {
 			rmSync(temp, { force: true });
-			throw new UserError(`${vaultPath}: could not be written (${messageOf(err)}); the note is unchanged.`);
+			throw new UserError(`${vaultPath}: could not be written (${messageOf(err)}); ${unchanged}.`);
 		}
 		this.writes.push(vaultPath);
 	}
