@@ -7,7 +7,7 @@
  * Only a complete, checked bundle is renamed to `--out`; an older `--out` stays until then.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
@@ -22,6 +22,7 @@ import {
 	planDownload,
 	type FetchResult,
 } from "../core/fetch/index-json";
+import { nodeIo, writeAll, type WriteIo } from "./write-file";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const MAX_REDIRECTS = 5;
@@ -163,6 +164,8 @@ export interface FetchOptions {
 	timeoutMs: number;
 	/** Show a progress line on stderr. */
 	progress?: boolean;
+	/** How the file is written: node:fs, or a test's full disk. */
+	io?: WriteIo;
 }
 
 /**
@@ -172,6 +175,7 @@ export interface FetchOptions {
  */
 export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	const target = checkOut(opts.out);
+	const io = opts.io ?? nodeIo;
 	const idx = indexUrl(opts.baseUrl);
 	const plan = planDownload(await getText(idx, { timeoutMs: opts.timeoutMs }), idx, opts.baseUrl, { domain: opts.domain, version: opts.version });
 
@@ -180,7 +184,7 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	const cleanUp = () => {
 		if (fd !== null) {
 			try {
-				closeSync(fd);
+				io.closeSync(fd);
 			} catch {
 				// Already closed.
 			}
@@ -199,7 +203,7 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	const progress = opts.progress === true ? progressLine(plan.url) : undefined;
 	try {
 		try {
-			fd = openSync(temp, "wx");
+			fd = io.openSync(temp, "wx");
 		} catch (err) {
 			throw new UserError(`${opts.out}: a temporary file cannot be created in its folder (${messageOf(err)}).`);
 		}
@@ -208,7 +212,8 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 			plan.url,
 			(chunk) => {
 				try {
-					writeSync(file, chunk);
+					// Every byte: on a nearly full disk one write may take only part of the chunk.
+					writeAll(io, file, chunk);
 				} catch (err) {
 					throw new SinkError(`${opts.out}: could not be written (${messageOf(err)}); nothing was saved.`);
 				}
@@ -216,9 +221,13 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 			{ timeoutMs: opts.timeoutMs, onProgress: progress?.update },
 		);
 		progress?.done();
-		fsyncSync(file);
-		closeSync(file);
-		fd = null;
+		try {
+			io.fsyncSync(file);
+			fd = null;
+			io.closeSync(file);
+		} catch (err) {
+			throw new UserError(`${opts.out}: could not be written (${messageOf(err)}); nothing was saved.`);
+		}
 		checkBundle(readFileSync(temp, "utf8"), plan);
 		try {
 			renameSync(temp, target);

@@ -2,12 +2,14 @@
 // plays raw.githubusercontent.com: an index.json whose URLs point at GitHub (the CLI rebases them
 // onto --base-url) and bundles at the rebased paths. Each "site" under the server is one scenario.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { fetchBundle } from "../../src/cli/download";
+import { nodeIo, type WriteIo } from "../../src/cli/write-file";
 import { CLI, ENTERPRISE_FIXTURE, FIXTURES, MOBILE_FIXTURE, SHARED_STIX } from "../helpers/paths";
 
 const GITHUB = "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/";
@@ -279,6 +281,50 @@ describe("fetch: failures leave nothing behind", () => {
 		expect(r2.code).toBe(1);
 		expect(r2.stderr).toContain("is a folder");
 		expect(readdirSync(dir)).toEqual([]);
+	});
+});
+
+describe("fetch: a disk that does not take every byte (FetchOptions.io)", () => {
+	const dirs: string[] = [];
+	afterEach(() => {
+		for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+	});
+	const fetchWith = (io: WriteIo, out: string) => fetchBundle({ domain: "enterprise-attack", version: null, baseUrl: base("ok"), out, timeoutMs: 5000, io });
+
+	it("a write that takes only part of a chunk is finished: the bundle is saved whole", async () => {
+		const dir = tempDir();
+		dirs.push(dir);
+		const out = path.join(dir, "e.json");
+		let calls = 0;
+		const io: WriteIo = { ...nodeIo, writeSync: (fd, buffer, offset, length, position) => (calls++, writeSync(fd, buffer, offset, Math.min(length, 1000), position)) };
+		const result = await fetchWith(io, out);
+		expect(result.bytes).toBe(ENTERPRISE.length);
+		expect(calls).toBeGreaterThanOrEqual(Math.ceil(ENTERPRISE.length / 1000));
+		expect(readFileSync(out).equals(ENTERPRISE)).toBe(true);
+		expect(readdirSync(dir)).toEqual(["e.json"]);
+	});
+
+	it("a full disk: one clear error, the old --out kept, no .part left", async () => {
+		const dir = tempDir();
+		dirs.push(dir);
+		const out = path.join(dir, "e.json");
+		writeFileSync(out, "old");
+		let left = 100_000;
+		const io: WriteIo = {
+			...nodeIo,
+			writeSync: (fd, buffer, offset, length, position) => {
+				if (left <= 0) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+				const n = Math.min(length, left);
+				left -= n;
+				return writeSync(fd, buffer, offset, n, position);
+			},
+		};
+		await expect(fetchWith(io, out)).rejects.toThrow(`${out}: could not be written (ENOSPC: no space left on device, write); nothing was saved.`);
+		expect(readdirSync(dir)).toEqual(["e.json"]);
+		expect(readFileSync(out, "utf8")).toBe("old");
+		const failingFsync: WriteIo = { ...nodeIo, fsyncSync: () => { throw Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }); } };
+		await expect(fetchWith(failingFsync, out)).rejects.toThrow(`${out}: could not be written (EIO: i/o error, fsync); nothing was saved.`);
+		expect(readdirSync(dir)).toEqual(["e.json"]);
 	});
 });
 
