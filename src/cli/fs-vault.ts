@@ -4,7 +4,7 @@
  * part of the vault. Writes go to a temporary file, written whole and flushed, that is then
  * renamed over the note, so neither a crash nor a full disk leaves half a note behind.
  */
-import { chmodSync, realpathSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, existsSync } from "node:fs";
+import { accessSync, chmodSync, constants, realpathSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, existsSync } from "node:fs";
 import path from "node:path";
 import { UserError, messageOf } from "../core/errors";
 import type { Vault } from "../core/vault";
@@ -116,6 +116,10 @@ export class FsVault implements Vault {
 		} catch {
 			// A new file.
 		}
+		// The rename would go around a note's mode or immutable flag: a note that cannot be written
+		// as it is stays as it is, as it would in Obsidian.
+		const readOnly = mode === null ? null : whyReadOnly(target, mode);
+		if (readOnly !== null) throw new UserError(`${vaultPath}: ${readOnly}; left as it is (make it writable to sync it).`);
 		try {
 			const fd = this.io.openSync(temp, "w");
 			try {
@@ -134,6 +138,29 @@ export class FsVault implements Vault {
 		}
 		this.writes.push(vaultPath);
 	}
+}
+
+/**
+ * Why an existing file cannot be written as it is, or null when it can. access() answers for the
+ * user running the CLI (mode, owner, immutable and append-only flags, a read-only mount); root
+ * passes every mode check, so a file with no write bit for anyone counts as read-only too.
+ */
+function whyReadOnly(file: string, mode: number): string | null {
+	try {
+		accessSync(file, constants.W_OK);
+	} catch (err) {
+		const code = (err as NodeJS.ErrnoException).code;
+		if (code === "EACCES") return `is read-only for you (mode ${modeString(mode)})`;
+		if (code === "EPERM") return "cannot be written (it is immutable or append-only)";
+		if (code === "EROFS") return "is on a read-only file system";
+		return `cannot be written (${messageOf(err)})`;
+	}
+	return (mode & 0o222) === 0 ? `is read-only (mode ${modeString(mode)})` : null;
+}
+
+/** `r--r--r--` for 0o444. */
+function modeString(mode: number): string {
+	return [6, 3, 0].map((shift) => ["r", "w", "x"].map((c, i) => ((mode >> shift) & (4 >> i) ? c : "-")).join("")).join("");
 }
 
 /** Where a symbolic link points (so a write replaces the note, not the link), or the path itself. */
