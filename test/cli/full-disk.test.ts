@@ -83,6 +83,8 @@ describe.skipIf(!HAVE_TMPFS)("sync on a nearly full disk (a real tmpfs)", () => 
 			const report = JSON.parse(r.stdout) as Report;
 			const failed = new Set(report.failed.map((f) => f.path));
 			expect(failed.size, r.stdout).toBeGreaterThan(0);
+			expect(r.code).toBe(1);
+			expect(r.stderr).toBe(`attack-sync: ${failed.size} notes were not written (the report says why); they are as they were.\n`);
 			for (const f of report.failed) expect(f.reason).toMatch(/ENOSPC/);
 			let written = 0;
 			for (const [file, text] of Object.entries(r.after)) {

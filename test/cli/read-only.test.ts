@@ -54,7 +54,9 @@ describe("a note that cannot be written as it is", () => {
 		const other = path.join(vault, BRUTE_FORCE);
 		chmodSync(other, 0o640);
 		const otherBefore = readFileSync(other, "utf8");
-		const { report } = sync(vault);
+		const { report, code, stderr } = sync(vault);
+		expect(code).toBe(1);
+		expect(stderr).toBe("attack-sync: 1 note was not written (the report says why); it is as it was.\n");
 		expect(readFileSync(file).equals(bytes)).toBe(true);
 		expect(statSync(file).mode & 0o777).toBe(0o444);
 		expect(report.failed).toEqual([{ path: PHISHING, reason: `${PHISHING}: is read-only (mode r--r--r--); left as it is (make it writable to sync it).` }]);
@@ -71,7 +73,8 @@ describe("a note that cannot be written as it is", () => {
 			const file = path.join(vault, PHISHING);
 			chmodSync(file, mode);
 			const bytes = readFileSync(file);
-			const { report } = sync(vault);
+			const { report, code } = sync(vault);
+			expect(code).toBe(1);
 			expect(report.failed.map((f) => f.path)).toEqual([PHISHING]);
 			expect(report.failed[0].reason).toMatch(/is read-only/);
 			expect(readFileSync(file).equals(bytes)).toBe(true);
@@ -88,8 +91,25 @@ describe("a note that cannot be written as it is", () => {
 			return;
 		}
 		const bytes = readFileSync(file);
-		const { report } = sync(vault);
+		const { report, code } = sync(vault);
+		expect(code).toBe(1);
 		expect(readFileSync(file).equals(bytes)).toBe(true);
 		expect(report.failed).toEqual([{ path: PHISHING, reason: `${PHISHING}: cannot be written (it is immutable or append-only); left as it is (make it writable to sync it).` }]);
+	});
+
+	it("links --fix: a read-only note's links are not fixed; it is reported and the run exits 1", () => {
+		const vault = copyVault();
+		const seed = `${TECHNIQUES}/Malicious Link.md`;
+		const file = path.join(vault, seed);
+		chmodSync(file, 0o444);
+		const bytes = readFileSync(file);
+		const r = spawnSync(process.execPath, [CLI, "links", "--vault", vault, "--fix", "--json"], { encoding: "utf8" });
+		expect(r.status).toBe(1);
+		expect(r.stderr).toMatch(/^attack-sync: 1 note was not written/);
+		const report = JSON.parse(r.stdout) as { summary: { fixed: number; notesChanged: string[]; failed: Array<{ path: string; reason: string }> } };
+		expect(report.summary.failed).toEqual([{ path: seed, reason: `links not fixed: ${seed}: is read-only (mode r--r--r--); left as it is (make it writable to sync it).` }]);
+		expect(report.summary.notesChanged).toEqual([]);
+		expect(report.summary.fixed).toBe(0);
+		expect(readFileSync(file).equals(bytes)).toBe(true);
 	});
 });

@@ -7,6 +7,7 @@ import { applyFixes, judgeNote, type JudgedLink, type LinkStatus } from "../link
 import type { Skipped } from "../notes/read";
 import { buildVaultIndex, sharedIds } from "../vault-index";
 import type { Vault } from "../vault";
+import { messageOf } from "../errors";
 
 /** A judged link as reported: `fixed` when --fix wrote it, `proposed` when it would. */
 export type LinkEntry = Omit<JudgedLink, "link" | "fix"> & { fixed?: string; proposed?: string };
@@ -26,6 +27,8 @@ export interface LinksReport {
 		fixed: number;
 		notesChanged: string[];
 		skipped: Skipped[];
+		/** Notes whose links --fix could not write (also in `skipped`): the CLI exits 1. */
+		failed: Skipped[];
 		sharedIds: Array<{ id: string; notes: string[] }>;
 	};
 }
@@ -41,6 +44,7 @@ export async function runLinks(vault: Vault, opts: { fix: boolean; only?: Readon
 	const fixed = new Set<JudgedLink>();
 	const notesChanged: string[] = [];
 	const skipped = [...index.skipped];
+	const failed: Skipped[] = [];
 	if (opts.fix) {
 		const bySource = new Map<string, JudgedLink[]>();
 		for (const l of judged) {
@@ -52,15 +56,23 @@ export async function runLinks(vault: Vault, opts: { fix: boolean; only?: Readon
 		for (const [path, links] of bySource) {
 			const original = index.notes.get(path)?.text ?? "";
 			let changedMeanwhile = false;
-			await vault.process(path, (current) => {
-				// Obsidian's Vault.read may drop a leading BOM that the bytes we indexed carry.
-				const shift = bomLength(current) - bomLength(original);
-				if (current.slice(bomLength(current)) !== original.slice(bomLength(original))) {
-					changedMeanwhile = true;
-					return current;
-				}
-				return applyFixes(current, links, shift);
-			});
+			try {
+				await vault.process(path, (current) => {
+					// Obsidian's Vault.read may drop a leading BOM that the bytes we indexed carry.
+					const shift = bomLength(current) - bomLength(original);
+					if (current.slice(bomLength(current)) !== original.slice(bomLength(original))) {
+						changedMeanwhile = true;
+						return current;
+					}
+					return applyFixes(current, links, shift);
+				});
+			} catch (err) {
+				// A note that cannot be written (a full disk, a read-only note): the others still are.
+				const entry = { path, reason: `links not fixed: ${messageOf(err)}` };
+				skipped.push(entry);
+				failed.push(entry);
+				continue;
+			}
 			if (changedMeanwhile) {
 				skipped.push({ path, reason: "changed while links were being checked; run again" });
 				continue;
@@ -91,6 +103,7 @@ export async function runLinks(vault: Vault, opts: { fix: boolean; only?: Readon
 			fixed: fixed.size,
 			notesChanged,
 			skipped,
+			failed,
 			sharedIds: sharedIds(index),
 		},
 	};
