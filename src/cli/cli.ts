@@ -53,6 +53,8 @@ function runInspect(args: Parsed): number {
 
 async function runLinksCommand(args: Parsed): Promise<number> {
 	const vault = new FsVault(args.value("vault", true), args.value("config-dir") ?? undefined);
+	// A run that writes first removes what a killed run left; one that only reads touches nothing.
+	if (args.flag("fix")) vault.removeLeftovers();
 	const report = await runLinks(vault, { fix: args.flag("fix") });
 	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatLinks(report)}\n`);
 	return notWritten(report.summary.failed.length);
@@ -70,6 +72,7 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	const previous = previousFile === undefined ? [] : [readBundleFile(previousFile)];
 	const json = args.flag("json");
 	const progress = !json && process.stderr.isTTY;
+	if (!args.flag("dry-run")) vault.removeLeftovers();
 	const { report } = await runSync(vault, model, {
 		dryRun: args.flag("dry-run"),
 		createMissing: args.flag("create-missing"),

@@ -7,7 +7,7 @@
  * Only a complete, checked bundle is renamed to `--out`; an older `--out` stays until then.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
@@ -22,7 +22,7 @@ import {
 	planDownload,
 	type FetchResult,
 } from "../core/fetch/index-json";
-import { nodeIo, writeAll, type WriteIo } from "./write-file";
+import { isStale, nodeIo, partPid, writeAll, type WriteIo } from "./write-file";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const MAX_REDIRECTS = 5;
@@ -176,6 +176,7 @@ export interface FetchOptions {
 export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	const target = checkOut(opts.out);
 	const io = opts.io ?? nodeIo;
+	removeStaleParts(target);
 	const idx = indexUrl(opts.baseUrl);
 	const plan = planDownload(await getText(idx, { timeoutMs: opts.timeoutMs }), idx, opts.baseUrl, { domain: opts.domain, version: opts.version });
 
@@ -242,6 +243,32 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	} finally {
 		process.removeListener("SIGINT", onSignal);
 		process.removeListener("SIGTERM", onSignal);
+	}
+}
+
+/**
+ * Removes the `.part` files a killed fetch to the same --out left beside it (write-file.ts says
+ * which count as left: exactly this pattern, regular files, their process gone or idle 10 min).
+ */
+function removeStaleParts(target: string): void {
+	const dir = path.dirname(target);
+	const base = path.basename(target);
+	let names: string[];
+	try {
+		names = readdirSync(dir);
+	} catch {
+		return;
+	}
+	for (const name of names) {
+		const pid = partPid(name, base);
+		if (pid === null) continue;
+		const file = path.join(dir, name);
+		try {
+			const st = lstatSync(file);
+			if (st.isFile() && isStale(pid, st.mtimeMs)) rmSync(file);
+		} catch {
+			// Gone meanwhile, or not ours to remove.
+		}
 	}
 }
 

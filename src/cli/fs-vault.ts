@@ -4,11 +4,11 @@
  * part of the vault. Writes go to a temporary file, written whole and flushed, that is then
  * renamed over the note, so neither a crash nor a full disk leaves half a note behind.
  */
-import { accessSync, chmodSync, constants, realpathSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, existsSync } from "node:fs";
+import { accessSync, chmodSync, constants, lstatSync, realpathSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, existsSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { UserError, messageOf } from "../core/errors";
 import type { Vault } from "../core/vault";
-import { nodeIo, writeAll, type WriteIo } from "./write-file";
+import { isStale, nodeIo, noteTempName, noteTempPid, writeAll, type WriteIo } from "./write-file";
 
 export class FsVault implements Vault {
 	readonly root: string;
@@ -38,16 +38,18 @@ export class FsVault implements Vault {
 		return abs;
 	}
 
-	listFiles(): Promise<string[]> {
-		const files: string[] = [];
-		// Symbolic links are followed, as Obsidian desktop does; a folder seen twice is a loop.
+	/**
+	 * Every entry of the vault's folders, with its vault path. Dot-folders are not entered; symbolic
+	 * links are followed, as Obsidian desktop does, and a folder seen twice is a loop.
+	 */
+	private entries(): Array<{ abs: string; vaultPath: string; entry: Dirent; kind: "dir" | "file" | null }> {
+		const out: Array<{ abs: string; vaultPath: string; entry: Dirent; kind: "dir" | "file" | null }> = [];
 		const seen = new Set<string>();
 		const walk = (dir: string, prefix: string) => {
 			const real = realpathSync(dir);
 			if (seen.has(real)) return;
 			seen.add(real);
 			for (const entry of readdirSync(dir, { withFileTypes: true })) {
-				if (entry.name.startsWith(".")) continue;
 				const abs = path.join(dir, entry.name);
 				const vaultPath = prefix + entry.name;
 				let kind: "dir" | "file" | null = entry.isDirectory() ? "dir" : entry.isFile() ? "file" : null;
@@ -59,13 +61,41 @@ export class FsVault implements Vault {
 						kind = null; // a dangling link
 					}
 				}
-				if (kind === "dir") walk(abs, `${vaultPath}/`);
-				else if (kind === "file") files.push(vaultPath);
+				out.push({ abs, vaultPath, entry, kind });
+				if (kind === "dir" && !entry.name.startsWith(".")) walk(abs, `${vaultPath}/`);
 			}
 		};
 		walk(this.root, "");
+		return out;
+	}
+
+	listFiles(): Promise<string[]> {
+		const files = this.entries()
+			.filter((e) => e.kind === "file" && !e.entry.name.startsWith("."))
+			.map((e) => e.vaultPath);
 		// A stable order: Obsidian's own order is its load order, which a folder cannot tell.
 		return Promise.resolve(files.sort());
+	}
+
+	/**
+	 * Removes the temporary files an earlier run left when it was killed mid-write (see
+	 * write-file.ts: only regular files of exactly that pattern, whose run is over). Called at the
+	 * start of a run that writes; returns their vault paths.
+	 */
+	removeLeftovers(now = Date.now()): string[] {
+		const removed: string[] = [];
+		for (const { abs, vaultPath, entry } of this.entries()) {
+			const pid = entry.isFile() ? noteTempPid(entry.name) : null;
+			if (pid === null) continue;
+			try {
+				if (!isStale(pid, lstatSync(abs).mtimeMs, now)) continue;
+				rmSync(abs);
+				removed.push(vaultPath);
+			} catch {
+				// Gone meanwhile, or not ours to remove: left alone.
+			}
+		}
+		return removed;
 	}
 
 	read(vaultPath: string): Promise<string> {
@@ -107,7 +137,7 @@ export class FsVault implements Vault {
 	private writeAtomically(vaultPath: string, data: string, unchanged: string): void {
 		const abs = this.abs(vaultPath);
 		const target = realpathOr(abs);
-		const temp = path.join(path.dirname(target), `.${path.basename(target)}.attack-sync-${process.pid}.tmp`);
+		const temp = path.join(path.dirname(target), noteTempName(path.basename(target)));
 		// Keep an existing note's permissions; a new file gets the usual ones (umask applies). The
 		// rename replaces the directory entry, so a hard-linked note becomes a file of its own.
 		let mode: number | null = null;

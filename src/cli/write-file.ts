@@ -26,3 +26,55 @@ export function writeAll(io: WriteIo, fd: number, data: Uint8Array): void {
 		done += n;
 	}
 }
+
+/**
+ * Temporary files a run of the CLI leaves behind only when it is killed (kill -9, a power cut):
+ * `.<note>.attack-sync-<pid>.tmp` beside a note, `.<out>.attack-sync-<pid>-<8 hex>.part` beside
+ * fetch's --out. The next run removes those of its own pattern, exactly, that are regular files
+ * and stale: their process is not running on this machine, or they have not been written to
+ * for ten minutes (a note's temporary file lives for milliseconds; a download writes every few
+ * seconds and gives up after a minute without data, so no live run's file is that old).
+ */
+export const STALE_AFTER_MS = 10 * 60_000;
+
+const NOTE_TEMP = /^\..+\.attack-sync-(\d+)\.tmp$/;
+
+/** The temporary file's name for a note named `base`. */
+export function noteTempName(base: string, pid = process.pid): string {
+	return `.${base}.attack-sync-${pid}.tmp`;
+}
+
+/** The pid in a note's temporary file name, or null when `name` is not one. */
+export function noteTempPid(name: string): number | null {
+	const m = NOTE_TEMP.exec(name);
+	return m ? Number(m[1]) : null;
+}
+
+/** The pid in a download's temporary file name for `out`'s base name, or null when `name` is not one. */
+export function partPid(name: string, outBase: string): number | null {
+	const prefix = `.${outBase}.attack-sync-`;
+	if (!name.startsWith(prefix)) return null;
+	const m = /^(\d+)-[0-9a-f]{8}\.part$/.exec(name.slice(prefix.length));
+	return m ? Number(m[1]) : null;
+}
+
+/** Whether a process with this pid runs here (kill(pid, 0): no signal is sent). */
+export function isRunning(pid: number): boolean {
+	// 0 and negative pids name process groups; no real pid is above 2^22 (Linux's pid_max).
+	if (!Number.isSafeInteger(pid) || pid <= 0 || pid > 0x7fffffff) return false;
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		// EPERM: it runs, as another user.
+		return (err as NodeJS.ErrnoException).code === "EPERM";
+	}
+}
+
+/**
+ * Whether a leftover of `pid`, last written at `mtimeMs`, belongs to no live run. Asked at the
+ * start of a run, before it writes: a file with this process's own pid is an earlier process's.
+ */
+export function isStale(pid: number, mtimeMs: number, now = Date.now()): boolean {
+	return pid === process.pid || !isRunning(pid) || now - mtimeMs > STALE_AFTER_MS;
+}

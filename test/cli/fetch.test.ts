@@ -2,7 +2,7 @@
 // plays raw.githubusercontent.com: an index.json whose URLs point at GitHub (the CLI rebases them
 // onto --base-url) and bundles at the rebased paths. Each "site" under the server is one scenario.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -325,6 +325,34 @@ describe("fetch: a disk that does not take every byte (FetchOptions.io)", () => 
 		const failingFsync: WriteIo = { ...nodeIo, fsyncSync: () => { throw Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }); } };
 		await expect(fetchWith(failingFsync, out)).rejects.toThrow(`${out}: could not be written (EIO: i/o error, fsync); nothing was saved.`);
 		expect(readdirSync(dir)).toEqual(["e.json"]);
+	});
+});
+
+describe("fetch: leftovers of a killed fetch", () => {
+	it("removes the stale .part files of the same --out, and only those", async () => {
+		const dir = tempDir();
+		try {
+			const out = path.join(dir, "e.json");
+			const dead = 4194305; // above Linux's largest pid_max: never a running process
+			const hourAgo = (Date.now() - 3_600_000) / 1000;
+			const part = (name: string, old = false) => {
+				writeFileSync(path.join(dir, name), "half a bundle");
+				if (old) utimesSync(path.join(dir, name), hourAgo, hourAgo);
+				return name;
+			};
+			part(`.e.json.attack-sync-${dead}-0123abcd.part`);
+			part(`.e.json.attack-sync-${process.pid}-0123abcd.part`, true);
+			const kept = [
+				part(`.e.json.attack-sync-${process.pid}-89abcdef.part`), // a live fetch's
+				part(`.f.json.attack-sync-${dead}-0123abcd.part`), // another --out's
+				part(`.e.json.attack-sync-${dead}.tmp`), // not a download's
+			];
+			const r = await cli(["fetch", "--domain", "enterprise-attack", "--base-url", base("ok"), "--out", out]);
+			expect(r.code, r.stderr).toBe(0);
+			expect(readdirSync(dir).sort()).toEqual([...kept, "e.json"].sort());
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
 
