@@ -55,11 +55,18 @@ export function distinctNames(items: ReadonlyArray<{ id: string; name: string }>
 	for (const s of result.values()) used.add(s.toLowerCase());
 	// With the ID appended a name can still clash (with a name that already ends in it): count on.
 	for (const id of clashing) {
-		let name = withId(safe.get(id) ?? id, id);
-		for (let n = 2; used.has(name.toLowerCase()); n++) name = withId(safe.get(id) ?? id, `${id} ${n}`);
+		const name = countOn(safe.get(id) ?? id, id, used);
 		used.add(name.toLowerCase());
 		result.set(id, name);
 	}
+	return result;
+}
+
+/** `name (id)`, or `name (id 2)`, `name (id 3)`... : the first not in `used` (lowercased names). */
+export function countOn(name: string, id: string, used: ReadonlySet<string>): string {
+	const base = name.endsWith(` (${id})`) ? name.slice(0, -` (${id})`.length) : name;
+	let result = withId(base, id);
+	for (let n = 2; used.has(result.toLowerCase()); n++) result = withId(base, `${id} ${n}`);
 	return result;
 }
 

@@ -8,7 +8,7 @@
 import { attackIdOf, isActive, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import type { VaultIndex } from "../vault-index";
-import { distinctNames, safeFileName } from "./filenames";
+import { countOn, distinctNames, safeFileName } from "./filenames";
 
 export type NoteKind = "technique" | "tactic" | "mitigation";
 export type NoteLayout = "classic" | "export";
@@ -54,7 +54,10 @@ function mostCommon<T>(values: readonly T[]): T | undefined {
 }
 
 export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: string): Record<NoteKind, Place> {
-	const seen: Record<NoteKind, Array<{ folder: string; layout: NoteLayout; nameWithId: boolean }>> = { technique: [], tactic: [], mitigation: [] };
+	// An object whose name another one shares gets its ID in its new note's name whatever the
+	// vault does (`Spearphishing Link (T1566.002)`): its note says nothing about the vault's names.
+	const shared = sharedNames(model);
+	const seen: Record<NoteKind, Array<{ folder: string; layout: NoteLayout; nameWithId: boolean | null }>> = { technique: [], tactic: [], mitigation: [] };
 	for (const note of index.notes.values()) {
 		const layout = note.recognized.layout;
 		if (layout !== "classic" && layout !== "export") continue;
@@ -62,19 +65,26 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 		const o = id === undefined ? undefined : model.get(id);
 		const kind = o && noteKindOf(o);
 		if (!kind || id === undefined) continue;
-		seen[kind].push({ folder: parentOf(note.path), layout, nameWithId: baseName(note.path).endsWith(`(${id})`) });
+		const nameWithId = shared.has(id) ? null : baseName(note.path).endsWith(`(${id})`);
+		seen[kind].push({ folder: parentOf(note.path), layout, nameWithId });
 	}
 	const learned: Partial<Record<NoteKind, Place>> = {};
+	const noEvidence = new Set<NoteKind>();
 	for (const kind of ["technique", "tactic", "mitigation"] as const) {
 		const list = seen[kind];
 		if (list.length === 0) continue;
 		const folder = mostCommon(list.map((s) => s.folder)) ?? "";
+		const votes = list.filter((s) => s.nameWithId !== null);
+		if (votes.length === 0) noEvidence.add(kind);
 		learned[kind] = {
 			folder,
 			layout: mostCommon(list.map((s) => s.layout)) ?? "classic",
-			nameWithId: list.filter((s) => s.nameWithId).length * 2 > list.length,
+			nameWithId: votes.filter((s) => s.nameWithId === true).length * 2 > votes.length,
 		};
 	}
+	// A kind whose notes all have shared names names its new notes as the other kinds do.
+	const evidence = (["technique", "tactic", "mitigation"] as const).find((k) => learned[k] && !noEvidence.has(k));
+	for (const kind of noEvidence) (learned[kind] as Place).nameWithId = evidence ? (learned[evidence] as Place).nameWithId : false;
 	if (folder !== undefined && folder.trim() !== "") {
 		// The user's choice of folder; the layout and names still follow the notes the vault has.
 		const root = folder.trim().replace(/^\/+|\/+$/g, "");
@@ -101,6 +111,18 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 	return result;
 }
 
+/** IDs of the notable objects whose safe file name (case aside) another notable object has too. */
+function sharedNames(model: AttackModel): Set<string> {
+	const byName = new Map<string, string[]>();
+	for (const o of notableObjects(model)) {
+		const name = safeFileName(o.object.name ?? o.id, o.id).toLowerCase();
+		const ids = byName.get(name);
+		if (ids) ids.push(o.id);
+		else byName.set(name, [o.id]);
+	}
+	return new Set([...byName.values()].filter((ids) => ids.length > 1).flat());
+}
+
 /** Active techniques (sub-techniques included), tactics and mitigations: the notes a vault can have. */
 export function notableObjects(model: AttackModel): Array<{ id: string; object: StixObject; kind: NoteKind }> {
 	const out: Array<{ id: string; object: StixObject; kind: NoteKind }> = [];
@@ -115,23 +137,32 @@ export function notableObjects(model: AttackModel): Array<{ id: string; object: 
 }
 
 /**
- * Paths for the notes the vault lacks, one per object, distinct and safe, in the learned
- * folders; names already taken in a folder (case-insensitively) are avoided.
+ * Paths for the notes the vault lacks, one per object, distinct and safe, in the learned folders.
+ *
+ * A name is decided among every object that would want a name in its folder (those the vault
+ * has a note for too), not among the ones missing today, and only the vault's other files
+ * (`own` excepted: the notes of these objects, wherever they are and whoever made them) count
+ * as taken. So the names do not depend on which notes exist: a run interrupted after creating
+ * some notes, then run again, names the rest exactly as one uninterrupted run would have. Only
+ * when one object's note sits under the name another one gets is that name counted on.
  */
 export function missingPaths(
 	files: readonly string[],
 	places: Record<NoteKind, Place>,
-	missing: ReadonlyArray<{ id: string; object: StixObject; kind: NoteKind }>,
+	notable: ReadonlyArray<{ id: string; object: StixObject; kind: NoteKind }>,
+	present: ReadonlySet<string>,
+	own: ReadonlySet<string>,
 ): Map<string, string> {
 	const taken = new Map<string, Set<string>>();
+	const occupied = new Map<string, Set<string>>();
 	for (const f of files) {
 		const folder = parentOf(f);
-		let set = taken.get(folder);
-		if (!set) taken.set(folder, (set = new Set()));
-		set.add(baseName(f).toLowerCase());
+		const name = baseName(f).toLowerCase();
+		addTo(occupied, folder, name);
+		if (!own.has(f)) addTo(taken, folder, name);
 	}
 	const byFolder = new Map<string, Array<{ id: string; name: string }>>();
-	for (const m of missing) {
+	for (const m of notable) {
 		const place = places[m.kind];
 		const name = safeFileName(m.object.name ?? m.id, m.id);
 		const list = byFolder.get(place.folder) ?? [];
@@ -140,9 +171,24 @@ export function missingPaths(
 	}
 	const paths = new Map<string, string>();
 	for (const [folder, items] of byFolder) {
-		for (const [id, name] of distinctNames(items, taken.get(folder) ?? new Set())) {
+		const names = distinctNames(items, taken.get(folder) ?? new Set());
+		const used = new Set([...(occupied.get(folder) ?? []), ...[...names.values()].map((n) => n.toLowerCase())]);
+		for (const { id } of items) {
+			if (present.has(id)) continue;
+			let name = names.get(id) ?? id;
+			if (occupied.get(folder)?.has(name.toLowerCase())) {
+				// Another object's note has this name (a note the user named so): count on.
+				name = countOn(name, id, used);
+				used.add(name.toLowerCase());
+			}
 			paths.set(id, folder === "" ? `${name}.md` : `${folder}/${name}.md`);
 		}
 	}
 	return paths;
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+	let set = map.get(key);
+	if (!set) map.set(key, (set = new Set()));
+	set.add(value);
 }
