@@ -7,6 +7,7 @@
 import { accessSync, chmodSync, constants, lstatSync, realpathSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, existsSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { UserError, messageOf } from "../core/errors";
+import { foldName } from "../core/sync/filenames";
 import type { Vault } from "../core/vault";
 import { isStale, nodeIo, noteTempName, noteTempPid, writeAll, type WriteIo } from "./write-file";
 
@@ -114,11 +115,37 @@ export class FsVault implements Vault {
 	}
 
 	create(vaultPath: string, data: string): Promise<void> {
-		const abs = this.abs(vaultPath);
-		if (existsSync(abs)) throw new UserError(`${vaultPath}: already exists.`);
-		mkdirSync(path.dirname(abs), { recursive: true });
-		this.writeAtomically(vaultPath, data, "it was not created");
-		return Promise.resolve();
+		// A failure rejects the promise (the executor's throw), as Obsidian's create does.
+		return new Promise((resolve) => {
+			const abs = this.abs(vaultPath);
+			if (existsSync(abs)) throw new UserError(`${vaultPath}: already exists.`);
+			// One file on macOS and Windows, two here: the vault would not survive a copy there.
+			const twin = this.twinOf(path.dirname(abs), path.basename(abs));
+			if (twin !== null) throw new UserError(`${vaultPath}: already exists as "${twin}" (the same name on macOS and Windows).`);
+			mkdirSync(path.dirname(abs), { recursive: true });
+			this.writeAtomically(vaultPath, data, "it was not created");
+			resolve();
+		});
+	}
+
+	/** Folder -> its entries by folded name, read once per folder (creating 700 notes reads each once). */
+	private readonly folded = new Map<string, Map<string, string>>();
+
+	/** An entry of `dir` that is `name` as macOS and Windows compare names, but not `name` itself; null when none. */
+	private twinOf(dir: string, name: string): string | null {
+		let entries = this.folded.get(dir);
+		if (!entries) {
+			entries = new Map();
+			try {
+				for (const e of readdirSync(dir)) entries.set(foldName(e), e);
+			} catch {
+				// A folder still to be made.
+			}
+			this.folded.set(dir, entries);
+		}
+		const twin = entries.get(foldName(name));
+		if (twin === undefined) entries.set(foldName(name), name); // about to be created
+		return twin === undefined || twin === name ? null : twin;
 	}
 
 	exists(vaultPath: string): Promise<boolean> {

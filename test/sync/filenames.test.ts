@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { distinctNames, safeFileName } from "../../src/core/sync/filenames";
+import { distinctNames, foldName, safeFileName } from "../../src/core/sync/filenames";
 
 describe("safeFileName", () => {
 	it("keeps ordinary ATT&CK names as they are", () => {
@@ -171,5 +171,35 @@ describe("distinctNames", () => {
 
 	it("names objects without a usable name by their ID", () => {
 		expect(distinctNames([{ id: "T9999", name: "???" }], new Set())).toEqual(new Map([["T9999", "T9999"]]));
+	});
+
+	it("compares names as macOS and Windows do: NFC-normalized and case-folded", () => {
+		const nfc = "Process Doppelg\u00e4nging";
+		const nfd = "Process Doppelga\u0308nging";
+		expect(foldName(nfd)).toBe(foldName(nfc));
+		expect(foldName("MITRE ATT&CK")).toBe(foldName("mitre att&ck"));
+		expect(foldName("\u03c3\u03c2")).toBe(foldName("\u03a3\u03a3"));
+		expect(foldName("Password Spraying")).not.toBe(foldName("Password Spray"));
+		// A name taken in NFD, or in another case, is taken.
+		expect(distinctNames([{ id: "T1055.013", name: nfc }], new Set([nfd]))).toEqual(new Map([["T1055.013", `${nfc} (T1055.013)`]]));
+		expect(distinctNames([{ id: "T1", name: "Mitre ATT&CK" }], new Set(["MITRE att&ck"]))).toEqual(new Map([["T1", "Mitre ATT&CK (T1)"]]));
+		// Two objects whose names differ only so collide with each other.
+		const pair = distinctNames(
+			[
+				{ id: "T1", name: nfc },
+				{ id: "T2", name: nfd },
+			],
+			new Set(),
+		);
+		expect(pair).toEqual(
+			new Map([
+				["T1", `${nfc} (T1)`],
+				["T2", `${nfc} (T2)`],
+			]),
+		);
+	});
+
+	it("writes new names in NFC, as Obsidian's paths are", () => {
+		expect(safeFileName("Process Doppelga\u0308nging", "T1055.013")).toBe("Process Doppelg\u00e4nging");
 	});
 });

@@ -8,7 +8,7 @@
 import { attackIdOf, isActive, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import type { VaultIndex } from "../vault-index";
-import { countOn, distinctNames, safeFileName } from "./filenames";
+import { countOn, distinctNames, foldName, safeFileName } from "./filenames";
 
 export type NoteKind = "technique" | "tactic" | "mitigation";
 export type NoteLayout = "classic" | "export";
@@ -111,11 +111,11 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 	return result;
 }
 
-/** IDs of the notable objects whose safe file name (case aside) another notable object has too. */
+/** IDs of the notable objects whose safe file name (folded) another notable object has too. */
 function sharedNames(model: AttackModel): Set<string> {
 	const byName = new Map<string, string[]>();
 	for (const o of notableObjects(model)) {
-		const name = safeFileName(o.object.name ?? o.id, o.id).toLowerCase();
+		const name = foldName(safeFileName(o.object.name ?? o.id, o.id));
 		const ids = byName.get(name);
 		if (ids) ids.push(o.id);
 		else byName.set(name, [o.id]);
@@ -157,7 +157,7 @@ export function missingPaths(
 	const occupied = new Map<string, Set<string>>();
 	for (const f of files) {
 		const folder = parentOf(f);
-		const name = baseName(f).toLowerCase();
+		const name = foldName(baseName(f));
 		addTo(occupied, folder, name);
 		if (!own.has(f)) addTo(taken, folder, name);
 	}
@@ -172,14 +172,14 @@ export function missingPaths(
 	const paths = new Map<string, string>();
 	for (const [folder, items] of byFolder) {
 		const names = distinctNames(items, taken.get(folder) ?? new Set());
-		const used = new Set([...(occupied.get(folder) ?? []), ...[...names.values()].map((n) => n.toLowerCase())]);
+		const used = new Set([...(occupied.get(folder) ?? []), ...[...names.values()].map(foldName)]);
 		for (const { id } of items) {
 			if (present.has(id)) continue;
 			let name = names.get(id) ?? id;
-			if (occupied.get(folder)?.has(name.toLowerCase())) {
+			if (occupied.get(folder)?.has(foldName(name))) {
 				// Another object's note has this name (a note the user named so): count on.
 				name = countOn(name, id, used);
-				used.add(name.toLowerCase());
+				used.add(foldName(name));
 			}
 			paths.set(id, folder === "" ? `${name}.md` : `${folder}/${name}.md`);
 		}

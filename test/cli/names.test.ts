@@ -1,0 +1,85 @@
+// Names that are one name on macOS and Windows though Linux keeps two: `Process Doppelgänging`
+// typed in NFC and in NFD, `MITRE ATT&CK` and `mitre att&ck`. --create-missing on disk, through
+// the CLI, with the 18.1 subset whose objects are renamed to make each case.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { FsVault } from "../../src/cli/fs-vault";
+import { foldName } from "../../src/core/sync/filenames";
+import { CLI, ENTERPRISE_FIXTURE } from "../helpers/paths";
+
+const NFC = "Process Doppelg\u00e4nging";
+const NFD = "Process Doppelga\u0308nging";
+
+const made: string[] = [];
+afterEach(() => {
+	for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+	const dir = mkdtempSync(path.join(tmpdir(), "attack-sync-names-"));
+	made.push(dir);
+	return dir;
+}
+
+/** The 18.1 subset with objects renamed (by ATT&CK ID), written to a file in `dir`. */
+function bundleWith(dir: string, rename: Record<string, string>): string {
+	const bundle = JSON.parse(readFileSync(ENTERPRISE_FIXTURE, "utf8")) as { objects: Array<{ name?: string; external_references?: Array<{ external_id?: string }> }> };
+	for (const o of bundle.objects) {
+		const id = o.external_references?.[0]?.external_id;
+		if (id !== undefined && id in rename) o.name = rename[id];
+	}
+	const file = path.join(dir, "enterprise-attack-18.1.json");
+	writeFileSync(file, JSON.stringify(bundle));
+	return file;
+}
+
+interface Report {
+	notes: Array<{ path: string; action: string; id: string | null }>;
+	failed: Array<{ path: string; reason: string }>;
+}
+
+function createMissing(vault: string, bundle: string) {
+	const r = spawnSync(process.execPath, [CLI, "sync", "--vault", vault, "--bundle", bundle, "--create-missing", "--json"], { encoding: "utf8" });
+	expect(r.status, r.stderr).toBe(0);
+	return JSON.parse(r.stdout) as Report;
+}
+
+/** Every path under `dir` (files and folders), vault-relative. */
+const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: "utf8" }).map((p) => p.split(path.sep).join("/"));
+
+/** Paths that are one path on macOS and Windows. */
+function twins(paths: readonly string[]): string[][] {
+	const byFold = new Map<string, string[]>();
+	for (const p of paths) byFold.set(foldName(p), [...(byFold.get(foldName(p)) ?? []), p]);
+	return [...byFold.values()].filter((g) => g.length > 1);
+}
+
+describe("names that are one name on macOS and Windows", () => {
+	it("a note named in NFD is not joined by an NFC twin: the new note gets its ID", () => {
+		const dir = tempDir();
+		const vault = path.join(dir, "vault");
+		const folder = path.join(vault, "MITRE ATT&CK/Enterprise-Attack/techniques");
+		mkdirSync(folder, { recursive: true });
+		writeFileSync(path.join(folder, `${NFD}.md`), "My own notes on the technique.\n");
+		const report = createMissing(vault, bundleWith(dir, { "T1204.003": NFC }));
+		expect(report.failed).toEqual([]);
+		const created = report.notes.find((n) => n.id === "T1204.003");
+		expect(created).toMatchObject({ action: "created", path: `MITRE ATT&CK/Enterprise-Attack/techniques/${NFC} (T1204.003).md` });
+		expect(twins(listing(vault))).toEqual([]);
+		expect(readFileSync(path.join(folder, `${NFD}.md`), "utf8")).toBe("My own notes on the technique.\n");
+	});
+
+	it("FsVault.create refuses a name whose twin exists (another case, another normalization)", async () => {
+		const vault = tempDir();
+		writeFileSync(path.join(vault, `${NFD}.md`), "x");
+		writeFileSync(path.join(vault, "Phishing.md"), "x");
+		const fs = new FsVault(vault);
+		await expect(fs.create(`${NFC}.md`, "y")).rejects.toThrow(`${NFC}.md: already exists as "${NFD}.md" (the same name on macOS and Windows).`);
+		await expect(fs.create("PHISHING.md", "y")).rejects.toThrow('already exists as "Phishing.md"');
+		await fs.create("Phishing 2.md", "y");
+		expect(listing(vault).sort()).toEqual([`${NFD}.md`, "Phishing 2.md", "Phishing.md"].sort());
+	});
+});
