@@ -117,15 +117,32 @@ export class FsVault implements Vault {
 	create(vaultPath: string, data: string): Promise<void> {
 		// A failure rejects the promise (the executor's throw), as Obsidian's create does.
 		return new Promise((resolve) => {
-			const abs = this.abs(vaultPath);
-			if (existsSync(abs)) throw new UserError(`${vaultPath}: already exists.`);
-			// One file on macOS and Windows, two here: the vault would not survive a copy there.
-			const twin = this.twinOf(path.dirname(abs), path.basename(abs));
+			if (existsSync(this.abs(vaultPath))) throw new UserError(`${vaultPath}: already exists.`);
+			// Names that are one on macOS and Windows are one here too: a folder the vault has as
+			// `mitre att&ck/` takes `MITRE ATT&CK/...` notes (the core spells it so when it knows
+			// the folder from its files; an empty one only the disk knows), and a twin file is
+			// refused, or the vault would not survive a copy there.
+			const dir = this.spelledAsOnDisk(path.dirname(this.abs(vaultPath)));
+			const name = path.basename(this.abs(vaultPath));
+			if (existsSync(path.join(dir, name))) throw new UserError(`${vaultPath}: already exists (in ${path.relative(this.root, dir).split(path.sep).join("/")}).`);
+			const twin = this.twinOf(dir, name);
 			if (twin !== null) throw new UserError(`${vaultPath}: already exists as "${twin}" (the same name on macOS and Windows).`);
-			mkdirSync(path.dirname(abs), { recursive: true });
-			this.writeAtomically(vaultPath, data, "it was not created");
+			mkdirSync(dir, { recursive: true });
+			this.writeAtomically(vaultPath, data, "it was not created", path.join(dir, name));
 			resolve();
 		});
+	}
+
+	/** `dir` (in the vault) with each part that exists under another case or normalization spelled so. */
+	private spelledAsOnDisk(dir: string): string {
+		const rel = path.relative(this.root, dir);
+		if (rel === "") return this.root;
+		let spelled = this.root;
+		for (const part of rel.split(path.sep)) {
+			const exact = path.join(spelled, part);
+			spelled = existsSync(exact) ? exact : path.join(spelled, this.twinOf(spelled, part) ?? part);
+		}
+		return spelled;
 	}
 
 	/** Folder -> its entries by folded name, read once per folder (creating 700 notes reads each once). */
@@ -161,8 +178,7 @@ export class FsVault implements Vault {
 	 * The whole text goes to a temporary file beside the note, is flushed to the disk, and only
 	 * then replaces the note: a full disk or a crash leaves the note as it was, never cut short.
 	 */
-	private writeAtomically(vaultPath: string, data: string, unchanged: string): void {
-		const abs = this.abs(vaultPath);
+	private writeAtomically(vaultPath: string, data: string, unchanged: string, abs = this.abs(vaultPath)): void {
 		const target = realpathOr(abs);
 		const temp = path.join(path.dirname(target), noteTempName(path.basename(target)));
 		// Keep an existing note's permissions; a new file gets the usual ones (umask applies). The

@@ -82,4 +82,32 @@ describe("names that are one name on macOS and Windows", () => {
 		await fs.create("Phishing 2.md", "y");
 		expect(listing(vault).sort()).toEqual([`${NFD}.md`, "Phishing 2.md", "Phishing.md"].sort());
 	});
+
+	it("a folder the vault has as `mitre att&ck/` takes the new notes: no `MITRE ATT&CK/` beside it", () => {
+		const dir = tempDir();
+		const vault = path.join(dir, "vault");
+		mkdirSync(path.join(vault, "mitre att&ck/enterprise-attack"), { recursive: true });
+		writeFileSync(path.join(vault, "mitre att&ck/enterprise-attack/Reading list.md"), "- the ATT&CK philosophy paper\n");
+		const report = createMissing(vault, ENTERPRISE_FIXTURE);
+		const created = report.notes.filter((n) => n.action === "created");
+		expect(created.length).toBeGreaterThan(40);
+		for (const n of created) expect(n.path).toMatch(/^mitre att&ck\/enterprise-attack\/(techniques|tactics|mitigations)\//);
+		expect(readdirSync(vault)).toEqual(["mitre att&ck"]);
+		expect(twins(listing(vault))).toEqual([]);
+	});
+
+	it("an empty folder spelled otherwise, which only the disk knows, takes them too", async () => {
+		const vault = tempDir();
+		mkdirSync(path.join(vault, "mitre att&ck/ENTERPRISE-attack"), { recursive: true });
+		const fs = new FsVault(vault);
+		await fs.create("MITRE ATT&CK/Enterprise-Attack/techniques/Phishing.md", "a");
+		await fs.create("MITRE ATT&CK/Enterprise-Attack/techniques/Brute Force.md", "b");
+		// The note there is not replaced through the other spelling.
+		await expect(fs.create("MITRE ATT&CK/Enterprise-Attack/techniques/Phishing.md", "c")).rejects.toThrow("already exists (in mitre att&ck/ENTERPRISE-attack/techniques)");
+		await expect(fs.create("Mitre ATT&CK/enterprise-attack/TECHNIQUES/phishing.md", "c")).rejects.toThrow('already exists as "Phishing.md"');
+		expect(readFileSync(path.join(vault, "mitre att&ck/ENTERPRISE-attack/techniques/Phishing.md"), "utf8")).toBe("a");
+		expect(listing(vault).sort()).toEqual(
+			["mitre att&ck", "mitre att&ck/ENTERPRISE-attack", "mitre att&ck/ENTERPRISE-attack/techniques", "mitre att&ck/ENTERPRISE-attack/techniques/Brute Force.md", "mitre att&ck/ENTERPRISE-attack/techniques/Phishing.md"].sort(),
+		);
+	});
 });

@@ -85,11 +85,13 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 	// A kind whose notes all have shared names names its new notes as the other kinds do.
 	const evidence = (["technique", "tactic", "mitigation"] as const).find((k) => learned[k] && !noEvidence.has(k));
 	for (const kind of noEvidence) (learned[kind] as Place).nameWithId = evidence ? (learned[evidence] as Place).nameWithId : false;
+	// A folder the vault has under another case or normalization (`mitre att&ck/`) is that folder.
+	const existing = folderSpellings(index.files);
 	if (folder !== undefined && folder.trim() !== "") {
 		// The user's choice of folder; the layout and names still follow the notes the vault has.
 		const root = folder.trim().replace(/^\/+|\/+$/g, "");
 		const like = learned.technique ?? learned.tactic ?? learned.mitigation;
-		const place = (kind: NoteKind): Place => ({ folder: `${root}/${PLURAL[kind]}`, layout: like?.layout ?? "classic", nameWithId: like?.nameWithId ?? false });
+		const place = (kind: NoteKind): Place => ({ folder: existing(`${root}/${PLURAL[kind]}`), layout: like?.layout ?? "classic", nameWithId: like?.nameWithId ?? false });
 		return { technique: place("technique"), tactic: place("tactic"), mitigation: place("mitigation") };
 	}
 	const any = learned.technique ?? learned.tactic ?? learned.mitigation;
@@ -103,12 +105,42 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 			const folder = any.folder;
 			const last = folder.slice(folder.lastIndexOf("/") + 1);
 			const sibling = last.toLowerCase() === PLURAL[anyKind] ? `${parentOf(folder)}${parentOf(folder) ? "/" : ""}${PLURAL[kind]}` : folder;
-			result[kind] = { ...any, folder: sibling };
+			result[kind] = { ...any, folder: existing(sibling) };
 		} else {
-			result[kind] = { folder: `MITRE ATT&CK/${DOMAIN_FOLDER[model.domain] ?? model.domain}/${PLURAL[kind]}`, layout: "classic", nameWithId: false };
+			result[kind] = { folder: existing(`MITRE ATT&CK/${DOMAIN_FOLDER[model.domain] ?? model.domain}/${PLURAL[kind]}`), layout: "classic", nameWithId: false };
 		}
 	}
 	return result;
+}
+
+/**
+ * A folder path as the vault spells it: each part that names an existing folder, compared as
+ * macOS and Windows compare names, takes that folder's spelling (the path itself when it exists
+ * as given; the first in sort order when Linux holds several spellings). Folders are known from
+ * the files in them.
+ */
+function folderSpellings(files: readonly string[]): (folder: string) => string {
+	const children = new Map<string, Map<string, string>>();
+	for (const f of [...files].sort()) {
+		let parent = "";
+		for (const part of f.split("/").slice(0, -1)) {
+			let kids = children.get(parent);
+			if (!kids) children.set(parent, (kids = new Map<string, string>()));
+			if (!kids.has(foldName(part))) kids.set(foldName(part), part);
+			parent = parent === "" ? part : `${parent}/${part}`;
+		}
+	}
+	const exact = new Set<string>();
+	for (const f of files) for (let i = f.indexOf("/"); i >= 0; i = f.indexOf("/", i + 1)) exact.add(f.slice(0, i));
+	return (folder) => {
+		let path = "";
+		for (const part of folder.split("/")) {
+			const asGiven = path === "" ? part : `${path}/${part}`;
+			const spelled = exact.has(asGiven) ? part : (children.get(path)?.get(foldName(part)) ?? part);
+			path = path === "" ? spelled : `${path}/${spelled}`;
+		}
+		return path;
+	};
 }
 
 /** IDs of the notable objects whose safe file name (folded) another notable object has too. */
