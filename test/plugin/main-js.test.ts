@@ -114,11 +114,17 @@ beforeAll(async () => {
 			res.end("not found");
 		}
 	});
+	// Idle connections stay open: with Node's 5 s keep-alive timeout, a test that ran longer than
+	// that on a loaded machine had its next request sent on a socket the server was resetting.
+	server.keepAliveTimeout = 0;
 	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+	server.closeAllConnections();
+	return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 async function startPlugin(settings: Record<string, unknown> = {}) {
 	const loaded = loadPlugin();
