@@ -22,7 +22,7 @@ import {
 	planDownload,
 	type FetchResult,
 } from "../core/fetch/index-json";
-import { isStale, nodeIo, partPid, writeAll, type WriteIo } from "./write-file";
+import { isStale, nodeIo, partName, partPid, writeAll, type WriteIo } from "./write-file";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const MAX_REDIRECTS = 5;
@@ -180,7 +180,7 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	const idx = indexUrl(opts.baseUrl);
 	const plan = planDownload(await getText(idx, { timeoutMs: opts.timeoutMs }), idx, opts.baseUrl, { domain: opts.domain, version: opts.version });
 
-	const temp = path.join(path.dirname(target), `.${path.basename(target)}.attack-sync-${process.pid}-${randomBytes(4).toString("hex")}.part`);
+	const temp = path.join(path.dirname(target), partName(path.basename(target), process.pid, randomBytes(4).toString("hex")));
 	let fd: number | null = null;
 	const cleanUp = () => {
 		if (fd !== null) {

@@ -39,9 +39,31 @@ export const STALE_AFTER_MS = 10 * 60_000;
 
 const NOTE_TEMP = /^\..+\.attack-sync-(\d+)\.tmp$/;
 
-/** The temporary file's name for a note named `base`. */
+/** File systems take 255 bytes per name: a temporary name cuts its note's name to fit. */
+const NAME_MAX = 255;
+
+/** The start of `s` in whole code points, at most `max` bytes in UTF-8. */
+function cutBytes(s: string, max: number): string {
+	let bytes = 0;
+	let end = 0;
+	for (const ch of s) {
+		bytes += Buffer.byteLength(ch);
+		if (bytes > max) break;
+		end += ch.length;
+	}
+	return s.slice(0, end);
+}
+
+/** The temporary file's name for a note named `base`, within 255 bytes however long `base` is. */
 export function noteTempName(base: string, pid = process.pid): string {
-	return `.${base}.attack-sync-${pid}.tmp`;
+	const suffix = `.attack-sync-${pid}.tmp`;
+	return `.${cutBytes(base, NAME_MAX - 1 - suffix.length)}${suffix}`;
+}
+
+/** The temporary file's name for a download to `base`; `tag` is 8 hex digits, unique per run. */
+export function partName(base: string, pid: number, tag: string): string {
+	const suffix = `.attack-sync-${pid}-${tag}.part`;
+	return `.${cutBytes(base, NAME_MAX - 1 - suffix.length)}${suffix}`;
 }
 
 /** The pid in a note's temporary file name, or null when `name` is not one. */
@@ -52,10 +74,8 @@ export function noteTempPid(name: string): number | null {
 
 /** The pid in a download's temporary file name for `out`'s base name, or null when `name` is not one. */
 export function partPid(name: string, outBase: string): number | null {
-	const prefix = `.${outBase}.attack-sync-`;
-	if (!name.startsWith(prefix)) return null;
-	const m = /^(\d+)-[0-9a-f]{8}\.part$/.exec(name.slice(prefix.length));
-	return m ? Number(m[1]) : null;
+	const m = /\.attack-sync-(\d+)-([0-9a-f]{8})\.part$/.exec(name);
+	return m && name === partName(outBase, Number(m[1]), m[2]) ? Number(m[1]) : null;
 }
 
 /** Whether a process with this pid runs here (kill(pid, 0): no signal is sent). */

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FsVault } from "../../src/cli/fs-vault";
-import { isRunning, isStale, noteTempName, noteTempPid, partPid, STALE_AFTER_MS } from "../../src/cli/write-file";
+import { isRunning, isStale, noteTempName, noteTempPid, partName, partPid, STALE_AFTER_MS } from "../../src/cli/write-file";
 import { CLI, ENTERPRISE_FIXTURE, FIXTURES } from "../helpers/paths";
 
 const DEAD = 4194305;
@@ -77,6 +77,12 @@ describe("leftovers of a killed run", () => {
 		expect(partPid(`.e.json.attack-sync-77-0123abcd.part`, "e.json")).toBe(77);
 		expect(partPid(`.e.json.attack-sync-77-0123abcd.part`, "f.json")).toBeNull();
 		expect(partPid(`.e.json.attack-sync-77.tmp`, "e.json")).toBeNull();
+		// A name of 255 bytes (85 CJK characters) keeps its temporary names within 255 bytes.
+		const long = `${"\u653b".repeat(84)}.md`;
+		expect(Buffer.byteLength(noteTempName(long, 4194304))).toBeLessThanOrEqual(255);
+		expect(noteTempPid(noteTempName(long, 4194304))).toBe(4194304);
+		expect(Buffer.byteLength(partName(long, 4194304, "0123abcd"))).toBeLessThanOrEqual(255);
+		expect(partPid(partName(long, 4194304, "0123abcd"), long)).toBe(4194304);
 		expect(isRunning(process.ppid)).toBe(true);
 		expect(isRunning(DEAD)).toBe(false);
 		expect(isRunning(0)).toBe(false);

@@ -110,4 +110,34 @@ describe("names that are one name on macOS and Windows", () => {
 			["mitre att&ck", "mitre att&ck/ENTERPRISE-attack", "mitre att&ck/ENTERPRISE-attack/techniques", "mitre att&ck/ENTERPRISE-attack/techniques/Brute Force.md", "mitre att&ck/ENTERPRISE-attack/techniques/Phishing.md"].sort(),
 		);
 	});
+
+	it("long CJK and emoji names are shortened by bytes: created whole, the ID kept where two share a name", () => {
+		const dir = tempDir();
+		const vault = path.join(dir, "vault");
+		mkdirSync(vault);
+		const cjk = "\u7d44\u7e54\u7684\u306a\u653b\u6483".repeat(20);
+		const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}";
+		const bundle = bundleWith(dir, { "T1204.003": cjk, "T1608.005": family.repeat(30), "T1110.003": cjk.slice(1), "T1110.004": cjk.slice(1) });
+		const report = createMissing(vault, bundle);
+		expect(report.failed).toEqual([]);
+		const created = new Map(report.notes.filter((n) => n.action === "created").map((n) => [n.id, n.path]));
+		for (const id of ["T1204.003", "T1608.005", "T1110.003", "T1110.004"]) {
+			const file = created.get(id) ?? "";
+			const name = file.slice(file.lastIndexOf("/") + 1);
+			expect(Buffer.byteLength(name), name).toBeLessThanOrEqual(255);
+			expect(readFileSync(path.join(vault, file), "utf8")).toContain(`attack_name:`);
+		}
+		expect(created.get("T1110.003")).toMatch(/ \(T1110\.003\)\.md$/);
+		expect(created.get("T1110.004")).toMatch(/ \(T1110\.004\)\.md$/);
+		expect(created.get("T1608.005")).toMatch(new RegExp(`/(${family})+\\.md$`, "u"));
+
+		// A note whose name takes 255 bytes is updated too: its temporary file's name is cut to fit.
+		const file = path.join(vault, created.get("T1204.003") ?? "");
+		writeFileSync(file, readFileSync(file, "utf8").replace(/^attack_modified: .*$/m, "attack_modified: 2020-01-01T00:00:00.000Z"));
+		const r = spawnSync(process.execPath, [CLI, "sync", "--vault", vault, "--bundle", bundle, "--json"], { encoding: "utf8" });
+		expect(r.status, r.stderr).toBe(0);
+		const again = JSON.parse(r.stdout) as Report;
+		expect(again.notes.find((n) => n.id === "T1204.003")?.action).toBe("updated");
+		expect(readFileSync(file, "utf8")).not.toContain("2020-01-01");
+	});
 });

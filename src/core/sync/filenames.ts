@@ -5,6 +5,11 @@
  */
 
 const MAX_LENGTH = 120;
+/**
+ * File systems take 255 bytes per name (ext4, APFS, and NTFS's 255 UTF-16 units are more), in
+ * UTF-8: 85 CJK characters, fewer emoji. The name goes with `.md`.
+ */
+const MAX_BYTES = 255 - ".md".length;
 
 /** Separators between alternatives ("Antivirus/Antimalware") keep a `-`; a colon reads as " - ". */
 const AS_DASH = /[/\\|]/g;
@@ -23,13 +28,13 @@ export function foldName(name: string): string {
 	return name.normalize("NFC").toUpperCase().toLowerCase().normalize("NFC");
 }
 
-/** A file name (without extension) safe on Windows, macOS, iOS, Android and in Obsidian links: no `/ \ : * ? " < > |`, no `#`, `^`, `[`, `]` (they break wiki-links), no control chars, no leading/trailing spaces or dots, not a Windows reserved name (CON, PRN, AUX, NUL, COM1-9, LPT1-9, case-insensitive, also with an extension-like suffix); max 120 chars (cut at a word boundary); never empty (fallback given). Characters are replaced by a space or `-` sensibly ("Antivirus/Antimalware" → "Antivirus-Antimalware", "Exploitation: Foo" → "Exploitation - Foo"), runs of spaces collapsed. */
+/** A file name (without extension) safe on Windows, macOS, iOS, Android and in Obsidian links: no `/ \ : * ? " < > |`, no `#`, `^`, `[`, `]` (they break wiki-links), no control chars, no leading/trailing spaces or dots, not a Windows reserved name (CON, PRN, AUX, NUL, COM1-9, LPT1-9, case-insensitive, also with an extension-like suffix); max 120 chars and 252 UTF-8 bytes, so that with `.md` it fits any file system's 255 bytes (cut at a word boundary, else between two characters, never inside one: an accent stays with its letter, an emoji sequence whole); never empty (fallback given). Characters are replaced by a space or `-` sensibly ("Antivirus/Antimalware" → "Antivirus-Antimalware", "Exploitation: Foo" → "Exploitation - Foo"), runs of spaces collapsed. */
 export function safeFileName(name: string, fallback: string): string {
 	return clean(name, MAX_LENGTH) || clean(fallback, MAX_LENGTH) || "Untitled";
 }
 
-/** `name` made safe and at most `max` characters long; "" when nothing is left. */
-function clean(name: string, max: number): string {
+/** `name` made safe and at most `max` characters and `maxBytes` UTF-8 bytes long; "" when nothing is left. */
+function clean(name: string, max: number, maxBytes = MAX_BYTES): string {
 	let s = name
 		.normalize("NFC")
 		.replace(AS_DASH, "-")
@@ -37,11 +42,10 @@ function clean(name: string, max: number): string {
 		.replace(AS_SPACE, " ")
 		.replace(/\s+/g, " ")
 		.replace(/^[\s.]+|[\s.]+$/g, "");
-	if (s.length > max) {
-		const space = s.lastIndexOf(" ", max);
-		let cut = space > max / 2 ? space : max;
-		const last = s.charCodeAt(cut - 1);
-		if (last >= 0xd800 && last <= 0xdbff) cut--; // never split a surrogate pair
+	if (s.length > max || utf8Length(s) > maxBytes) {
+		let cut = prefixWithin(s, max, maxBytes);
+		const space = s.lastIndexOf(" ", cut);
+		if (space > cut / 2) cut = space;
 		s = s.slice(0, cut).replace(/[\s.-]+$/, "");
 	}
 	if (/^[\s-]*$/.test(s)) return ""; // nothing but separators left: no name
@@ -81,8 +85,47 @@ export function countOn(name: string, id: string, used: ReadonlySet<string>): st
 	return result;
 }
 
-/** `name (id)`, the name shortened so that the whole stays within the length limit. */
-function withId(name: string, id: string): string {
+/** `name (id)`, the name shortened so that the whole stays within the limits: the ID is always there. */
+export function withId(name: string, id: string): string {
 	const suffix = ` (${clean(id, MAX_LENGTH / 2)})`;
-	return `${clean(name, MAX_LENGTH - suffix.length) || "Untitled"}${suffix}`;
+	return `${clean(name, MAX_LENGTH - suffix.length, MAX_BYTES - utf8Length(suffix)) || "Untitled"}${suffix}`;
+}
+
+/** How many bytes `s` takes in UTF-8. */
+export function utf8Length(s: string): number {
+	let n = 0;
+	for (let i = 0; i < s.length; i++) {
+		const c = s.charCodeAt(i);
+		if (c < 0x80) n += 1;
+		else if (c < 0x800) n += 2;
+		else if (c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+			n += 4; // a surrogate pair: one character beyond U+FFFF
+			i++;
+		} else n += 3;
+	}
+	return n;
+}
+
+/**
+ * The length (UTF-16 units) of the longest start of `s` made of whole characters, as a reader sees
+ * them (an emoji with its modifiers and joiners, a letter with its accents), within `max` units
+ * and `maxBytes` UTF-8 bytes.
+ */
+function prefixWithin(s: string, max: number, maxBytes: number): number {
+	let units = 0;
+	let bytes = 0;
+	for (const g of characters(s)) {
+		const b = utf8Length(g);
+		if (units + g.length > max || bytes + b > maxBytes) break;
+		units += g.length;
+		bytes += b;
+	}
+	return units;
+}
+
+/** The user-perceived characters of `s` (grapheme clusters), or its code points where Intl.Segmenter is missing (older mobile WebViews). */
+function characters(s: string): string[] {
+	const Segmenter = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
+	if (Segmenter === undefined) return Array.from(s);
+	return Array.from(new Segmenter(undefined, { granularity: "grapheme" }).segment(s), (x) => x.segment);
 }

@@ -8,7 +8,7 @@
 import { attackIdOf, isActive, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import type { VaultIndex } from "../vault-index";
-import { countOn, distinctNames, foldName, safeFileName } from "./filenames";
+import { countOn, distinctNames, foldName, safeFileName, withId } from "./filenames";
 
 export type NoteKind = "technique" | "tactic" | "mitigation";
 export type NoteLayout = "classic" | "export";
@@ -198,7 +198,7 @@ export function missingPaths(
 		const place = places[m.kind];
 		const name = safeFileName(m.object.name ?? m.id, m.id);
 		const list = byFolder.get(place.folder) ?? [];
-		list.push({ id: m.id, name: place.nameWithId ? `${name} (${m.id})` : name });
+		list.push({ id: m.id, name: place.nameWithId ? withId(name, m.id) : name });
 		byFolder.set(place.folder, list);
 	}
 	const paths = new Map<string, string>();
