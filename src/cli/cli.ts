@@ -4,7 +4,8 @@
  *   node dist/cli.js links --vault DIR [--fix] [--json]
  *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline] [--dry-run] [--create-missing] [--json]
  *   node dist/cli.js fetch --domain enterprise-attack --out FILE [--version X.Y] [--base-url URL] [--json]
- * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault), 2 usage error.
+ * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault) or a note that could not
+ * be written (a full disk, a read-only note; the report names each), 2 usage error.
  */
 import path from "node:path";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
@@ -90,9 +91,11 @@ function runInspect(args: Parsed): number {
 
 async function runLinksCommand(args: Parsed): Promise<number> {
 	const vault = new FsVault(args.value("vault", true), args.value("config-dir") ?? undefined);
+	// A run that writes first removes what a killed run left; one that only reads touches nothing.
+	if (args.flag("fix")) vault.removeLeftovers();
 	const report = await runLinks(vault, { fix: args.flag("fix") });
 	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatLinks(report)}\n`);
-	return 0;
+	return notWritten(report.summary.failed.length);
 }
 
 async function runSyncCommand(args: Parsed): Promise<number> {
@@ -119,6 +122,7 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	});
 	const json = args.flag("json");
 	const progress = !json && process.stderr.isTTY;
+	if (!args.flag("dry-run")) vault.removeLeftovers();
 	const { report } = await runSync(vault, model, {
 		dryRun: args.flag("dry-run"),
 		createMissing: args.flag("create-missing"),
@@ -135,7 +139,14 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	const out = json ? { ...report, warnings, downloaded: releases.downloaded } : report;
 	process.stdout.write(json ? `${JSON.stringify(out, null, 2)}\n` : `${formatSync(report)}\n`);
 	if (!json) for (const w of warnings) process.stderr.write(`attack-sync: ${w}\n`);
-	return 0;
+	return notWritten(report.failed.length);
+}
+
+/** The exit code after writing: 1, with a line on stderr, when some note could not be written. */
+function notWritten(count: number): number {
+	if (count === 0) return 0;
+	process.stderr.write(`attack-sync: ${count} ${count === 1 ? "note was" : "notes were"} not written (the report says why); ${count === 1 ? "it is" : "they are"} as ${count === 1 ? "it was" : "they were"}.\n`);
+	return 1;
 }
 
 function baseUrlOf(args: Parsed): string {

@@ -8,7 +8,7 @@
  * Only a complete, checked bundle is renamed to `--out`; an older `--out` stays until then.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
@@ -26,6 +26,7 @@ import {
 	planDownload,
 	type FetchResult,
 } from "../core/fetch/index-json";
+import { isStale, nodeIo, partName, partPid, writeAll, type WriteIo } from "./write-file";
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const MAX_REDIRECTS = 5;
@@ -214,6 +215,8 @@ export interface FetchOptions {
 	maxBytes?: number;
 	/** How long the whole fetch (index and bundle) may take; FETCH_DEADLINE_MS by default. */
 	deadlineMs?: number;
+	/** How the file is written: node:fs, or a test's full disk. */
+	io?: WriteIo;
 }
 
 /**
@@ -223,6 +226,8 @@ export interface FetchOptions {
  */
 export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	const target = checkOut(opts.out);
+	const io = opts.io ?? nodeIo;
+	removeStaleParts(target);
 	const idx = indexUrl(opts.baseUrl);
 	const deadline = { at: Date.now() + (opts.deadlineMs ?? FETCH_DEADLINE_MS), ms: opts.deadlineMs ?? FETCH_DEADLINE_MS };
 	const plan = planDownload(await getText(idx, { timeoutMs: opts.timeoutMs, maxBytes: MAX_INDEX_BYTES, what: "index", deadline }), idx, opts.baseUrl, {
@@ -230,12 +235,12 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 		version: opts.version,
 	});
 
-	const temp = path.join(path.dirname(target), `.${path.basename(target)}.attack-sync-${process.pid}-${randomBytes(4).toString("hex")}.part`);
+	const temp = path.join(path.dirname(target), partName(path.basename(target), process.pid, randomBytes(4).toString("hex")));
 	let fd: number | null = null;
 	const cleanUp = () => {
 		if (fd !== null) {
 			try {
-				closeSync(fd);
+				io.closeSync(fd);
 			} catch {
 				// Already closed.
 			}
@@ -254,7 +259,7 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	const progress = opts.progress === true ? progressLine(plan.url) : undefined;
 	try {
 		try {
-			fd = openSync(temp, "wx");
+			fd = io.openSync(temp, "wx");
 		} catch (err) {
 			throw new UserError(`${opts.out}: a temporary file cannot be created in its folder (${messageOf(err)}).`);
 		}
@@ -263,7 +268,8 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 			plan.url,
 			(chunk) => {
 				try {
-					writeSync(file, chunk);
+					// Every byte: on a nearly full disk one write may take only part of the chunk.
+					writeAll(io, file, chunk);
 				} catch (err) {
 					throw new SinkError(`${opts.out}: could not be written (${messageOf(err)}); nothing was saved.`);
 				}
@@ -271,9 +277,13 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 			{ timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes ?? MAX_BUNDLE_BYTES, what: "bundle", deadline, onProgress: progress?.update },
 		);
 		progress?.done();
-		fsyncSync(file);
-		closeSync(file);
-		fd = null;
+		try {
+			io.fsyncSync(file);
+			fd = null;
+			io.closeSync(file);
+		} catch (err) {
+			throw new UserError(`${opts.out}: could not be written (${messageOf(err)}); nothing was saved.`);
+		}
 		checkBundle(decodeUtf8(readFileSync(temp), plan.url), plan);
 		try {
 			renameSync(temp, target);
@@ -288,6 +298,32 @@ export async function fetchBundle(opts: FetchOptions): Promise<FetchResult> {
 	} finally {
 		process.removeListener("SIGINT", onSignal);
 		process.removeListener("SIGTERM", onSignal);
+	}
+}
+
+/**
+ * Removes the `.part` files a killed fetch to the same --out left beside it (write-file.ts says
+ * which count as left: exactly this pattern, regular files, their process gone or idle 10 min).
+ */
+function removeStaleParts(target: string): void {
+	const dir = path.dirname(target);
+	const base = path.basename(target);
+	let names: string[];
+	try {
+		names = readdirSync(dir);
+	} catch {
+		return;
+	}
+	for (const name of names) {
+		const pid = partPid(name, base);
+		if (pid === null) continue;
+		const file = path.join(dir, name);
+		try {
+			const st = lstatSync(file);
+			if (st.isFile() && isStale(pid, st.mtimeMs)) rmSync(file);
+		} catch {
+			// Gone meanwhile, or not ours to remove.
+		}
 	}
 }
 

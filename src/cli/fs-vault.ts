@@ -1,13 +1,15 @@
 /**
  * The core's Vault interface over a vault folder on disk, for the CLI. Follows Obsidian: files
  * and folders whose names start with a dot (the `.obsidian` config folder among them) are not
- * part of the vault. Writes go to a temporary file that is then renamed over the note, so a
- * crash never leaves half a note behind.
+ * part of the vault. Writes go to a temporary file, written whole and flushed, that is then
+ * renamed over the note, so neither a crash nor a full disk leaves half a note behind.
  */
-import { chmodSync, closeSync, fsyncSync, realpathSync, rmSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync, existsSync } from "node:fs";
+import { accessSync, chmodSync, constants, lstatSync, realpathSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, existsSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { UserError, messageOf } from "../core/errors";
+import { foldName } from "../core/sync/filenames";
 import type { Vault } from "../core/vault";
+import { isStale, nodeIo, noteTempName, noteTempPid, writeAll, type WriteIo } from "./write-file";
 
 export class FsVault implements Vault {
 	readonly root: string;
@@ -15,8 +17,12 @@ export class FsVault implements Vault {
 	readonly writes: string[] = [];
 
 	// On disk there is no Vault#configDir to ask: Obsidian's default name, which the CLI's
-	// users can change with --config-dir.
-	constructor(root: string, readonly configDir = ".obsidian") {
+	// users can change with --config-dir. `io` writes the files: node:fs, or a test's full disk.
+	constructor(
+		root: string,
+		readonly configDir = ".obsidian",
+		private readonly io: WriteIo = nodeIo,
+	) {
 		this.root = path.resolve(root);
 		let isDir = false;
 		try {
@@ -33,16 +39,18 @@ export class FsVault implements Vault {
 		return abs;
 	}
 
-	listFiles(): Promise<string[]> {
-		const files: string[] = [];
-		// Symbolic links are followed, as Obsidian desktop does; a folder seen twice is a loop.
+	/**
+	 * Every entry of the vault's folders, with its vault path. Dot-folders are not entered; symbolic
+	 * links are followed, as Obsidian desktop does, and a folder seen twice is a loop.
+	 */
+	private entries(): Array<{ abs: string; vaultPath: string; entry: Dirent; kind: "dir" | "file" | null }> {
+		const out: Array<{ abs: string; vaultPath: string; entry: Dirent; kind: "dir" | "file" | null }> = [];
 		const seen = new Set<string>();
 		const walk = (dir: string, prefix: string) => {
 			const real = realpathSync(dir);
 			if (seen.has(real)) return;
 			seen.add(real);
 			for (const entry of readdirSync(dir, { withFileTypes: true })) {
-				if (entry.name.startsWith(".")) continue;
 				const abs = path.join(dir, entry.name);
 				const vaultPath = prefix + entry.name;
 				let kind: "dir" | "file" | null = entry.isDirectory() ? "dir" : entry.isFile() ? "file" : null;
@@ -54,13 +62,41 @@ export class FsVault implements Vault {
 						kind = null; // a dangling link
 					}
 				}
-				if (kind === "dir") walk(abs, `${vaultPath}/`);
-				else if (kind === "file") files.push(vaultPath);
+				out.push({ abs, vaultPath, entry, kind });
+				if (kind === "dir" && !entry.name.startsWith(".")) walk(abs, `${vaultPath}/`);
 			}
 		};
 		walk(this.root, "");
+		return out;
+	}
+
+	listFiles(): Promise<string[]> {
+		const files = this.entries()
+			.filter((e) => e.kind === "file" && !e.entry.name.startsWith("."))
+			.map((e) => e.vaultPath);
 		// A stable order: Obsidian's own order is its load order, which a folder cannot tell.
 		return Promise.resolve(files.sort());
+	}
+
+	/**
+	 * Removes the temporary files an earlier run left when it was killed mid-write (see
+	 * write-file.ts: only regular files of exactly that pattern, whose run is over). Called at the
+	 * start of a run that writes; returns their vault paths.
+	 */
+	removeLeftovers(now = Date.now()): string[] {
+		const removed: string[] = [];
+		for (const { abs, vaultPath, entry } of this.entries()) {
+			const pid = entry.isFile() ? noteTempPid(entry.name) : null;
+			if (pid === null) continue;
+			try {
+				if (!isStale(pid, lstatSync(abs).mtimeMs, now)) continue;
+				rmSync(abs);
+				removed.push(vaultPath);
+			} catch {
+				// Gone meanwhile, or not ours to remove: left alone.
+			}
+		}
+		return removed;
 	}
 
 	read(vaultPath: string): Promise<string> {
@@ -74,16 +110,59 @@ export class FsVault implements Vault {
 	async process(vaultPath: string, update: (current: string) => string): Promise<string> {
 		const current = await this.read(vaultPath);
 		const next = update(current);
-		if (next !== current) this.writeAtomically(vaultPath, next);
+		if (next !== current) this.writeAtomically(vaultPath, next, "the note is unchanged");
 		return next;
 	}
 
 	create(vaultPath: string, data: string): Promise<void> {
-		const abs = this.abs(vaultPath);
-		if (existsSync(abs)) throw new UserError(`${vaultPath}: already exists.`);
-		mkdirSync(path.dirname(abs), { recursive: true });
-		this.writeAtomically(vaultPath, data);
-		return Promise.resolve();
+		// A failure rejects the promise (the executor's throw), as Obsidian's create does.
+		return new Promise((resolve) => {
+			if (existsSync(this.abs(vaultPath))) throw new UserError(`${vaultPath}: already exists.`);
+			// Names that are one on macOS and Windows are one here too: a folder the vault has as
+			// `mitre att&ck/` takes `MITRE ATT&CK/...` notes (the core spells it so when it knows
+			// the folder from its files; an empty one only the disk knows), and a twin file is
+			// refused, or the vault would not survive a copy there.
+			const dir = this.spelledAsOnDisk(path.dirname(this.abs(vaultPath)));
+			const name = path.basename(this.abs(vaultPath));
+			if (existsSync(path.join(dir, name))) throw new UserError(`${vaultPath}: already exists (in ${path.relative(this.root, dir).split(path.sep).join("/")}).`);
+			const twin = this.twinOf(dir, name);
+			if (twin !== null) throw new UserError(`${vaultPath}: already exists as "${twin}" (the same name on macOS and Windows).`);
+			mkdirSync(dir, { recursive: true });
+			this.writeAtomically(vaultPath, data, "it was not created", path.join(dir, name));
+			resolve();
+		});
+	}
+
+	/** `dir` (in the vault) with each part that exists under another case or normalization spelled so. */
+	private spelledAsOnDisk(dir: string): string {
+		const rel = path.relative(this.root, dir);
+		if (rel === "") return this.root;
+		let spelled = this.root;
+		for (const part of rel.split(path.sep)) {
+			const exact = path.join(spelled, part);
+			spelled = existsSync(exact) ? exact : path.join(spelled, this.twinOf(spelled, part) ?? part);
+		}
+		return spelled;
+	}
+
+	/** Folder -> its entries by folded name, read once per folder (creating 700 notes reads each once). */
+	private readonly folded = new Map<string, Map<string, string>>();
+
+	/** An entry of `dir` that is `name` as macOS and Windows compare names, but not `name` itself; null when none. */
+	private twinOf(dir: string, name: string): string | null {
+		let entries = this.folded.get(dir);
+		if (!entries) {
+			entries = new Map();
+			try {
+				for (const e of readdirSync(dir)) entries.set(foldName(e), e);
+			} catch {
+				// A folder still to be made.
+			}
+			this.folded.set(dir, entries);
+		}
+		const twin = entries.get(foldName(name));
+		if (twin === undefined) entries.set(foldName(name), name); // about to be created
+		return twin === undefined || twin === name ? null : twin;
 	}
 
 	exists(vaultPath: string): Promise<boolean> {
@@ -95,10 +174,13 @@ export class FsVault implements Vault {
 		return Promise.resolve(existsSync(file) ? readFileSync(file, "utf8") : null);
 	}
 
-	private writeAtomically(vaultPath: string, data: string): void {
-		const abs = this.abs(vaultPath);
+	/**
+	 * The whole text goes to a temporary file beside the note, is flushed to the disk, and only
+	 * then replaces the note: a full disk or a crash leaves the note as it was, never cut short.
+	 */
+	private writeAtomically(vaultPath: string, data: string, unchanged: string, abs = this.abs(vaultPath)): void {
 		const target = realpathOr(abs);
-		const temp = path.join(path.dirname(target), `.${path.basename(target)}.attack-sync-${process.pid}.tmp`);
+		const temp = path.join(path.dirname(target), noteTempName(path.basename(target)));
 		// Keep an existing note's permissions; a new file gets the usual ones (umask applies). The
 		// rename replaces the directory entry, so a hard-linked note becomes a file of its own.
 		let mode: number | null = null;
@@ -107,24 +189,51 @@ export class FsVault implements Vault {
 		} catch {
 			// A new file.
 		}
+		// The rename would go around a note's mode or immutable flag: a note that cannot be written
+		// as it is stays as it is, as it would in Obsidian.
+		const readOnly = mode === null ? null : whyReadOnly(target, mode);
+		if (readOnly !== null) throw new UserError(`${vaultPath}: ${readOnly}; left as it is (make it writable to sync it).`);
 		try {
-			const fd = openSync(temp, "w");
+			const fd = this.io.openSync(temp, "w");
 			try {
-				writeSync(fd, data, null, "utf8");
-				// Replacing a note: its data is on disk before the rename, so a crash leaves the old
-				// note or the new one. A new file has nothing to lose; skipping fsync saves time.
-				if (mode !== null) fsyncSync(fd);
+				writeAll(this.io, fd, Buffer.from(data, "utf8"));
+				// On the disk before the rename, so a crash leaves the old note or the new one (and a
+				// file system that reports a full disk only now, as NFS may, is caught here).
+				this.io.fsyncSync(fd);
 			} finally {
-				closeSync(fd);
+				this.io.closeSync(fd);
 			}
 			if (mode !== null) chmodSync(temp, mode);
 			renameSync(temp, target);
 		} catch (err) {
 			rmSync(temp, { force: true });
-			throw new UserError(`${vaultPath}: could not be written (${messageOf(err)}); the note is unchanged.`);
+			throw new UserError(`${vaultPath}: could not be written (${messageOf(err)}); ${unchanged}.`);
 		}
 		this.writes.push(vaultPath);
 	}
+}
+
+/**
+ * Why an existing file cannot be written as it is, or null when it can. access() answers for the
+ * user running the CLI (mode, owner, immutable and append-only flags, a read-only mount); root
+ * passes every mode check, so a file with no write bit for anyone counts as read-only too.
+ */
+function whyReadOnly(file: string, mode: number): string | null {
+	try {
+		accessSync(file, constants.W_OK);
+	} catch (err) {
+		const code = (err as NodeJS.ErrnoException).code;
+		if (code === "EACCES") return `is read-only for you (mode ${modeString(mode)})`;
+		if (code === "EPERM") return "cannot be written (it is immutable or append-only)";
+		if (code === "EROFS") return "is on a read-only file system";
+		return `cannot be written (${messageOf(err)})`;
+	}
+	return (mode & 0o222) === 0 ? `is read-only (mode ${modeString(mode)})` : null;
+}
+
+/** `r--r--r--` for 0o444. */
+function modeString(mode: number): string {
+	return [6, 3, 0].map((shift) => ["r", "w", "x"].map((c, i) => ((mode >> shift) & (4 >> i) ? c : "-")).join("")).join("");
 }
 
 /** Where a symbolic link points (so a write replaces the note, not the link), or the path itself. */

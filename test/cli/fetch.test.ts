@@ -2,12 +2,14 @@
 // plays raw.githubusercontent.com: an index.json whose URLs point at GitHub (the CLI rebases them
 // onto --base-url) and bundles at the rebased paths. Each "site" under the server is one scenario.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalServer, type LocalServer } from "../helpers/local-server";
+import { fetchBundle } from "../../src/cli/download";
+import { nodeIo, type WriteIo } from "../../src/cli/write-file";
 import { CLI, ENTERPRISE_FIXTURE, FIXTURES, MOBILE_FIXTURE, SHARED_STIX } from "../helpers/paths";
 import { tempDir } from "../helpers/temp";
 
@@ -271,6 +273,72 @@ describe("fetch: failures leave nothing behind", () => {
 		expect(r2.code).toBe(1);
 		expect(r2.stderr).toContain("is a folder");
 		expect(readdirSync(dir)).toEqual([]);
+	});
+});
+
+describe("fetch: a disk that does not take every byte (FetchOptions.io)", () => {
+	const fetchWith = (io: WriteIo, out: string) => fetchBundle({ domain: "enterprise-attack", version: null, baseUrl: base("ok"), out, timeoutMs: 5000, io });
+
+	it("a write that takes only part of a chunk is finished: the bundle is saved whole", async () => {
+		const dir = tempDir("fetch-io");
+		const out = path.join(dir, "e.json");
+		let calls = 0;
+		const io: WriteIo = { ...nodeIo, writeSync: (fd, buffer, offset, length, position) => (calls++, writeSync(fd, buffer, offset, Math.min(length, 1000), position)) };
+		const result = await fetchWith(io, out);
+		expect(result.bytes).toBe(ENTERPRISE.length);
+		expect(calls).toBeGreaterThanOrEqual(Math.ceil(ENTERPRISE.length / 1000));
+		expect(readFileSync(out).equals(ENTERPRISE)).toBe(true);
+		expect(readdirSync(dir)).toEqual(["e.json"]);
+	});
+
+	it("a full disk: one clear error, the old --out kept, no .part left", async () => {
+		const dir = tempDir("fetch-io");
+		const out = path.join(dir, "e.json");
+		writeFileSync(out, "old");
+		let left = 100_000;
+		const io: WriteIo = {
+			...nodeIo,
+			writeSync: (fd, buffer, offset, length, position) => {
+				if (left <= 0) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+				const n = Math.min(length, left);
+				left -= n;
+				return writeSync(fd, buffer, offset, n, position);
+			},
+		};
+		await expect(fetchWith(io, out)).rejects.toThrow(`${out}: could not be written (ENOSPC: no space left on device, write); nothing was saved.`);
+		expect(readdirSync(dir)).toEqual(["e.json"]);
+		expect(readFileSync(out, "utf8")).toBe("old");
+		const failingFsync: WriteIo = { ...nodeIo, fsyncSync: () => { throw Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }); } };
+		await expect(fetchWith(failingFsync, out)).rejects.toThrow(`${out}: could not be written (EIO: i/o error, fsync); nothing was saved.`);
+		expect(readdirSync(dir)).toEqual(["e.json"]);
+	});
+});
+
+describe("fetch: leftovers of a killed fetch", () => {
+	it("removes the stale .part files of the same --out, and only those", async () => {
+		const dir = tempDir("fetch-left");
+		try {
+			const out = path.join(dir, "e.json");
+			const dead = 4194305; // above Linux's largest pid_max: never a running process
+			const hourAgo = (Date.now() - 3_600_000) / 1000;
+			const part = (name: string, old = false) => {
+				writeFileSync(path.join(dir, name), "half a bundle");
+				if (old) utimesSync(path.join(dir, name), hourAgo, hourAgo);
+				return name;
+			};
+			part(`.e.json.attack-sync-${dead}-0123abcd.part`);
+			part(`.e.json.attack-sync-${process.pid}-0123abcd.part`, true);
+			const kept = [
+				part(`.e.json.attack-sync-${process.pid}-89abcdef.part`), // a live fetch's
+				part(`.f.json.attack-sync-${dead}-0123abcd.part`), // another --out's
+				part(`.e.json.attack-sync-${dead}.tmp`), // not a download's
+			];
+			const r = await cli(["fetch", "--domain", "enterprise-attack", "--base-url", base("ok"), "--out", out]);
+			expect(r.code, r.stderr).toBe(0);
+			expect(readdirSync(dir).sort()).toEqual([...kept, "e.json"].sort());
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
 

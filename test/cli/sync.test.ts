@@ -2,11 +2,12 @@
 // [--create-missing] [--json]` on a copy of the sample vault on disk: the JSON report's shape,
 // exit codes, dry runs and failures that write nothing, and a second run that writes nothing.
 import { spawnSync } from "node:child_process";
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, ENTERPRISE_FIXTURE, FIXTURES, HAVE_SHARED, SHARED, SHARED_STIX } from "../helpers/paths";
 import { tempDir } from "../helpers/temp";
+import { copyWritable } from "../helpers/sample-vault";
 
 function cli(...args: string[]) {
 	const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
@@ -15,7 +16,7 @@ function cli(...args: string[]) {
 
 function copyVault(from = path.join(FIXTURES, "sample-vault")): string {
 	const dir = path.join(tempDir("sync"), "vault");
-	cpSync(from, dir, { recursive: true });
+	copyWritable(from, dir);
 	return dir;
 }
 

@@ -1,20 +1,21 @@
 // `links` end to end: the judged links of the sample vault, the fix, and the promises (only the
 // link's own characters change; a second run writes nothing; unreadable notes are never written).
 import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runLinks, type LinksReport } from "../../src/core/commands/links";
 import { CLI, FIXTURES, HAVE_SHARED, SHARED } from "../helpers/paths";
 import { MemoryVault } from "../helpers/memory-vault";
 import { tempDir } from "../helpers/temp";
+import { copyWritable } from "../helpers/sample-vault";
 
 const ATTACK = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK";
 const SEED_NOTE = `${ATTACK}/Enterprise-Attack/techniques/Malicious Link.md`;
 
 function copyVault(from: string): string {
 	const dir = path.join(tempDir("links"), "vault");
-	cpSync(from, dir, { recursive: true });
+	copyWritable(from, dir);
 	return dir;
 }
 

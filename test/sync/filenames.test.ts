@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { distinctNames, safeFileName } from "../../src/core/sync/filenames";
+import { distinctNames, foldName, safeFileName, utf8Length } from "../../src/core/sync/filenames";
 
 describe("safeFileName", () => {
 	it("keeps ordinary ATT&CK names as they are", () => {
@@ -171,5 +171,69 @@ describe("distinctNames", () => {
 
 	it("names objects without a usable name by their ID", () => {
 		expect(distinctNames([{ id: "T9999", name: "???" }], new Set())).toEqual(new Map([["T9999", "T9999"]]));
+	});
+
+	it("compares names as macOS and Windows do: NFC-normalized and case-folded", () => {
+		const nfc = "Process Doppelg\u00e4nging";
+		const nfd = "Process Doppelga\u0308nging";
+		expect(foldName(nfd)).toBe(foldName(nfc));
+		expect(foldName("MITRE ATT&CK")).toBe(foldName("mitre att&ck"));
+		expect(foldName("\u03c3\u03c2")).toBe(foldName("\u03a3\u03a3"));
+		expect(foldName("Password Spraying")).not.toBe(foldName("Password Spray"));
+		// A name taken in NFD, or in another case, is taken.
+		expect(distinctNames([{ id: "T1055.013", name: nfc }], new Set([nfd]))).toEqual(new Map([["T1055.013", `${nfc} (T1055.013)`]]));
+		expect(distinctNames([{ id: "T1", name: "Mitre ATT&CK" }], new Set(["MITRE att&ck"]))).toEqual(new Map([["T1", "Mitre ATT&CK (T1)"]]));
+		// Two objects whose names differ only so collide with each other.
+		const pair = distinctNames(
+			[
+				{ id: "T1", name: nfc },
+				{ id: "T2", name: nfd },
+			],
+			new Set(),
+		);
+		expect(pair).toEqual(
+			new Map([
+				["T1", `${nfc} (T1)`],
+				["T2", `${nfc} (T2)`],
+			]),
+		);
+	});
+
+	it("writes new names in NFC, as Obsidian's paths are", () => {
+		expect(safeFileName("Process Doppelga\u0308nging", "T1055.013")).toBe("Process Doppelg\u00e4nging");
+	});
+
+	it("keeps names within 255 bytes with .md, cut between characters: CJK, emoji sequences, stacked accents", () => {
+		const cjk = safeFileName("\u653b".repeat(100), "x");
+		expect(utf8Length(`${cjk}.md`)).toBeLessThanOrEqual(255);
+		expect(cjk).toBe("\u653b".repeat(84));
+		const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}";
+		const emoji = safeFileName(family.repeat(30), "x");
+		expect(utf8Length(`${emoji}.md`)).toBeLessThanOrEqual(255);
+		expect(emoji).toBe(family.repeat(emoji.length / family.length));
+		expect(emoji.length).toBeGreaterThan(0);
+		const stacked = "q\u0323\u0307"; // in NFC order: dot below, then dot above
+		const accents = safeFileName(stacked.repeat(60), "x");
+		expect(accents).toBe(stacked.repeat(40));
+		// Between words when there is a space in the second half.
+		const words = safeFileName(`${"\u653b\u6483".repeat(30)} ${"\u653b".repeat(60)}`, "x");
+		expect(words).toBe("\u653b\u6483".repeat(30));
+		expect(utf8Length(`${words}.md`)).toBeLessThanOrEqual(255);
+	});
+
+	it("keeps the ID of a long CJK name that needs one, within 255 bytes", () => {
+		const long = "\u653b".repeat(100);
+		const names = distinctNames(
+			[
+				{ id: "T1566.002", name: long },
+				{ id: "T1598.003", name: long },
+			],
+			new Set(),
+		);
+		for (const [id, name] of names) {
+			expect(name.endsWith(` (${id})`)).toBe(true);
+			expect(utf8Length(`${name}.md`)).toBeLessThanOrEqual(255);
+			expect(name.startsWith("\u653b".repeat(79))).toBe(true);
+		}
 	});
 });

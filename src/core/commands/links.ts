@@ -27,6 +27,8 @@ export interface LinksReport {
 		fixed: number;
 		notesChanged: string[];
 		skipped: Skipped[];
+		/** Notes whose links --fix could not write (also in `skipped`): the CLI exits 1. */
+		failed: Skipped[];
 		sharedIds: Array<{ id: string; notes: string[] }>;
 	};
 }
@@ -54,6 +56,7 @@ export async function runLinks(vault: Vault, opts: { fix: boolean; only?: Readon
 
 	const fixed = new Set<JudgedLink>();
 	const notesChanged: string[] = [];
+	const failed: Skipped[] = [];
 	if (opts.fix) {
 		const bySource = new Map<string, JudgedLink[]>();
 		for (const l of judged) {
@@ -65,15 +68,23 @@ export async function runLinks(vault: Vault, opts: { fix: boolean; only?: Readon
 		for (const [path, links] of bySource) {
 			const original = index.notes.get(path)?.text ?? "";
 			let changedMeanwhile = false;
-			await vault.process(path, (current) => {
-				// Obsidian's Vault.read may drop a leading BOM that the bytes we indexed carry.
-				const shift = bomLength(current) - bomLength(original);
-				if (current.slice(bomLength(current)) !== original.slice(bomLength(original))) {
-					changedMeanwhile = true;
-					return current;
-				}
-				return applyFixes(current, links, shift);
-			});
+			try {
+				await vault.process(path, (current) => {
+					// Obsidian's Vault.read may drop a leading BOM that the bytes we indexed carry.
+					const shift = bomLength(current) - bomLength(original);
+					if (current.slice(bomLength(current)) !== original.slice(bomLength(original))) {
+						changedMeanwhile = true;
+						return current;
+					}
+					return applyFixes(current, links, shift);
+				});
+			} catch (err) {
+				// A note that cannot be written (a full disk, a read-only note): the others still are.
+				const entry = { path, reason: `links not fixed: ${messageOf(err)}` };
+				skipped.push(entry);
+				failed.push(entry);
+				continue;
+			}
 			if (changedMeanwhile) {
 				skipped.push({ path, reason: "changed while links were being checked; run again" });
 				continue;
@@ -104,6 +115,7 @@ export async function runLinks(vault: Vault, opts: { fix: boolean; only?: Readon
 			fixed: fixed.size,
 			notesChanged,
 			skipped,
+			failed,
 			sharedIds: sharedIds(index),
 		},
 	};

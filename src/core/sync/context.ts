@@ -30,6 +30,8 @@ export interface ContextOptions {
 /** Layouts whose notes are ATT&CK's own pages; links go to them first. */
 const ATTACK_LAYOUTS = ["classic", "export"];
 
+const isAttackNote = (index: VaultIndex, path: string): boolean => ATTACK_LAYOUTS.includes(index.notes.get(path)?.recognized.layout ?? "");
+
 export class SyncContext {
 	readonly model: AttackModel;
 	readonly index: VaultIndex;
@@ -64,9 +66,13 @@ export class SyncContext {
 			const best = notesAbout(index, id, (note) => ATTACK_LAYOUTS.includes(note.recognized.layout))[0];
 			if (best !== undefined) this.noteOf.set(id, best);
 		}
-		const missing = notableObjects(model).filter((o) => !this.noteOf.has(o.id));
-		this.expected = missingPaths(index.files, this.places, missing);
-		const kinds = new Map(missing.map((o) => [o.id, o.kind]));
+		const notable = notableObjects(model);
+		// The ATT&CK notes of these objects, whoever made them: new notes' names do not avoid them
+		// (they are decided from the bundle alone; see missingPaths).
+		const own = new Set<string>();
+		for (const o of notable) for (const path of index.byId.get(o.id) ?? []) if (isAttackNote(index, path)) own.add(path);
+		this.expected = missingPaths(index.files, this.places, notable, new Set(this.noteOf.keys()), own);
+		const kinds = new Map(notable.map((o) => [o.id, o.kind]));
 		const create = opts.createMissing === true ? new Set<NoteKind>(["technique", "tactic", "mitigation"]) : new Set(opts.createMissing || []);
 		for (const [id, path] of this.expected) if (create.has(kinds.get(id) ?? "technique")) this.created.set(id, path);
 		this.resolver = new LinkResolver([...index.files, ...this.expected.values()]);

@@ -8,7 +8,7 @@
 import { attackIdOf, isActive, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import type { VaultIndex } from "../vault-index";
-import { distinctNames, safeFileName } from "./filenames";
+import { countOn, distinctNames, foldName, safeFileName, withId } from "./filenames";
 
 export type NoteKind = "technique" | "tactic" | "mitigation";
 export type NoteLayout = "classic" | "export";
@@ -59,7 +59,10 @@ function mostCommon<T>(values: readonly T[]): T | undefined {
 }
 
 export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: string): Record<NoteKind, Place> {
-	const seen: Record<NoteKind, Array<{ folder: string; layout: NoteLayout; nameWithId: boolean }>> = { technique: [], tactic: [], mitigation: [] };
+	// An object whose name another one shares gets its ID in its new note's name whatever the
+	// vault does (`Spearphishing Link (T1566.002)`): its note says nothing about the vault's names.
+	const shared = sharedNames(model);
+	const seen: Record<NoteKind, Array<{ folder: string; layout: NoteLayout; nameWithId: boolean | null }>> = { technique: [], tactic: [], mitigation: [] };
 	for (const note of index.notes.values()) {
 		const layout = note.recognized.layout;
 		if (layout !== "classic" && layout !== "export") continue;
@@ -67,24 +70,33 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 		const o = id === undefined ? undefined : model.get(id);
 		const kind = o && noteKindOf(o);
 		if (!kind || id === undefined) continue;
-		seen[kind].push({ folder: parentOf(note.path), layout, nameWithId: baseName(note.path).endsWith(`(${id})`) });
+		const nameWithId = shared.has(id) ? null : baseName(note.path).endsWith(`(${id})`);
+		seen[kind].push({ folder: parentOf(note.path), layout, nameWithId });
 	}
 	const learned: Partial<Record<NoteKind, Place>> = {};
+	const noEvidence = new Set<NoteKind>();
 	for (const kind of ["technique", "tactic", "mitigation"] as const) {
 		const list = seen[kind];
 		if (list.length === 0) continue;
 		const folder = mostCommon(list.map((s) => s.folder)) ?? "";
+		const votes = list.filter((s) => s.nameWithId !== null);
+		if (votes.length === 0) noEvidence.add(kind);
 		learned[kind] = {
 			folder,
 			layout: mostCommon(list.map((s) => s.layout)) ?? "classic",
-			nameWithId: list.filter((s) => s.nameWithId).length * 2 > list.length,
+			nameWithId: votes.filter((s) => s.nameWithId === true).length * 2 > votes.length,
 		};
 	}
+	// A kind whose notes all have shared names names its new notes as the other kinds do.
+	const evidence = (["technique", "tactic", "mitigation"] as const).find((k) => learned[k] && !noEvidence.has(k));
+	for (const kind of noEvidence) (learned[kind] as Place).nameWithId = evidence ? (learned[evidence] as Place).nameWithId : false;
+	// A folder the vault has under another case or normalization (`mitre att&ck/`) is that folder.
+	const existing = folderSpellings(index.files);
 	if (folder !== undefined && folder.trim() !== "") {
 		// The user's choice of folder; the layout and names still follow the notes the vault has.
 		const root = folder.trim().replace(/^\/+|\/+$/g, "");
 		const like = learned.technique ?? learned.tactic ?? learned.mitigation;
-		const place = (kind: NoteKind): Place => ({ folder: `${root}/${PLURAL[kind]}`, layout: like?.layout ?? "classic", nameWithId: like?.nameWithId ?? false });
+		const place = (kind: NoteKind): Place => ({ folder: existing(`${root}/${PLURAL[kind]}`), layout: like?.layout ?? "classic", nameWithId: like?.nameWithId ?? false });
 		return { technique: place("technique"), tactic: place("tactic"), mitigation: place("mitigation") };
 	}
 	const any = learned.technique ?? learned.tactic ?? learned.mitigation;
@@ -98,12 +110,54 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 			const folder = any.folder;
 			const last = folder.slice(folder.lastIndexOf("/") + 1);
 			const sibling = last.toLowerCase() === PLURAL[anyKind] ? `${parentOf(folder)}${parentOf(folder) ? "/" : ""}${PLURAL[kind]}` : folder;
-			result[kind] = { ...any, folder: sibling };
+			result[kind] = { ...any, folder: existing(sibling) };
 		} else {
-			result[kind] = { folder: `MITRE ATT&CK/${domainFolder(model.domain)}/${PLURAL[kind]}`, layout: "classic", nameWithId: false };
+			result[kind] = { folder: existing(`MITRE ATT&CK/${domainFolder(model.domain)}/${PLURAL[kind]}`), layout: "classic", nameWithId: false };
 		}
 	}
 	return result;
+}
+
+/**
+ * A folder path as the vault spells it: each part that names an existing folder, compared as
+ * macOS and Windows compare names, takes that folder's spelling (the path itself when it exists
+ * as given; the first in sort order when Linux holds several spellings). Folders are known from
+ * the files in them.
+ */
+function folderSpellings(files: readonly string[]): (folder: string) => string {
+	const children = new Map<string, Map<string, string>>();
+	for (const f of [...files].sort()) {
+		let parent = "";
+		for (const part of f.split("/").slice(0, -1)) {
+			let kids = children.get(parent);
+			if (!kids) children.set(parent, (kids = new Map<string, string>()));
+			if (!kids.has(foldName(part))) kids.set(foldName(part), part);
+			parent = parent === "" ? part : `${parent}/${part}`;
+		}
+	}
+	const exact = new Set<string>();
+	for (const f of files) for (let i = f.indexOf("/"); i >= 0; i = f.indexOf("/", i + 1)) exact.add(f.slice(0, i));
+	return (folder) => {
+		let path = "";
+		for (const part of folder.split("/")) {
+			const asGiven = path === "" ? part : `${path}/${part}`;
+			const spelled = exact.has(asGiven) ? part : (children.get(path)?.get(foldName(part)) ?? part);
+			path = path === "" ? spelled : `${path}/${spelled}`;
+		}
+		return path;
+	};
+}
+
+/** IDs of the notable objects whose safe file name (folded) another notable object has too. */
+function sharedNames(model: AttackModel): Set<string> {
+	const byName = new Map<string, string[]>();
+	for (const o of notableObjects(model)) {
+		const name = foldName(safeFileName(o.object.name ?? o.id, o.id));
+		const ids = byName.get(name);
+		if (ids) ids.push(o.id);
+		else byName.set(name, [o.id]);
+	}
+	return new Set([...byName.values()].filter((ids) => ids.length > 1).flat());
 }
 
 /** Active techniques (sub-techniques included), tactics and mitigations: the notes a vault can have. */
@@ -120,34 +174,58 @@ export function notableObjects(model: AttackModel): Array<{ id: string; object: 
 }
 
 /**
- * Paths for the notes the vault lacks, one per object, distinct and safe, in the learned
- * folders; names already taken in a folder (case-insensitively) are avoided.
+ * Paths for the notes the vault lacks, one per object, distinct and safe, in the learned folders.
+ *
+ * A name is decided among every object that would want a name in its folder (those the vault
+ * has a note for too), not among the ones missing today, and only the vault's other files
+ * (`own` excepted: the notes of these objects, wherever they are and whoever made them) count
+ * as taken. So the names do not depend on which notes exist: a run interrupted after creating
+ * some notes, then run again, names the rest exactly as one uninterrupted run would have. Only
+ * when one object's note sits under the name another one gets is that name counted on.
  */
 export function missingPaths(
 	files: readonly string[],
 	places: Record<NoteKind, Place>,
-	missing: ReadonlyArray<{ id: string; object: StixObject; kind: NoteKind }>,
+	notable: ReadonlyArray<{ id: string; object: StixObject; kind: NoteKind }>,
+	present: ReadonlySet<string>,
+	own: ReadonlySet<string>,
 ): Map<string, string> {
 	const taken = new Map<string, Set<string>>();
+	const occupied = new Map<string, Set<string>>();
 	for (const f of files) {
 		const folder = parentOf(f);
-		let set = taken.get(folder);
-		if (!set) taken.set(folder, (set = new Set()));
-		set.add(baseName(f).toLowerCase());
+		const name = foldName(baseName(f));
+		addTo(occupied, folder, name);
+		if (!own.has(f)) addTo(taken, folder, name);
 	}
 	const byFolder = new Map<string, Array<{ id: string; name: string }>>();
-	for (const m of missing) {
+	for (const m of notable) {
 		const place = places[m.kind];
 		const name = safeFileName(m.object.name ?? m.id, m.id);
 		const list = byFolder.get(place.folder) ?? [];
-		list.push({ id: m.id, name: place.nameWithId ? `${name} (${m.id})` : name });
+		list.push({ id: m.id, name: place.nameWithId ? withId(name, m.id) : name });
 		byFolder.set(place.folder, list);
 	}
 	const paths = new Map<string, string>();
 	for (const [folder, items] of byFolder) {
-		for (const [id, name] of distinctNames(items, taken.get(folder) ?? new Set())) {
+		const names = distinctNames(items, taken.get(folder) ?? new Set());
+		const used = new Set([...(occupied.get(folder) ?? []), ...[...names.values()].map(foldName)]);
+		for (const { id } of items) {
+			if (present.has(id)) continue;
+			let name = names.get(id) ?? id;
+			if (occupied.get(folder)?.has(foldName(name))) {
+				// Another object's note has this name (a note the user named so): count on.
+				name = countOn(name, id, used);
+				used.add(foldName(name));
+			}
 			paths.set(id, folder === "" ? `${name}.md` : `${folder}/${name}.md`);
 		}
 	}
 	return paths;
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+	let set = map.get(key);
+	if (!set) map.set(key, (set = new Set()));
+	set.add(value);
 }
