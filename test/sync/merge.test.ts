@@ -67,4 +67,18 @@ describe("mergeRegion", () => {
 		for (const mine of ["mine first", "- mine under alpha", "mine after", "mine last"]) expect(once).toContain(mine);
 		expect(mergeRegion(once, next, items, LIST)).toBe(once);
 	});
+
+	it("keeps the note's order of items by ID; a new item goes where ATT&CK's order puts it", () => {
+		const byId: Classifier = (line) => {
+			const m = /^- .*\((G\d{4})\)$/.exec(line);
+			return m ? { key: `id:${m[1]}` } : "user";
+		};
+		const item = (name: string, id: string): NewLine => ({ text: `- ${name} (${id})`, key: `id:${id}` });
+		const region = "- FIN7 (G0046)\n- APT28 (G0007)\n- my note on APT28\n- Turla (G0010)\n";
+		// ATT&CK sorts by ID and adds G0016.
+		const fresh = [item("APT28", "G0007"), item("Turla", "G0010"), item("APT29", "G0016"), item("FIN7", "G0046")];
+		const out = mergeRegion(region, fresh, byId, LIST);
+		expect(out).toBe("- FIN7 (G0046)\n- APT28 (G0007)\n- my note on APT28\n- APT29 (G0016)\n- Turla (G0010)\n");
+		expect(mergeRegion(out, fresh, byId, LIST)).toBe(out);
+	});
 });

@@ -80,6 +80,8 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 	const used = new Set<string>();
 	const kept = new Map<number, { keep?: string; replace?: string; aside?: string }>();
 	const groups: Group[] = [];
+	/** The old line each matched new line replaces (by new index). */
+	const oldAt = new Map<number, number>();
 	let prevAttack: number | null = null; // new index of the last ATT&CK line seen, -1 when it matched nothing
 	let prevMatched: number | null = null;
 	let lastNonBlank = -1;
@@ -97,6 +99,7 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 		if (verdict !== "user") {
 			used.add(verdict.key);
 			const slot = unused.get(verdict.key)?.shift();
+			if (slot !== undefined) oldAt.set(slot, i);
 			if (slot !== undefined && (verdict.keep || verdict.replace !== undefined || verdict.aside)) kept.set(slot, verdict);
 			prevAttack = slot ?? -1;
 			if (slot !== undefined) prevMatched = slot;
@@ -141,8 +144,13 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 		if (list) list.push(g);
 		else at.set(index, [g]);
 	};
+	// The note's order wins: items the note has (a row or item by ID) stay in the order it had them,
+	// in the places ATT&CK's items take; new items go where ATT&CK's order puts them.
+	const perm = keepOrder(content, oldAt);
+	const posOf = new Array<number>(perm.length);
+	perm.forEach((i, p) => (posOf[i] = p));
 	for (const g of groups) {
-		if (typeof g.anchor === "object") put("at" in g.anchor ? g.anchor.at : blockEnd[g.anchor.block], g);
+		if (typeof g.anchor === "object") put("at" in g.anchor ? g.anchor.at : perm[blockEnd[posOf[g.anchor.block]]], g);
 	}
 
 	const out: string[] = [];
@@ -163,18 +171,20 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 	let pinned = 0;
 	while (pinned < content.length && content[pinned].pin === true) pinned++;
 	const starts = groups.filter((g) => g.anchor === "start");
-	content.forEach((line, i) => {
-		if (i === pinned) emitStarts();
+	perm.forEach((i, p) => {
+		const line = content[i];
+		const next = content[perm[p + 1]] as NewLine | undefined;
+		if (p === pinned) emitStarts();
 		const edit = kept.get(i);
 		const text = edit?.replace ?? line.text;
 		out.push(edit?.keep ? `${text} ${edit.keep}` : text);
 		if (edit?.aside) {
 			out.push("", ...edit.aside.split("\n"));
-			if (content[i + 1] !== undefined && !isBlank(content[i + 1].text)) out.push("");
+			if (next !== undefined && !isBlank(next.text)) out.push("");
 		}
 		// Lines attached to this one first, then what followed its block.
 		const here = (at.get(i) ?? []).sort((a, b) => Number("block" in (a.anchor as object)) - Number("block" in (b.anchor as object)));
-		here.forEach((g) => emit(g, content[i + 1]?.text));
+		here.forEach((g) => emit(g, next?.text));
 	});
 	if (pinned >= content.length) emitStarts();
 	// What followed ATT&CK text that is gone stands apart from whatever now comes last.
@@ -183,6 +193,30 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 	while (out.length > 0 && isBlank(out[out.length - 1])) out.pop();
 	if (out.length === 0) return blank(lead + trail).join("\n") + (finalNewline ? "\n" : "");
 	return [...blank(lead), ...out, ...blank(trail)].join("\n") + (finalNewline ? "\n" : "");
+}
+
+/**
+ * The order to write the new lines in (new indices by position): within each run of item lines
+ * (keys `id:...`, no blank between), the ones that replace old lines take the run's places of
+ * matched lines in the old lines' order; the others keep ATT&CK's place.
+ */
+function keepOrder(content: readonly NewLine[], oldAt: ReadonlyMap<number, number>): number[] {
+	const perm = content.map((_, i) => i);
+	const isItem = (l: NewLine) => l.key !== undefined && l.key.startsWith("id:");
+	for (let a = 0; a < content.length; ) {
+		if (!isItem(content[a])) {
+			a++;
+			continue;
+		}
+		let b = a;
+		while (b < content.length && isItem(content[b])) b++;
+		const places = perm.slice(a, b).filter((i) => oldAt.has(i));
+		const sorted = [...places].sort((x, y) => (oldAt.get(x) as number) - (oldAt.get(y) as number));
+		let k = 0;
+		for (let p = a; p < b; p++) if (oldAt.has(perm[p])) perm[p] = sorted[k++];
+		a = b;
+	}
+	return perm;
 }
 
 function blank(n: number): string[] {
