@@ -89,10 +89,10 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 	const oldLines = text.slice(span.start, span.end).replace(/\r\n/g, "\n").split("\n");
 	const oldHeader = oldLines.map((l) => parse(l).cells).find((c) => c !== null && c[0]?.toLowerCase() === header[0].toLowerCase()) ?? null;
 	// The table's columns in the note's order: ours by name, the user's by position in the old header.
-	const base = header.map((h) => h.toLowerCase());
+	const base = header.map(columnName);
 	const columns: Array<{ title: string; ours: number } | { title: string; old: number }> = [];
 	for (const [k, title] of (oldHeader ?? []).entries()) {
-		const j = base.indexOf(title.toLowerCase());
+		const j = base.indexOf(columnName(title));
 		columns.push(j >= 0 && !columns.some((c) => "ours" in c && c.ours === j) ? { title, ours: j } : { title, old: k });
 	}
 	header.forEach((title, j) => {
@@ -126,7 +126,7 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 		fresh.push({ text: `|${" --- |".repeat(columns.length)}`, key: "td" });
 		for (const r of rows) {
 			const old = oldCells.get(r.id);
-			const oldAt = (title: string, fallback: number) => (oldHeader ? oldHeader.findIndex((h) => h.toLowerCase() === title.toLowerCase()) : fallback);
+			const oldAt = (title: string, fallback: number) => (oldHeader ? oldHeader.findIndex((h) => columnName(h) === columnName(title)) : fallback);
 			const cells = columns.map((c) => {
 				if ("old" in c) return old?.[c.old] ?? "";
 				const k = oldAt(c.title, c.ours);
@@ -147,6 +147,15 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 		return { key: `id:${p.id}` };
 	};
 	return { fresh, classify };
+}
+
+/** Spellings generators gave ATT&CK's column headers (vincenzocaputo and FancyP4nda write "Descrption"). */
+const COLUMN_SPELLINGS: Readonly<Record<string, string>> = { descrption: "description" };
+
+/** A column header as compared: lower case, a generator's misspelling read as what it meant. */
+function columnName(title: string): string {
+	const t = title.trim().toLowerCase();
+	return COLUMN_SPELLINGS[t] ?? t;
 }
 
 /**
@@ -213,7 +222,11 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		const next = structure.sections.find((x) => x.headingStart > head.headingStart && (x.depth <= head.depth || LAYOUT_TITLES.has(x.title.toLowerCase())));
 		const span = regionOf(text, structure, head, next?.headingStart ?? head.end);
 		const fresh: NewLine[] = marker ? [{ text: marker, key: "notice", pin: true }, { text: "" }] : [];
-		if (active) fresh.push(...proseLines(renderAttackText(o.description ?? "", o, { link }, footnotes)));
+		const rendered = active ? renderAttackText(o.description ?? "", o, { link }, footnotes) : "";
+		// A generator that wrote the description on one line with <br> for its line breaks
+		// (vincenzocaputo, FancyP4nda) gets it back in that form.
+		const oneLine = /<br\s*\/?>/i.test(text.slice(span.start, span.end).split(/\r?\n/).find((l) => l.trim().length > 40 && !NOTICE.test(l) && !/^\s*(?:>|\||#)/.test(l)) ?? "");
+		if (active) fresh.push(...proseLines(oneLine ? rendered.replace(/\n/g, "<br>") : rendered));
 		const classify = active ? proseClassifier(fresh, undefined, stale) : (line: string): Verdict => (NOTICE.test(line) ? { key: "notice" } : "user");
 		const e = mergeEdit(text, span, fresh, classify, { lead: 1, trail: span.beforeBreak ? 1 : 2 }, eol, active ? stale : undefined);
 		// Left to the user: only the notice changes (the rendering above still names its footnotes).

@@ -119,7 +119,7 @@ function baseMatcher(fresh: readonly NewLine[], stale?: ((text: string) => boole
 	return (line) => {
 		baseTokens ??= stale.lines.filter((l) => l.trim() !== "").map((text) => ({ text, tokens: tokenize(text) }));
 		freshTokens ??= fresh.filter((l) => l.key !== undefined && l.key.startsWith("p:")).map((l) => ({ line: l, tokens: tokenize(l.text) }));
-		const base = closest(tokenize(line), baseTokens);
+		const base = /<br\s*\/?>/i.test(line) ? joinedBase(line, baseTokens, closest) : closest(tokenize(line), baseTokens);
 		if (!base) return null;
 		const counterpart = exactOrClosest(base, freshTokens, closest);
 		// ATT&CK dropped or rewrote the paragraph beyond recognition: it goes, and the user's
@@ -129,6 +129,24 @@ function baseMatcher(fresh: readonly NewLine[], stale?: ((text: string) => boole
 		if (merged.conflict) return { key: counterpart.line.key as string, aside: `${ASIDE}\n> ${line}` };
 		return merged.text === counterpart.line.text ? { key: counterpart.line.key as string } : { key: counterpart.line.key as string, replace: merged.text };
 	};
+}
+
+/**
+ * The base of a line that holds several paragraphs joined by `<br>` (how some generators write a
+ * description): each paragraph replaced by the base paragraph it was, the line's own `<br>`s kept.
+ */
+function joinedBase(line: string, bases: ReadonlyArray<{ text: string; tokens: Token[] }>, closest: (tokens: Token[], among: ReadonlyArray<{ text: string; tokens: Token[] }>) => { text: string; tokens: Token[] } | null): { text: string; tokens: Token[] } | null {
+	let found = false;
+	const text = line
+		.split(/((?:<br\s*\/?>)+)/i)
+		.map((part, k) => {
+			if (k % 2 === 1 || part.trim() === "") return part;
+			const b = closest(tokenize(part), bases);
+			if (b) found = true;
+			return b ? b.text : part;
+		})
+		.join("");
+	return found ? { text, tokens: tokenize(text) } : null;
 }
 
 function exactOrClosest<T extends { tokens: Token[] }>(base: { text: string; tokens: Token[] }, fresh: ReadonlyArray<T & { line: NewLine }>, closest: (tokens: Token[], among: readonly T[]) => T | null): (T & { line: NewLine }) | null {

@@ -1,0 +1,44 @@
+// The public generators' raw output (../shared/peer-vaults, written from 17.1), synced to 18.1:
+// what works today on vincenzocaputo's layout (one-line descriptions with <br>, a "Descrption"
+// column) and, on all four, that a second sync writes nothing. Skipped without ../shared.
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ASIDE } from "../../src/core/sync/prose";
+import { containsWords } from "../../src/core/sync/words";
+import { MemoryVault } from "../helpers/memory-vault";
+import { HAVE_SHARED, SHARED, SHARED_STIX } from "../helpers/paths";
+import { model, readTree, syncOnce, textOf } from "./helpers";
+
+const PEERS = path.join(SHARED, "peer-vaults");
+const bundle = (v: string) => path.join(SHARED_STIX, `enterprise-attack-${v}.stix20.json`);
+
+describe.skipIf(!HAVE_SHARED)("peer vaults synced from 17.1 to 18.1", () => {
+	it("vincenzocaputo: the <br> description is replaced in its one line, the Descrption column is not doubled", async () => {
+		const vault = new MemoryVault(readTree(path.join(PEERS, "vincenzocaputo-17.1")));
+		const current = model(bundle("18.1"));
+		const opts = { previous: [model(bundle("17.1"))], version: "18.1" };
+		await syncOnce(vault, current, opts);
+		for (const [file, data] of vault.files) {
+			if (!file.startsWith("techniques/")) continue;
+			expect(textOf(data), file).not.toMatch(/\| Descrption \| Description \|/);
+			// No user edits here, so nothing is kept aside as one.
+			expect(textOf(data), file).not.toContain(ASIDE);
+		}
+		// T1014's description changed in 18.1: its paragraphs are all in the one line under `## T1014`.
+		const rootkit = textOf(vault.files.get("techniques/Rootkit.md")).split("\n");
+		const line = rootkit[rootkit.indexOf("## T1014") + 2];
+		expect(line).toContain("<br>");
+		for (const p of (current.get("T1014")?.description ?? "").split("\n").filter((x) => x.trim() !== "")) expect(containsWords(line, p), p).toBe(true);
+		expect(rootkit.filter((l) => l.startsWith("Adversaries may use rootkits"))).toHaveLength(1);
+		expect((await syncOnce(vault, current, opts)).wrote).toEqual([]);
+	});
+
+	for (const peer of ["reuteras", "scorchederf", "fancyp4nda"]) {
+		it(`${peer}: a second sync writes nothing`, async () => {
+			const vault = new MemoryVault(readTree(path.join(PEERS, `${peer}-17.1`)));
+			const opts = { previous: [model(bundle("17.1"))], version: "18.1" };
+			await syncOnce(vault, model(bundle("18.1")), opts);
+			expect((await syncOnce(vault, model(bundle("18.1")), opts)).wrote).toEqual([]);
+		});
+	}
+});
