@@ -41,4 +41,20 @@ describe.skipIf(!HAVE_SHARED)("peer vaults synced from 17.1 to 18.1", () => {
 			expect((await syncOnce(vault, model(bundle("18.1")), opts)).wrote).toEqual([]);
 		});
 	}
+
+	it("create-missing names new notes as each vault does, and never calls them renamed", async () => {
+		const expected: Record<string, string> = {
+			scorchederf: "kb/mitre/attack/techniques/T1518.002-Backup_Software_Discovery.md",
+			fancyp4nda: "enterprise-attack/techniques/T1518.002 - Backup Software Discovery.md",
+		};
+		for (const [peer, want] of Object.entries(expected)) {
+			const vault = new MemoryVault(readTree(path.join(PEERS, `${peer}-17.1`)));
+			const opts = { previous: [model(bundle("17.1"))], version: "18.1", createMissing: ["technique" as const] };
+			await syncOnce(vault, model(bundle("18.1")), opts);
+			expect(vault.files.has(want), `${peer}: ${want}`).toBe(true);
+			const again = await syncOnce(vault, model(bundle("18.1")), opts);
+			const renamed = again.report.notes.filter((n) => (n.warnings ?? []).some((w) => w.startsWith("renamed")) && n.path.includes("T1518.002"));
+			expect(renamed).toEqual([]);
+		}
+	});
 });

@@ -18,6 +18,30 @@ export interface Place {
 	layout: NoteLayout;
 	/** File names end in ` (ID)`, as the export layout's do. */
 	nameWithId: boolean;
+	/** Another way the vault's file names carry the ID (a generator's), which new notes follow. */
+	pattern?: NamePattern;
+}
+
+/** How generators put the ID in a file name: `T1518.002 - Name` (FancyP4nda), `T1518.002-Name_With_Underscores` (scorchederf), `Name - T1518.002` (reuteras). */
+export type NamePattern = "id - name" | "id-name_" | "name - id";
+
+const PATTERNS: ReadonlyArray<{ pattern: NamePattern; make: (name: string, id: string) => string }> = [
+	{ pattern: "id - name", make: (name, id) => `${id} - ${name}` },
+	{ pattern: "id-name_", make: (name, id) => `${id}-${name.replace(/ /g, "_")}` },
+	{ pattern: "name - id", make: (name, id) => `${name} - ${id}` },
+];
+
+/** The file name (no extension) a pattern gives an object. */
+export function patternName(pattern: NamePattern, name: string, id: string): string {
+	const p = PATTERNS.find((x) => x.pattern === pattern) as (typeof PATTERNS)[number];
+	return safeFileName(p.make(name, id), id);
+}
+
+/** The pattern a note's file name follows, if one. */
+function patternOf(base: string, name: string, id: string): NamePattern | null {
+	const fold = (s: string) => s.normalize("NFC").toLowerCase().replace(/[\s_]+/g, " ").trim();
+	for (const p of PATTERNS) if (fold(safeFileName(p.make(name, id), id)) === fold(base)) return p.pattern;
+	return null;
 }
 
 const KIND_OF_STIX: Readonly<Record<string, NoteKind>> = {
@@ -62,7 +86,7 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 	// An object whose name another one shares gets its ID in its new note's name whatever the
 	// vault does (`Spearphishing Link (T1566.002)`): its note says nothing about the vault's names.
 	const shared = sharedNames(model);
-	const seen: Record<NoteKind, Array<{ folder: string; layout: NoteLayout; nameWithId: boolean | null }>> = { technique: [], tactic: [], mitigation: [] };
+	const seen: Record<NoteKind, Array<{ folder: string; layout: NoteLayout; nameWithId: boolean | null; pattern: NamePattern | null }>> = { technique: [], tactic: [], mitigation: [] };
 	for (const note of index.notes.values()) {
 		const layout = note.recognized.layout;
 		if (layout !== "classic" && layout !== "export") continue;
@@ -71,7 +95,7 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 		const kind = o && noteKindOf(o);
 		if (!kind || id === undefined) continue;
 		const nameWithId = shared.has(id) ? null : baseName(note.path).endsWith(`(${id})`);
-		seen[kind].push({ folder: parentOf(note.path), layout, nameWithId });
+		seen[kind].push({ folder: parentOf(note.path), layout, nameWithId, pattern: patternOf(baseName(note.path), o.name ?? id, id) });
 	}
 	const learned: Partial<Record<NoteKind, Place>> = {};
 	const noEvidence = new Set<NoteKind>();
@@ -86,6 +110,9 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 			layout: mostCommon(list.map((s) => s.layout)) ?? "classic",
 			nameWithId: votes.filter((s) => s.nameWithId === true).length * 2 > votes.length,
 		};
+		// Most of the kind's notes named by one of the generators' patterns: new ones are too.
+		const pattern = mostCommon(list.map((s) => s.pattern).filter((p): p is NamePattern => p !== null));
+		if (pattern && list.filter((s) => s.pattern === pattern).length * 2 > list.length) (learned[kind]).pattern = pattern;
 	}
 	// A kind whose notes all have shared names names its new notes as the other kinds do.
 	const evidence = (["technique", "tactic", "mitigation"] as const).find((k) => learned[k] && !noEvidence.has(k));
@@ -203,7 +230,7 @@ export function missingPaths(
 		const place = places[m.kind];
 		const name = safeFileName(m.object.name ?? m.id, m.id);
 		const list = byFolder.get(place.folder) ?? [];
-		list.push({ id: m.id, name: place.nameWithId ? withId(name, m.id) : name });
+		list.push({ id: m.id, name: place.pattern ? patternName(place.pattern, m.object.name ?? m.id, m.id) : place.nameWithId ? withId(name, m.id) : name });
 		byFolder.set(place.folder, list);
 	}
 	const paths = new Map<string, string>();

@@ -317,7 +317,8 @@ function renamed(note: Note, o: StixObject): string[] {
 	// A name with `/` ("Antivirus/Antimalware") was written by generators as folders.
 	const depth = o.name.split("/").length;
 	const file = note.path.replace(/\.md$/i, "").split("/").slice(-depth).join("/");
-	const name = file.replace(` (${id})`, "").trim();
+	// The ID wherever the vault's naming put it (`Name (ID)`, `ID - Name`, `ID-Name_With_Underscores`).
+	const name = file.replace(id, " ").trim();
 	const safe = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
 	if (safe(name) === safe(o.name) || safe(name) === safe(id)) return [];
 	return [`renamed in ATT&CK: ${id} is now "${o.name}"; the file keeps its name (rename it in Obsidian to update links)`];
