@@ -186,3 +186,44 @@ export function benchSync({ root, cli, runs }) {
 		for (const t of temps) rmSync(t, { recursive: true, force: true });
 	}
 }
+
+/**
+ * Syncing each peer vault (../shared/peer-vaults, the generators' output from 17.1) to 18.1 with
+ * 17.1 given as the earlier release, offline: the first sync and the second (nothing to write),
+ * each a whole CLI process, median of `runs`; notes per second of the first.
+ */
+export function benchPeers({ root, cli, runs }) {
+	const peers = path.join(root, "..", "shared", "peer-vaults");
+	const stix = path.join(root, "..", "shared", "attack-stix");
+	if (!existsSync(peers)) {
+		console.log("\npeer vaults: skipped (../shared/peer-vaults is absent)");
+		return;
+	}
+	const timeBin = findTime();
+	const bundle = (v) => path.join(stix, `enterprise-attack-${v}.stix20.json`);
+	console.log(`\npeer vaults, 17.1 -> 18.1 (median of ${runs}; whole CLI process)`);
+	console.log("vault              notes  first sync  second sync  peak RSS");
+	for (const name of readdirSync(peers).filter((n) => n.endsWith("-17.1")).sort()) {
+		const first = [];
+		const second = [];
+		let notes = 0;
+		let rss = 0;
+		for (let i = 0; i < runs; i++) {
+			const dir = tempDir();
+			try {
+				spawnSync("cp", ["-r", path.join(peers, name), path.join(dir, "v")]);
+				spawnSync("chmod", ["-R", "u+w", path.join(dir, "v")]);
+				const args = [cli, "sync", "--offline", "--vault", path.join(dir, "v"), "--bundle", bundle("18.1"), "--previous-bundle", bundle("17.1"), "--json"];
+				const a = timed(timeBin, process.execPath, args);
+				const b = timed(timeBin, process.execPath, args);
+				first.push(a.wall);
+				second.push(b.wall);
+				rss = Math.max(rss, a.rssMb ?? 0, b.rssMb ?? 0);
+				notes = JSON.parse(a.stdout).notes.length;
+			} finally {
+				rmSync(dir, { recursive: true, force: true });
+			}
+		}
+		console.log(`${name.padEnd(18)} ${String(notes).padStart(5)}  ${median(first).toFixed(0).padStart(7)} ms  ${median(second).toFixed(0).padStart(8)} ms  ${timeBin ? `${rss.toFixed(0)} MB` : "n/a"}`);
+	}
+}

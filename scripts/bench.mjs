@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import esbuild from "esbuild";
-import { benchSync } from "./bench-sync.mjs";
+import { benchPeers, benchSync } from "./bench-sync.mjs";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RUNS = 9;
@@ -23,7 +23,7 @@ if (!globalThis.gc) {
 	process.exit(r.status ?? 1);
 }
 
-const PARTS = ["load", "links", "sync"];
+const PARTS = ["load", "links", "sync", "peers"];
 const args = process.argv.slice(2);
 const only = args.filter((a) => PARTS.includes(a));
 const want = (part) => only.length === 0 || only.includes(part);
@@ -38,6 +38,7 @@ const mb = (x) => `${(x / 1024 / 1024).toFixed(0)} MB`;
 if (want("load")) await benchLoad();
 if (want("links")) benchLinks();
 if (want("sync")) benchSync({ root, cli, runs });
+if (want("peers")) benchPeers({ root, cli, runs });
 
 async function benchLoad() {
 	const bundle =
