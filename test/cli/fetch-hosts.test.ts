@@ -2,7 +2,6 @@
 // to another host (backslashes, tabs, `//host`, userinfo, ...), and the server redirects there.
 // The base URL is a server on 127.0.0.1; "another host" is a second server on 127.0.0.2 that
 // serves the same files and records every request. It must get none.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,7 +10,8 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BASE_URL } from "../../src/core/fetch/index-json";
 import { HOSTILE_URLS } from "../helpers/hostile-urls";
-import { CLI, ENTERPRISE_FIXTURE } from "../helpers/paths";
+import { ENTERPRISE_FIXTURE } from "../helpers/paths";
+import { runCli } from "../helpers/cli";
 
 const FILE = "enterprise-attack/enterprise-attack-18.1.json";
 const ENTERPRISE = readFileSync(ENTERPRISE_FIXTURE);
@@ -72,17 +72,7 @@ afterEach(() => {
 	for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-		let stdout = "";
-		let stderr = "";
-		child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-		child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-		child.on("error", reject);
-		child.on("close", (code) => resolve({ code, stdout, stderr }));
-	});
-}
+const cli = (args: string[]) => runCli(args);
 
 async function fetchFrom(site: string) {
 	const dir = mkdtempSync(path.join(tmpdir(), "attack-sync-hosts-"));

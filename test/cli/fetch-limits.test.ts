@@ -1,7 +1,6 @@
 // `attack-sync fetch` against servers that send what must not be kept: a bundle in Latin-1, more
 // bytes than any ATT&CK bundle has, or a byte at a time for ever. One line on stderr, exit 1,
 // nothing saved. Limits are lowered for the tests through the environment.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,7 +9,8 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BASE_URL } from "../../src/core/fetch/index-json";
 import { latin1Bundle } from "../helpers/bad-bundles";
-import { CLI, ENTERPRISE_FIXTURE } from "../helpers/paths";
+import { ENTERPRISE_FIXTURE } from "../helpers/paths";
+import { runCli } from "../helpers/cli";
 
 const FILE = "enterprise-attack/enterprise-attack-18.1.json";
 const INDEX = Buffer.from(JSON.stringify({ collections: [{ name: "Enterprise ATT&CK", versions: [{ version: "18.1", url: `${DEFAULT_BASE_URL}${FILE}` }] }] }));
@@ -88,18 +88,7 @@ afterEach(() => {
 	for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI without blocking this process (the server lives here). */
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-		let stdout = "";
-		let stderr = "";
-		child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-		child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-		child.on("error", reject);
-		child.on("close", (code) => resolve({ code, stdout, stderr }));
-	});
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, env);
 
 /** A failed fetch: exit 1, one line on stderr holding `what`, and an empty folder. */
 async function expectFailure(site: string, what: string | RegExp, env: Record<string, string> = {}) {

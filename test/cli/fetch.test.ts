@@ -1,7 +1,6 @@
 // `node dist/cli.js fetch`, run as users run it, against a real HTTP server on 127.0.0.1 that
 // plays raw.githubusercontent.com: an index.json whose URLs point at GitHub (the CLI rebases them
 // onto --base-url) and bundles at the rebased paths. Each "site" under the server is one scenario.
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalServer, type LocalServer } from "../helpers/local-server";
 import { fetchBundle } from "../../src/cli/download";
 import { nodeIo, type WriteIo } from "../../src/cli/write-file";
-import { CLI, ENTERPRISE_FIXTURE, FIXTURES, MOBILE_FIXTURE, SHARED_STIX } from "../helpers/paths";
+import { ENTERPRISE_FIXTURE, FIXTURES, MOBILE_FIXTURE, SHARED_STIX } from "../helpers/paths";
 import { tempDir } from "../helpers/temp";
+import { runCli } from "../helpers/cli";
 
 const GITHUB = "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/";
 const SHARED_INDEX = path.join(SHARED_STIX, "index.json");
@@ -123,18 +123,7 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
-/** Runs the CLI without blocking this process (the server lives here). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-		let stdout = "";
-		let stderr = "";
-		child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-		child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-		child.on("error", reject);
-		child.on("close", (code) => resolve({ code, stdout, stderr }));
-	});
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, env);
 
 /** A failed run: exit 1, one line on stderr holding `what`, nothing on stdout, and the folder as it was. */
 async function expectFailure(args: string[], what: string | RegExp, opts: { env?: Record<string, string>; before?: string } = {}) {

@@ -5,14 +5,14 @@
 // replaces the old release's text: no superseded text and no `(Citation:` is left, and the result
 // equals the golden outputs of a sync told the release with --previous-bundle. A second run writes
 // nothing and asks the network nothing; --offline never touches it and says what to do.
-import { spawn } from "node:child_process";
 import { cpSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, ENTERPRISE_FIXTURE, FIXTURES } from "../helpers/paths";
+import { ENTERPRISE_FIXTURE, FIXTURES } from "../helpers/paths";
 import { tempDir } from "../helpers/temp";
+import { runCli } from "../helpers/cli";
 
 const FILES: Record<string, string> = {
 	"enterprise-attack/enterprise-attack-15.1.json": path.join(FIXTURES, "enterprise-attack-15.1-subset.json"),
@@ -49,17 +49,7 @@ afterAll(async () => {
 
 const temp = () => tempDir("base");
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-		let stdout = "";
-		let stderr = "";
-		child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-		child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-		child.on("error", reject);
-		child.on("close", (code) => resolve({ code, stdout, stderr }));
-	});
-}
+const cli = (args: string[]) => runCli(args);
 
 interface Report {
 	notes: Array<{ path: string; action: string; baseRelease?: string | null; baseWhy?: string }>;
