@@ -201,7 +201,7 @@ export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	// as the note's base: it is written only when the new description is there to be found (a
 	// layout sync cannot bring up to date keeps what it recorded, so its old text stays ATT&CK's).
 	const body = applyEdits(note.text, edits);
-	const keys = ownedKeys(o, ctx).filter(([k]) => k !== "attack_version" || layout === "controls" || holdsDescription(body, o));
+	const keys = ownedKeys(o, ctx).filter(([k]) => k !== "attack_version" || layout === "controls" || recordedRelease(note) === ctx.version || holdsDescription(body, o));
 	// The common case: the keys already hold as read (a second sync, a new note's frame); body
 	// edits never touch the frontmatter, so it needs no edit of its own.
 	if (note.frontmatter && keys.every(([k, v]) => holds(note.frontmatter?.data[k], v))) return body;
@@ -213,10 +213,13 @@ function holdsDescription(text: string, o: StixObject): boolean {
 	if (o.revoked === true || o.x_mitre_deprecated === true) return true;
 	const paragraphs = (o.description ?? "").split("\n").filter((p) => p.trim().length >= 40);
 	if (paragraphs.length === 0) return true;
+	// Lines that share a paragraph's opening words are checked first; any line may hold it.
 	const lines = text.split(/\r?\n/).filter((l) => l.length >= 30);
+	const plain = lines.map(normalizeLine);
 	return paragraphs.every((p) => {
 		const start = normalizeLine(p).slice(0, 20);
-		return lines.some((l) => normalizeLine(l).includes(start) && containsWords(l, p)) || lines.some((l) => containsWords(l, p));
+		const first = plain.findIndex((l) => l.includes(start));
+		return (first >= 0 && containsWords(lines[first], p)) || lines.some((l, i) => i !== first && containsWords(l, p));
 	});
 }
 
