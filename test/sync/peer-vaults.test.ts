@@ -14,10 +14,18 @@ const bundle = (v: string) => path.join(SHARED_STIX, `enterprise-attack-${v}.sti
 
 describe.skipIf(!HAVE_SHARED)("peer vaults synced from 17.1 to 18.1", () => {
 	it("vincenzocaputo: the <br> description is replaced in its one line, the Descrption column is not doubled", async () => {
-		const vault = new MemoryVault(readTree(path.join(PEERS, "vincenzocaputo-17.1")));
+		const files = readTree(path.join(PEERS, "vincenzocaputo-17.1"));
+		// The user's edits: inside the description's one line, and a line of their own above it.
+		files["techniques/Rootkit.md"] = files["techniques/Rootkit.md"]
+			.replace("hide the presence of programs", "hide the ==presence== of programs (my note zq1)")
+			.replace("## T1014\n", "## T1014\n\nMy own line zq2.\n");
+		const vault = new MemoryVault(files);
 		const current = model(bundle("18.1"));
-		const opts = { previous: [model(bundle("17.1"))], version: "18.1" };
-		await syncOnce(vault, current, opts);
+		// The release is inferred from the notes' text, among the releases at hand.
+		const old = model(bundle("17.1"));
+		const opts = { version: "18.1", releases: { local: ["17.1"], remote: () => Promise.resolve([]), load: (v: string) => Promise.resolve(v === "17.1" ? old : null) } };
+		const { report } = await syncOnce(vault, current, opts);
+		expect(report.notes.find((n) => n.path === "techniques/Rootkit.md")?.baseRelease).toBe("17.1");
 		for (const [file, data] of vault.files) {
 			if (!file.startsWith("techniques/")) continue;
 			expect(textOf(data), file).not.toMatch(/\| Descrption \| Description \|/);
@@ -26,10 +34,15 @@ describe.skipIf(!HAVE_SHARED)("peer vaults synced from 17.1 to 18.1", () => {
 		}
 		// T1014's description changed in 18.1: its paragraphs are all in the one line under `## T1014`.
 		const rootkit = textOf(vault.files.get("techniques/Rootkit.md")).split("\n");
-		const line = rootkit[rootkit.indexOf("## T1014") + 2];
+		const line = rootkit.find((l) => l.startsWith("Adversaries may use rootkits")) ?? "";
 		expect(line).toContain("<br>");
 		for (const p of (current.get("T1014")?.description ?? "").split("\n").filter((x) => x.trim() !== "")) expect(containsWords(line, p), p).toBe(true);
 		expect(rootkit.filter((l) => l.startsWith("Adversaries may use rootkits"))).toHaveLength(1);
+		// Its base is 17.1 (inferred from the <br> line): 17.1's wording goes, the user's edits stay.
+		const joined = rootkit.join("\n");
+		expect(joined).not.toContain("Master Boot Record");
+		expect(joined).toContain("hide the ==presence== of programs (my note zq1)");
+		expect(joined).toContain("My own line zq2.");
 		expect((await syncOnce(vault, current, opts)).wrote).toEqual([]);
 	});
 

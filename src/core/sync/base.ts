@@ -63,7 +63,8 @@ function paragraphs(o: StixObject | null | undefined): string[] {
  */
 function attackLines(note: Note, candidates: readonly string[] | null): string[] {
 	const own = (candidates ?? []).map((c) => tokenize(c));
-	return note.text.split(/\r?\n/).filter((line) => {
+	// A line holding several paragraphs joined by <br> (some generators' descriptions) counts as its paragraphs.
+	return note.text.split(/\r?\n/).flatMap((line) => line.split(/(?:<br\s*\/?>)+/i)).filter((line) => {
 		if (line.trim().length < MIN_LENGTH || /^\s*(?:>|\||#|```|[-*+] |---)/.test(line)) return false;
 		if (candidates === null) return true;
 		const t = tokenize(line);
