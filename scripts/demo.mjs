@@ -21,8 +21,8 @@ console.log(`Demo vault: ${path.relative(process.cwd(), vault)} (a copy of test/
 
 cli("inspect", "--bundle", "test/fixtures/enterprise-attack-18.1-subset.json");
 const bundle = "test/fixtures/enterprise-attack-18.1-subset.json";
-// The sample vault was generated from ATT&CK 15.1: naming it lets sync replace 15.1's words too.
-const since = ["--previous-bundle", "test/fixtures/enterprise-attack-15.1-subset.json"];
+// The sample vault was generated from ATT&CK 15.1: naming it lets sync replace 15.1's words too, with no download (--offline).
+const since = ["--previous-bundle", "test/fixtures/enterprise-attack-15.1-subset.json", "--previous-bundle", "test/fixtures/enterprise-attack-17.1-subset.json", "--offline"];
 cli("links", "--vault", ".demo/vault");
 cli("sync", "--vault", ".demo/vault", "--bundle", bundle, "--attack-version", "18.1", ...since, "--dry-run");
 cli("sync", "--vault", ".demo/vault", "--bundle", bundle, "--attack-version", "18.1", ...since);
