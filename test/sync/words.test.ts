@@ -42,6 +42,10 @@ describe("merge3", () => {
 		expect(sameWords(base, user)).toBe(true);
 	});
 
+	it("reads a link written as `Name (ID)` (the export layout) as the same words", () => {
+		expect(sameWords("Users may be lured by [Spearphishing Link](https://attack.mitre.org/techniques/T1566/002).", "Users may be lured by Spearphishing Link (T1566.002).")).toBe(true);
+	});
+
 	it("tokenizes words, markup, citations and links without losing a character", () => {
 		const line = "A ==b== **c** [[x/y\\|Z]] [t](https://e.org/a_(b)) (Citation: Q 1)<br>`code.exe` é.";
 		expect(tokenize(line).map((t) => t.text).join("")).toBe(line);

@@ -6,7 +6,7 @@
  * Lines are cut into tokens (words, whitespace, punctuation, markup) and compared by a canonical
  * form that is blind to how a generator wrote ATT&CK's text: every citation (`(Citation: X)`,
  * `[^x]`, `[^1]`) is one token, a link's opening (`[[path\|`, `[[`, `[`) and closing (`]]`,
- * `](url)`) are one token each, `<br>` is a line break. The merge is node-diff3's
+ * `](url)`, or ` (T1566)` where a link was written as `Name (ID)`) are one token each, `<br>` is a line break. The merge is node-diff3's
  * (`diff3MergeRegions`, Khanna, Kunal and Pierce's diff3): regions only ATT&CK changed take the
  * new text, regions only the user changed keep the user's, regions both changed are a conflict.
  * A conflict where the user only added text around ATT&CK's (a highlight around a reworded
@@ -42,6 +42,7 @@ const TOKEN = new RegExp(
 		String.raw`<br\s*\/?>`,
 		String.raw`https?:\/\/[^\s)>\]]+`,
 		String.raw`<\/?code>`,
+		String.raw`\((?:TA|DS|DC|T|M|G|S|C)\d{4}(?:\.\d{3})?\)`, // an ATT&CK link written as `Name (ID)`
 		String.raw`==|\*\*|__|~~`,
 		String.raw`[\p{L}\p{N}]+`,
 		String.raw`\s+`,
@@ -58,7 +59,7 @@ export function tokenize(line: string): Token[] {
 		let canon: string;
 		if (text.startsWith("(Citation:") || text.startsWith("[^")) canon = CITE;
 		else if (text.startsWith("[[")) canon = OPEN;
-		else if (text === "]]" || text.startsWith("](")) canon = CLOSE;
+		else if (text === "]]" || text.startsWith("](") || /^\([A-Z]{1,2}\d{4}/.test(text)) canon = CLOSE;
 		else if (text.startsWith("<br")) canon = BREAK;
 		else if (/^\s+$/.test(text)) canon = " ";
 		else if (text === "<code>" || text === "</code>") canon = "w`";
