@@ -23,15 +23,20 @@ export interface LoadedPlugin {
 
 let code: string | null = null;
 
-function loadPlugin() {
-	code ??= readFileSync(MAIN_JS, "utf8");
+/**
+ * Runs main.js's text as Obsidian mobile loads it: a CommonJS module whose `require` knows only
+ * `obsidian` (each name asked for is in `required`), in a context with no Node built-ins.
+ */
+export function loadMainJs<P = LoadedPlugin>(text: string) {
 	const registered: Registered = { commands: [], settingTabs: [], notices: [], modals: [] };
 	const obsidian = makeObsidian(registered);
+	const required: string[] = [];
 	const module = { exports: {} as Record<string, unknown> };
 	const sandbox = {
 		module,
 		exports: module.exports,
 		require: (name: string) => {
+			required.push(name);
 			if (name === "obsidian") return obsidian;
 			throw new Error(`Cannot find module '${name}' (not available on mobile)`);
 		},
@@ -41,12 +46,18 @@ function loadPlugin() {
 		URL,
 		setTimeout,
 		clearTimeout,
-		// Obsidian runs in a window, on mobile too.
+		// Obsidian runs in a window, on mobile too (the plugin's timers are window's).
 		window: { setTimeout, clearTimeout },
 	};
-	vm.runInContext(code, vm.createContext(sandbox), { filename: "main.js" });
-	const Plugin = (module.exports.default ?? module.exports) as new (app: unknown, manifest: unknown) => LoadedPlugin;
-	return { registered, obsidian, Plugin };
+	const context = vm.createContext(sandbox);
+	vm.runInContext(text, context, { filename: "main.js" });
+	const Plugin = (module.exports.default ?? module.exports) as new (app: unknown, manifest: unknown) => P;
+	return { module, registered, required, context, obsidian, Plugin };
+}
+
+function loadPlugin() {
+	code ??= readFileSync(MAIN_JS, "utf8");
+	return loadMainJs(code);
 }
 
 /** Wait until the plugin's queue is idle (commands start tasks without awaiting them). */

@@ -10,8 +10,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENTERPRISE_FIXTURE, FIXTURES, MAIN_JS, readText } from "../helpers/paths";
 import { startLocalServer, type LocalServer } from "../helpers/local-server";
-import { makeFolderApp, makeObsidian, type Registered } from "../helpers/obsidian-stand-in";
+import { makeFolderApp } from "../helpers/obsidian-stand-in";
 import { tempDir } from "../helpers/temp";
+import { loadMainJs } from "../helpers/plugin-harness";
 
 const code = readText(MAIN_JS);
 const SEED = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
@@ -29,33 +30,7 @@ interface LoadedPlugin {
 	};
 }
 
-function loadPlugin() {
-	const registered: Registered = { commands: [], settingTabs: [], notices: [], modals: [] };
-	const obsidian = makeObsidian(registered);
-	const required: string[] = [];
-	const module = { exports: {} as Record<string, unknown> };
-	const sandbox = {
-		module,
-		exports: module.exports,
-		require: (name: string) => {
-			required.push(name);
-			if (name === "obsidian") return obsidian;
-			throw new Error(`Cannot find module '${name}' (not available on mobile)`);
-		},
-		console,
-		TextEncoder,
-		TextDecoder,
-		URL,
-		setTimeout,
-		clearTimeout,
-		// Obsidian runs in a window, on mobile too (the plugin's timers are window's).
-		window: { setTimeout, clearTimeout },
-	};
-	const context = vm.createContext(sandbox);
-	vm.runInContext(code, context, { filename: "main.js" });
-	const Plugin = (module.exports.default ?? module.exports) as new (app: unknown, manifest: unknown) => LoadedPlugin;
-	return { module, registered, required, context, obsidian, Plugin };
-}
+const loadPlugin = () => loadMainJs<LoadedPlugin>(code);
 
 describe("main.js", () => {
 	it("requires no Node built-in and holds no eval or new Function", () => {
