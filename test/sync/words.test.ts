@@ -42,6 +42,15 @@ describe("merge3", () => {
 		expect(sameWords(base, user)).toBe(true);
 	});
 
+	it("keeps the note's wiki-link form in text ATT&CK did not change, and takes its new citations", () => {
+		// reuteras links `[[Name - ID]]` (a note named so) where ATT&CK links the name alone.
+		const base = "Adversaries may use [Proxy](https://attack.mitre.org/techniques/T1090) or VPNs. More text here.[^a]";
+		const user = "Adversaries may use [[Proxy - T1090]] or VPNs. More text here.[^a]";
+		const fresh = "Adversaries may use [Proxy](https://attack.mitre.org/techniques/T1090) or VPNs. More text here, and new.[^b]";
+		expect(merge3(base, user, fresh)).toEqual({ text: "Adversaries may use [[Proxy - T1090]] or VPNs. More text here, and new.[^b]", conflict: false });
+		expect(sameWords(base, user)).toBe(true);
+	});
+
 	it("reads a link written as `Name (ID)` (the export layout) as the same words", () => {
 		expect(sameWords("Users may be lured by [Spearphishing Link](https://attack.mitre.org/techniques/T1566/002).", "Users may be lured by Spearphishing Link (T1566.002).")).toBe(true);
 	});

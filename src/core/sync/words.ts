@@ -43,6 +43,7 @@ const TOKEN = new RegExp(
 		String.raw`https?:\/\/[^\s)>\]]+`,
 		String.raw`<\/?code>`,
 		String.raw`\((?:TA|DS|DC|T|M|G|S|C)\d{4}(?:\.\d{3})?\)`, // an ATT&CK link written as `Name (ID)`
+		String.raw`\s-\s(?:TA|DS|DC|T|M|G|S|C)\d{4}(?:\.\d{3})?\]\]`, // a wiki-link to a note named `Name - ID`: ` - ID]]`
 		String.raw`==|\*\*|__|~~`,
 		String.raw`[\p{L}\p{N}]+`,
 		String.raw`\s+`,
@@ -59,7 +60,7 @@ export function tokenize(line: string): Token[] {
 		let canon: string;
 		if (text.startsWith("(Citation:") || text.startsWith("[^")) canon = CITE;
 		else if (text.startsWith("[[")) canon = OPEN;
-		else if (text === "]]" || text.startsWith("](") || /^\([A-Z]{1,2}\d{4}/.test(text)) canon = CLOSE;
+		else if (text.endsWith("]]") || text.startsWith("](") || /^\([A-Z]{1,2}\d{4}/.test(text)) canon = CLOSE;
 		else if (text.startsWith("<br")) canon = BREAK;
 		else if (/^\s+$/.test(text)) canon = " ";
 		else if (text === "<code>" || text === "</code>") canon = "w`";
@@ -135,13 +136,22 @@ export function merge3(base: string, user: string, fresh: string): Merged {
 	const bc = canons(b);
 	// Where each unchanged token of the base is in the new text.
 	const inB = mapThrough(oc, bc);
+	const inA = mapThrough(oc, ac);
 	const out: Token[] = [];
 	let conflict = false;
 	for (const r of diff3MergeRegions(ac, oc, bc)) {
 		if (r.stable) {
 			if (r.buffer === "a") out.push(...a.slice(r.bufferStart, r.bufferStart + r.bufferLength));
 			else if (r.buffer === "b") out.push(...b.slice(r.bufferStart, r.bufferStart + r.bufferLength));
-			else for (let i = r.bufferStart; i < r.bufferStart + r.bufferLength; i++) out.push(b[inB[i]] ?? o[i]);
+			// Text all three agree on keeps the note's form of it (a wiki-link `[[Name - ID]]` or
+			// with a full path, `<code>`), but the new release's citations, and a wiki-link where
+			// the note has a Markdown link (the vault now has the note it points to).
+			else for (let i = r.bufferStart; i < r.bufferStart + r.bufferLength; i++) {
+				const fresh = b[inB[i]] ?? o[i];
+				const mine = a[inA[i]];
+				const markdownLink = mine !== undefined && (mine.canon === OPEN || mine.canon === CLOSE) && !mine.text.startsWith("[[") && !mine.text.endsWith("]]");
+				out.push(mine === undefined || mine.canon === CITE || markdownLink ? fresh : mine);
+			}
 			continue;
 		}
 		const ra = a.slice(r.aStart, r.aStart + r.aLength);
