@@ -6,6 +6,7 @@
  */
 import type { StixObject } from "../attack/stix";
 import { citationsIn, urlsIn } from "../attack/text";
+import { styledLabel, type FootnoteStyle } from "./footnote-style";
 
 export interface Footnote {
 	label: string;
@@ -33,6 +34,9 @@ export class FootnoteSet {
 	private readonly byName = new Map<string, Footnote>();
 	private readonly labels = new Set<string>();
 
+	/** `style`: the note's own way of labelling footnotes (numbered, underscores), when not sync's. */
+	constructor(private readonly style: FootnoteStyle | null = null) {}
+
 	/** The label of the footnote for `name`, added on first use. */
 	add(name: string, description?: string, url?: string): string {
 		const known = this.byName.get(name);
@@ -41,6 +45,11 @@ export class FootnoteSet {
 			known.description ??= description;
 			known.url ??= url;
 			return known.label;
+		}
+		if (this.style) {
+			const styled = styledLabel(this.style, name, description, url);
+			this.byName.set(name, { label: styled, name, description, url });
+			return styled;
 		}
 		const base = footnoteLabel(name);
 		let label = base;

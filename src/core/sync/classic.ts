@@ -13,12 +13,15 @@ import type { StixObject } from "../attack/stix";
 import { claimedId } from "../links/judge";
 import { scanWikiLinks } from "../links/wikilink";
 import { findSection, type Section } from "../notes/markdown";
+import type { Outline } from "../notes/outline";
 import type { Note } from "../notes/read";
 import { FootnoteSet, ourFootnoteName, renderAttackText } from "./attack-text";
 import type { ManagedSection, SyncContext } from "./context";
 import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
 import type { Classifier, NewLine, Shape, Verdict } from "./merge";
 import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences, type Stale } from "./prose";
+import { addDefinitions, learnFootnoteStyle } from "./footnote-style";
+import { locateProse, paragraphTokens } from "./locate";
 import { carryInsertions, merge3, sameWords, similarity, tokenize } from "./words";
 import { ATTACK_REF_SOURCES, knownPermissions, knownPlatforms, notice, refLines, type SectionPlan } from "./common";
 
@@ -210,7 +213,9 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	const id = attackIdOf(o) ?? "";
 	const eol = eolOf(text);
 	const from = note.path;
-	const footnotes = new FootnoteSet();
+	// A note that writes footnotes its own way (numbered, underscores) gets new ones that way.
+	const style = learnFootnoteStyle(text, (line) => ourFootnoteName(line) !== null);
+	const footnotes = new FootnoteSet(style);
 	const edits: Edit[] = [];
 	const active = o.revoked !== true && o.x_mitre_deprecated !== true;
 	const link = (target: string, shown: string) => ctx.wikiLink(target, from, shown, { existingOnly: true });
@@ -232,6 +237,18 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		// Left to the user: only the notice changes (the rendering above still names its footnotes).
 		const own = active && !ctx.sections.has("description") ? mergeEdit(text, span, fresh.filter((l) => l.key === "notice" || l.text === ""), (l) => (NOTICE.test(l) ? { key: "notice" } : "user"), { lead: 1, trail: 1 }, eol) : e;
 		if (own) edits.push(own);
+	} else if (active && ctx.sections.has("description")) {
+		// No `## ID` heading (a generator that heads the note with its name, or `## Description`):
+		// the description is where the base release's paragraphs, or the new ones, are found.
+		const rendered = renderAttackText(o.description ?? "", o, { link }, footnotes);
+		const baseLines = stale && "lines" in stale ? (stale as Stale).lines : [];
+		const span = locateProse(note, paragraphTokens([rendered, ...baseLines]));
+		if (span) {
+			const oneLine = /<br\s*\/?>/i.test(text.slice(span.start, span.end));
+			const fresh = proseLines(oneLine ? rendered.replace(/\n/g, "<br>") : rendered);
+			const e = mergeEdit(text, span, fresh, proseClassifier(fresh, undefined, stale), { lead: 0, trail: 0 }, eol, stale);
+			if (e) edits.push(e);
+		}
 	}
 	// Revoked and deprecated notes keep their content: only the notice and frontmatter change.
 	if (!active) return { text, edits };
@@ -247,6 +264,16 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	for (const m of text.matchAll(/\(Citation: ([^)]+)\)/g)) known.add(m[1].trim());
 	for (const f of footnotes.list()) known.add(f.name);
 	for (const prev of ctx.previous) for (const r of prev.model.get(id)?.external_references ?? []) known.add(r.source_name);
+	if (style) {
+		// Plans first, so the footnotes their rows cite are known; the definitions the new text
+		// cites and the note lacks go after its last one.
+		const more = planEdits(text, structure, plans, ctx, eol, note.recognized.layout === "other", stale);
+		edits.push(...more);
+		const cited = footnotes.list().filter((f) => edits.some((e) => e.text.includes(`[^${f.label}]`)));
+		const add = addDefinitions(style, text, cited);
+		if (add) edits.push(add);
+		return { text, edits };
+	}
 	if (refs) {
 		const fresh = refLines(o, footnotes);
 		const classify: Classifier = (line) => {
@@ -260,6 +287,13 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		const e = mergeEdit(text, regionOf(text, structure, refs), fresh, classify, { lead: 1, trail: 0 }, eol, stale);
 		if (e) edits.push(e);
 	}
+	edits.push(...planEdits(text, structure, plans, ctx, eol, note.recognized.layout === "other", stale));
+	return { text, edits };
+}
+
+/** The edits of each section plan: merged where the note has the section, added where it fits. */
+function planEdits(text: string, structure: Outline, plans: readonly SectionPlan[], ctx: SyncContext, eol: string, foreign: boolean, stale?: (line: string) => boolean): Edit[] {
+	const edits: Edit[] = [];
 	for (const p of plans) {
 		if (!ctx.sections.has(SECTION_OF[p.title])) continue;
 		if (p.section) {
@@ -267,13 +301,13 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 			const shape = span.beforeBreak ? { ...p.shape, trail: 2 } : p.shape;
 			const e = mergeEdit(text, span, p.fresh, p.classify, shape, eol, stale);
 			if (e) edits.push(e);
-		} else if (p.fresh.length > 0 && p.insertAt !== undefined) {
+		} else if (p.fresh.length > 0 && p.insertAt !== undefined && !foreign) {
 			const body = p.fresh.map((l) => l.text).join("\n");
 			const block = `### ${p.title}\n${"\n".repeat(p.shape.lead)}${body}\n${"\n".repeat(p.shape.trail)}`;
 			edits.push({ start: p.insertAt, end: p.insertAt, text: eol === "\r\n" ? block.replace(/\n/g, "\r\n") : block });
 		}
 	}
-	return { text, edits };
+	return edits;
 }
 
 function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: FootnoteSet, stale?: (line: string) => boolean): SectionPlan[] {

@@ -13,7 +13,7 @@ import type { Note } from "../notes/read";
 import { sharedIds, type VaultIndex } from "../vault-index";
 import type { Vault } from "../vault";
 import { syncClassic } from "./classic";
-import { ownedKeys } from "./common";
+import { factKeys, ownedKeys } from "./common";
 import { SyncContext, type ManagedSection } from "./context";
 import type { NoteKind } from "./places";
 import type { LinkStyle } from "../links/resolve";
@@ -90,7 +90,9 @@ export interface SyncOptions {
 	bases?: Bases;
 }
 
-const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls"]);
+// A note in no layout sync knows ("other": hand-made, or a generator nobody described) is synced
+// wherever its ATT&CK text is found (classic.ts locates it), and gets no section it lacks.
+const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls", "other"]);
 
 export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOptions = {}): SyncPlan {
 	const version = model.attackVersion ?? opts.version ?? null;
@@ -178,7 +180,8 @@ function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
 	if (layout === "sigma") return { ...base, action: "unchanged", ...sigmaWarnings(ids, ctx) };
 	const subject = subjectOf(note, ctx.model);
 	if (!subject) return { ...base, action: "skipped", reason: `${ids.join(", ")} ${ids.length > 1 ? "are" : "is"} not in this bundle (${ctx.model.domain}${ctx.version ? ` ${ctx.version}` : ""})` };
-	if (!SYNCED.has(layout)) return { ...base, id: subject.id, action: "skipped", reason: "not in a layout sync knows (classic, export or controls)" };
+	// A note in no known layout is synced only when it names one subject (not an index of many).
+	if (!SYNCED.has(layout) || (layout === "other" && ids.length > 1)) return { ...base, id: subject.id, action: "skipped", reason: "not in a layout sync knows (classic, export or controls)" };
 	let after: string;
 	try {
 		after = syncText(note, subject.object, ctx);
@@ -201,7 +204,7 @@ export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	// as the note's base: it is written only when the new description is there to be found (a
 	// layout sync cannot bring up to date keeps what it recorded, so its old text stays ATT&CK's).
 	const body = applyEdits(note.text, edits);
-	const keys = ownedKeys(o, ctx).filter(([k]) => k !== "attack_version" || layout === "controls" || recordedRelease(note) === ctx.version || holdsDescription(body, o));
+	const keys = [...factKeys(note.frontmatter?.data, o, ctx), ...ownedKeys(o, ctx).filter(([k]) => k !== "attack_version" || layout === "controls" || recordedRelease(note) === ctx.version || holdsDescription(body, o))];
 	// The common case: the keys already hold as read (a second sync, a new note's frame); body
 	// edits never touch the frontmatter, so it needs no edit of its own.
 	if (note.frontmatter && keys.every(([k, v]) => holds(note.frontmatter?.data[k], v))) return body;
