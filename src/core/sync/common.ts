@@ -91,3 +91,38 @@ export function ownedKeys(o: StixObject, ctx: SyncContext): Array<[string, FmVal
 	keys.push(["attack_revoked_by", by ? attackIdOf(by) : null]);
 	return keys;
 }
+
+/**
+ * Frontmatter lists of ATT&CK facts a generator wrote (`tactic`, `platforms`, `permissions
+ * required`), brought up to date in the shape found: a list, one item joined by ` - ` (as three of
+ * the generators write it), or a string. Items ATT&CK never used are the user's and stay; the
+ * note's order stays, new items go last. Keys the note lacks are not added.
+ */
+export function factKeys(data: Record<string, unknown> | undefined, o: StixObject, ctx: SyncContext): Array<[string, FmValue]> {
+	if (!data || o.type !== "attack-pattern" || o.revoked === true || o.x_mitre_deprecated === true) return [];
+	const model = ctx.model;
+	const tacticNames = new Set(model.all("tactic").map((t) => t.name ?? ""));
+	const facts: Array<[RegExp, string[], Set<string>]> = [
+		[/^tactics?$/i, model.tacticsOf(o).map((t) => t.name ?? ""), tacticNames],
+		[/^platforms$/i, [...(o.x_mitre_platforms ?? [])], knownPlatforms(model)],
+		[/^permissions[ _]required$/i, [...(o.x_mitre_permissions_required ?? [])], knownPermissions(model)],
+	];
+	const out: Array<[string, FmValue]> = [];
+	for (const key of Object.keys(data)) {
+		const fact = facts.find(([re]) => re.test(key));
+		const value = data[key];
+		if (!fact || value === null || value === undefined) continue;
+		const [, fresh, known] = fact;
+		const list = typeof value === "string" ? [value] : Array.isArray(value) && value.every((v) => typeof v === "string") ? value : null;
+		if (list === null) continue;
+		const sep = list.length === 1 && list[0].includes(" - ") ? " - " : typeof value === "string" && list[0].includes(", ") ? ", " : null;
+		const items = sep ? list[0].split(sep).map((s) => s.trim()) : list.map((s) => s.trim());
+		// A value of none of ATT&CK's words (`none`, a note of the user's) is left alone.
+		if (!items.some((i) => known.has(i))) continue;
+		const kept = items.filter((i) => !known.has(i) || fresh.includes(i));
+		const next = [...kept, ...fresh.filter((f) => !kept.includes(f))];
+		if (next.length === items.length && next.every((x, i) => x === items[i])) continue;
+		out.push([key, sep ? (typeof value === "string" ? next.join(sep) : [next.join(sep)]) : typeof value === "string" ? next.join(", ") : next]);
+	}
+	return out;
+}
