@@ -14,6 +14,7 @@ import { loadBundle } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
 import { formatLinks, runLinks } from "../core/commands/links";
 import { formatSync, runSync } from "../core/commands/sync";
+import { runChangesCommand } from "./changes";
 import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
@@ -33,6 +34,8 @@ const USAGE = `Usage:
   attack-sync fetch --domain enterprise-attack|mobile-attack|ics-attack --out FILE
                     [--version X.Y] [--base-url URL] [--json]
                                                  download an ATT&CK release (the latest unless pinned)
+  attack-sync changes --from FILE --to FILE [--vault DIR] [--json]
+                                                 what a newer ATT&CK release changed for the vault's notes
   attack-sync help`;
 
 /** What the file's bytes are: no more than `max` (checked before reading, and while reading in case it grows or is no regular file). */
@@ -174,6 +177,7 @@ const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args:
 	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
 	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir"], flags: ["dry-run", "create-missing", "json", "offline"], run: runSyncCommand },
 	fetch: { options: ["domain", "version", "base-url", "out"], flags: ["json"], run: runFetchCommand },
+	changes: { options: ["from", "to", "vault", "config-dir"], flags: ["json"], run: (args) => runChangesCommand(args, readBundleFile) },
 };
 
 export async function main(argv: string[]): Promise<number> {
