@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { attackIdOf, isActive, loadBundle, type AttackModel } from "../../src/core/attack/model";
-import { computeChanges, describeChange, formatChangesNote, type ChangesReport } from "../../src/core/commands/changes";
+import { computeChanges, describeChange, formatChangesNote, writeChangesNote, type ChangesReport } from "../../src/core/commands/changes";
 import { idKind, subjectId } from "../../src/core/notes/recognize";
 import { buildVaultIndex } from "../../src/core/vault-index";
 import { runCli } from "../helpers/cli";
@@ -137,5 +137,17 @@ describe("changes, in the core", () => {
 		expect(note.startsWith("# ATT&CK 15.1 to 18.1\n")).toBe(true);
 		expect(note).toMatch(/\n- \[\[CyberSecurity\/[^\]|]*\/DLL Side-Loading\|DLL Side-Loading \(T1574\.002\)\]\]\n {4}- revoked by DLL \(T1574\.001\)\n/);
 		expect(note).toContain("## New techniques in the tactics you study");
+	});
+
+	it("never writes over a note of that name with other text: the next free name is taken", async () => {
+		const vault = sampleVault();
+		const folder = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack";
+		await vault.create(`${folder}/ATT&CK 15.1 to 18.1.md`, "my own notes on the release\n");
+		const release = (v: string) => ({ model: load(SUBSET(v)), meta: { attackVersion: null, source: SUBSET(v) } });
+		const written = await writeChangesNote(vault, release("15.1"), release("18.1"));
+		expect(written).toBe(`${folder}/ATT&CK 15.1 to 18.1 2.md`);
+		expect(await vault.read(`${folder}/ATT&CK 15.1 to 18.1.md`)).toBe("my own notes on the release\n");
+		expect(await writeChangesNote(vault, release("15.1"), release("18.1"))).toBe(written);
+		await expect(writeChangesNote(vault, null, release("18.1"))).rejects.toThrow(/no earlier enterprise-attack release is kept/);
 	});
 });

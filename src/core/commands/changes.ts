@@ -10,7 +10,11 @@ import { diffIndices } from "node-diff3";
 import { attackIdOf, isActive, isSubtechnique, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import { idKind, subjectId } from "../notes/recognize";
-import type { VaultIndex } from "../vault-index";
+import { UserError } from "../errors";
+import { versionFromFileName } from "../fetch/index-json";
+import { learnPlaces } from "../sync/places";
+import { buildVaultIndex, type VaultIndex } from "../vault-index";
+import type { Vault } from "../vault";
 
 /** An ATT&CK object named in the report, with the vault's notes about it (empty when none). */
 export interface ChangeRef {
@@ -373,4 +377,39 @@ export function formatChangesNote(report: ChangesReport): string {
 		lines.push("");
 	}
 	return lines.join("\n");
+}
+
+/** A release as the plugin keeps it: the model and where it came from (its cache's meta). */
+export interface Release {
+	model: AttackModel;
+	meta: { attackVersion: string | null; source: string };
+}
+
+/** The release's name: the bundle's, else the one its file name carries (mitre/cti 2.0 bundles). */
+function versionOf(r: Release): string | null {
+	return r.meta.attackVersion ?? versionFromFileName(r.meta.source);
+}
+
+/**
+ * The plugin's command: the changes from `from` to `to` as a note in the vault's ATT&CK folder
+ * (the one above its technique notes' folder, or `folder` when the user set one). A note of that
+ * name with other text (edited by the user, or from another vault state) is left alone: the new
+ * one takes the next free name (`... 2.md`). Returns the note's path.
+ */
+export async function writeChangesNote(vault: Vault, from: Release | null, to: Release, folder?: string): Promise<string> {
+	if (!from) throw new UserError(`no earlier ${to.model.domain} release is kept to compare with; it is kept when "Fetch or update ATT&CK data" brings a new one.`);
+	const index = await buildVaultIndex(vault);
+	const report = computeChanges(from.model, to.model, index, { fromVersion: versionOf(from), toVersion: versionOf(to) });
+	const techniques = learnPlaces(index, to.model, folder).technique.folder;
+	const dir = /(^|\/)techniques$/i.test(techniques) ? techniques.replace(/\/?[^/]*$/, "") : techniques;
+	const text = formatChangesNote(report);
+	const base = `${dir}${dir ? "/" : ""}${changesNoteName(report).replace(/\.md$/, "")}`;
+	for (let n = 1; ; n++) {
+		const path = `${base}${n === 1 ? "" : ` ${n}`}.md`;
+		if (!(await vault.exists(path))) {
+			await vault.create(path, text);
+			return path;
+		}
+		if ((await vault.read(path)) === text) return path;
+	}
 }
