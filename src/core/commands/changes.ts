@@ -386,8 +386,14 @@ export interface Release {
 }
 
 /** The release's name: the bundle's, else the one its file name carries (mitre/cti 2.0 bundles). */
-function versionOf(r: Release): string | null {
+export function versionOf(r: Release): string | null {
 	return r.meta.attackVersion ?? versionFromFileName(r.meta.source);
+}
+
+/** The vault's ATT&CK folder, for the notes and files the plugin writes: the one above its technique notes' folder (`.../Enterprise-Attack`), or `folder` (the setting). */
+export function attackFolder(index: VaultIndex, model: AttackModel, folder?: string): string {
+	const techniques = learnPlaces(index, model, folder).technique.folder;
+	return /(^|\/)techniques$/i.test(techniques) ? techniques.replace(/\/?[^/]*$/, "") : techniques;
 }
 
 /**
@@ -400,8 +406,7 @@ export async function writeChangesNote(vault: Vault, from: Release | null, to: R
 	if (!from) throw new UserError(`no earlier ${to.model.domain} release is kept to compare with; it is kept when "Fetch or update ATT&CK data" brings a new one.`);
 	const index = await buildVaultIndex(vault);
 	const report = computeChanges(from.model, to.model, index, { fromVersion: versionOf(from), toVersion: versionOf(to) });
-	const techniques = learnPlaces(index, to.model, folder).technique.folder;
-	const dir = /(^|\/)techniques$/i.test(techniques) ? techniques.replace(/\/?[^/]*$/, "") : techniques;
+	const dir = attackFolder(index, to.model, folder);
 	const text = formatChangesNote(report);
 	const base = `${dir}${dir ? "/" : ""}${changesNoteName(report).replace(/\.md$/, "")}`;
 	for (let n = 1; ; n++) {

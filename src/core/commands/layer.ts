@@ -10,7 +10,9 @@ import { UserError } from "../errors";
 import { KNOWN_DOMAINS } from "../fetch/index-json";
 import type { Note } from "../notes/read";
 import { idKind, readTags, subjectId } from "../notes/recognize";
-import type { VaultIndex } from "../vault-index";
+import { buildVaultIndex, type VaultIndex } from "../vault-index";
+import type { Vault } from "../vault";
+import { attackFolder, versionOf, type Release } from "./changes";
 
 export const LAYER_FORMAT = "4.5";
 export const NAVIGATOR_VERSION = "5.1.0";
@@ -321,4 +323,35 @@ export function readLayer(text: string, source: string): NavigatorLayer {
 		layer.legendItems = (o.legendItems as Array<{ label: string; color: string }>).map((l) => ({ label: l.label, color: l.color }));
 	}
 	return layer;
+}
+
+/**
+ * The plugin's command: the layer as `ATT&CK notes (enterprise-attack).layer.json` in the vault's
+ * ATT&CK folder. A file of that name written by this command before is replaced; any other is left
+ * alone and the next free name taken. `release`: the cached data, when there is some.
+ */
+export async function writeLayerFile(vault: Vault, vaultName: string, release: Release | null, domain: string, folder?: string): Promise<string> {
+	const index = await buildVaultIndex(vault);
+	const layer = buildLayer(index, { vaultName, domain, model: release?.model ?? null, attackVersion: release ? versionOf(release) : null });
+	const text = layerJson(layer);
+	const dir = release ? attackFolder(index, release.model, folder) : (folder ?? "").replace(/^\/+|\/+$/g, "");
+	for (let n = 1; ; n++) {
+		const path = `${dir}${dir ? "/" : ""}ATT&CK notes (${domain})${n === 1 ? "" : ` ${n}`}.layer.json`;
+		if (!(await vault.exists(path))) {
+			await vault.create(path, text);
+			return path;
+		}
+		const current = await vault.read(path);
+		if (current === text) return path;
+		let ours = false;
+		try {
+			ours = readLayer(current, path).description?.startsWith(LAYER_MARK) === true;
+		} catch {
+			// Not a layer: not ours to replace.
+		}
+		if (ours) {
+			await vault.process(path, (now) => (now === current ? text : now));
+			return path;
+		}
+	}
 }
