@@ -4,7 +4,8 @@
  * says how much); every byte is written here, or an error says why not. The file operations come
  * through `WriteIo` so that tests can play a full disk or a short write; the CLI uses node:fs.
  */
-import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
+import path from "node:path";
 
 export interface WriteIo {
 	openSync(path: string, flags: string, mode?: number): number;
@@ -97,4 +98,33 @@ export function isRunning(pid: number): boolean {
  */
 export function isStale(pid: number, mtimeMs: number, now = Date.now()): boolean {
 	return pid === process.pid || !isRunning(pid) || now - mtimeMs > STALE_AFTER_MS;
+}
+
+/**
+ * A file the CLI writes outside a vault (`layer --out`): the whole text to a temporary file beside
+ * it (`.<name>.attack-sync-<pid>.tmp`), flushed, then renamed over it, so a full disk or a crash
+ * leaves the old file or the new one, never half of one. A symbolic link is followed (its target
+ * is replaced). On failure the temporary file is removed and the error says why.
+ */
+export function writeFileAtomically(target: string, data: string, io: WriteIo = nodeIo): void {
+	let real = target;
+	try {
+		real = realpathSync(target);
+	} catch {
+		// A new file.
+	}
+	const temp = path.join(path.dirname(real), noteTempName(path.basename(real)));
+	try {
+		const fd = io.openSync(temp, "wx");
+		try {
+			writeAll(io, fd, Buffer.from(data, "utf8"));
+			io.fsyncSync(fd);
+		} finally {
+			io.closeSync(fd);
+		}
+		renameSync(temp, real);
+	} catch (err) {
+		rmSync(temp, { force: true });
+		throw err;
+	}
 }

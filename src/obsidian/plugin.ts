@@ -9,6 +9,8 @@ import type { AttackModel } from "../core/attack/model";
 import { attackIdOf, isActive } from "../core/attack/model";
 import { runLinks, type LinksReport } from "../core/commands/links";
 import { reportOf, type SyncReport } from "../core/commands/sync";
+import { writeChangesNote } from "../core/commands/changes";
+import { writeLayerFile } from "../core/commands/layer";
 import { UserError, messageOf } from "../core/errors";
 import { SyncContext } from "../core/sync/context";
 import { buildPreview } from "../core/sync/preview";
@@ -71,6 +73,8 @@ export class AttackSyncPlugin extends Plugin {
 			editorCallback: (editor: Editor, view) => void this.run(() => this.insertLink(editor, view.file?.path ?? "")),
 		});
 		command("undo-last-sync", "Undo last sync", async () => new Notice(await this.undo()));
+		command("write-changes-note", "Write what changed in ATT&CK for my notes", async () => new Notice(`Wrote ${await writeChangesNote(this.vault(), await this.attackData().previous(this.settings.domains[0]), await this.loaded(this.settings.domains[0]), this.settings.notesFolder || undefined)}`));
+		command("write-layer", "Write a Navigator layer of my ATT&CK notes", async () => new Notice(`Wrote ${await writeLayerFile(this.vault(), this.app.vault.getName(), await this.attackData().cached(this.settings.domains[0]), this.settings.domains[0], this.settings.notesFolder || undefined)}`));
 	}
 
 	async saveSettings(): Promise<void> {

@@ -288,6 +288,7 @@ export function makeFolderApp(obsidian: ReturnType<typeof makeObsidian>, root: s
 	};
 	const vault = {
 		configDir: ".obsidian",
+		getName: () => path.basename(root),
 		getFiles: () => list().map(fileFor),
 		getAbstractFileByPath: (p: string) => {
 			if (!existsSync(abs(p))) return null;

@@ -55,7 +55,7 @@ describe("main.js", () => {
 		await plugin.onload();
 		const elapsed = performance.now() - started;
 		expect(registered.commands.map((c) => c.id).sort()).toEqual(
-			["check-links", "create-missing-notes", "fetch-data", "fix-links", "fix-links-current-note", "import-data", "insert-technique-link", "sync-all", "sync-current-note", "undo-last-sync"].sort(),
+			["check-links", "create-missing-notes", "fetch-data", "fix-links", "fix-links-current-note", "import-data", "insert-technique-link", "sync-all", "sync-current-note", "undo-last-sync", "write-changes-note", "write-layer"].sort(),
 		);
 		expect(registered.settingTabs).toHaveLength(1);
 		for (const c of registered.commands) expect(c.hotkeys ?? []).toEqual([]);

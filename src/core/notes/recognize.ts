@@ -143,7 +143,7 @@ export function isAbout(r: Recognized, id: string): boolean {
 }
 
 /** `tags` / `tag` (any case of the first letter): a list, or a string of comma- or space-separated tags. */
-function readTags(data: Record<string, unknown>): string[] {
+export function readTags(data: Record<string, unknown>): string[] {
 	const out: string[] = [];
 	for (const key of ["tags", "tag", "Tags", "Tag"]) {
 		const value = data[key];
