@@ -33,11 +33,13 @@ function holds(segs: readonly string[], paragraph: string): boolean {
 	return segs.some((s) => containsWords(s, paragraph) && similarity(tokenize(s), want) >= 0.5);
 }
 
-/** Sentences of 8 words or more that appear more often in `after` than in `before`. */
+/** Sentences of 8 words or more outside tables that appear more often in `after` than in `before`. */
 function doubledSentences(before: string, after: string): string[] {
 	const count = (t: string): Map<string, number> => {
 		const m = new Map<string, number>();
-		for (const s of t.replace(/([.!?])\s+/g, "$1\n").split(/\n|<br>/)) {
+		// Table rows may repeat a sentence (one mitigation text for several sub-techniques).
+		const prose = t.split("\n").filter((l) => !l.trimStart().startsWith("|")).join("\n");
+		for (const s of prose.replace(/([.!?])\s+/g, "$1\n").split(/\n|<br>/)) {
 			const key = s.replace(/\[\^[^\]]*\]|\(Citation:[^)]*\)/g, "").trim();
 			if (key.split(/\s+/).length < 8) continue;
 			m.set(key, (m.get(key) ?? 0) + 1);
@@ -75,6 +77,21 @@ export function auditNote(path: string, id: string, before: string, after: strin
 	}
 	for (const s of doubledSentences(before, after)) say(`sentence doubled: ${s.slice(0, 60)}`);
 	for (const f of undefinedFootnotes(after)) say(`footnote [^${f}] undefined`);
+	// Relationship tables (procedures, techniques addressed, a tactic's techniques): when the note
+	// listed the old release's, it lists the new one's and none ATT&CK dropped.
+	const rel = (m: AttackModel, x: StixObject | undefined): string[] => {
+		if (!x) return [];
+		if (x.type === "attack-pattern") return [...m.groupsUsing(x), ...m.softwareUsing(x), ...m.campaignsUsing(x)].map((r) => attackIdOf(r.object) ?? "");
+		if (x.type === "course-of-action") return m.techniquesMitigatedBy(x).map((r) => attackIdOf(r.object) ?? "");
+		return [];
+	};
+	const wantRel = rel(fresh, now);
+	const hadRel = rel(old, was);
+	const listed = (t: string, id: string) => new RegExp(`[|\\[\\s/]${id.replace(".", "\\.")}(?![.\\d])`).test(t);
+	if (hadRel.filter((r) => listed(before, r)).length * 2 > hadRel.length) {
+		for (const r of wantRel) if (!listed(after, r)) say(`related ${r} missing`);
+		for (const r of hadRel) if (!wantRel.includes(r) && listed(after, r)) say(`related ${r} left`);
+	}
 	if (now.type === "attack-pattern") {
 		const idsIn = (list: readonly { object: StixObject }[]) => list.map((r) => attackIdOf(r.object) ?? "").filter((x) => x !== "");
 		const want = idsIn(fresh.mitigationsOf(now));

@@ -8,7 +8,7 @@
  * replaced, the user's stay where they were. A section the note lacks is added only when it
  * has something to show, before the sections that follow it in the layout.
  */
-import { attackIdOf, isSubtechnique } from "../attack/model";
+import { attackIdOf, isSubtechnique, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import { claimedId } from "../links/judge";
 import { scanWikiLinks } from "../links/wikilink";
@@ -21,6 +21,7 @@ import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
 import type { Classifier, NewLine, Shape, Verdict } from "./merge";
 import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences, type Stale } from "./prose";
 import { addDefinitions, learnFootnoteStyle } from "./footnote-style";
+import { relationTableEdits } from "./tables";
 import { locateProse, paragraphTokens } from "./locate";
 import { carryInsertions, merge3, sameWords, similarity, tokenize } from "./words";
 import { ATTACK_REF_SOURCES, knownPermissions, knownPlatforms, notice, refLines, type SectionPlan } from "./common";
@@ -38,7 +39,7 @@ const SECTION_OF: Readonly<Record<string, ManagedSection>> = {
 const TABLE: Shape = { lead: 1, trail: 1 };
 
 /** The ID a row's first cell claims (`[[path\|M1031]]` or `M1031`), or null. */
-function idOfCells(cells: readonly string[] | null): string | null {
+export function idOfCells(cells: readonly string[] | null): string | null {
 	if (cells === null || cells.length === 0) return null;
 	const cell = cells[0];
 	const links = scanWikiLinks(cell);
@@ -77,7 +78,7 @@ const isDelimiter = (line: string): boolean => line.includes("|") && DELIMITER.t
  * with a plain ID is the user's. Columns the user added, wherever they sit, are kept by their
  * header; words the user added to an ATT&CK cell are kept with its new text.
  */
-function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, stale?: (line: string) => boolean): { fresh: NewLine[]; classify: Classifier } {
+export function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, stale?: (line: string) => boolean, idColumn = 0, keepIdCell: (old: string, fresh: string) => boolean = () => true): { fresh: NewLine[]; classify: Classifier } {
 	// Each line's cells and ID, worked out once (the classifier sees the same lines again).
 	const parsed = new Map<string, { cells: string[] | null; id: string | null; linked: boolean }>();
 	const parse = (line: string) => {
@@ -85,7 +86,8 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 		let p = parsed.get(t);
 		if (!p) {
 			const cells = splitRow(t);
-			parsed.set(t, (p = { cells, id: idOfCells(cells), linked: cells !== null && cells.length > 0 && cells[0].startsWith("[[") }));
+			const own = cells === null ? null : cells.slice(idColumn);
+			parsed.set(t, (p = { cells, id: idOfCells(own), linked: own !== null && own.length > 0 && own[0].startsWith("[[") }));
 		}
 		return p;
 	};
@@ -133,7 +135,9 @@ function tablePlan(text: string, span: { start: number; end: number }, header: s
 			const cells = columns.map((c) => {
 				if ("old" in c) return old?.[c.old] ?? "";
 				const k = oldAt(c.title, c.ours);
-				return c.ours === 0 || old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale, baseCell(r.id, c.ours));
+				// The ID cell stays as the note wrote it (its link form); a new row takes ours.
+				if (c.ours === idColumn) return old !== undefined && k >= 0 && old[k] !== undefined && keepIdCell(old[k], r.cells[c.ours]) ? old[k] : r.cells[c.ours];
+				return old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale, baseCell(r.id, c.ours));
 			});
 			fresh.push({ text: `| ${cells.join(" | ")} |`.replace(/ {2}\|/g, " |"), key: `id:${r.id}` });
 		}
@@ -171,7 +175,16 @@ function columnName(title: string): string {
 function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean, base?: string): string {
 	const a = normalizeLine(old);
 	const b = normalizeLine(fresh);
-	if (a === b || a === "") return old === fresh || !sameWords(old, fresh) ? fresh : carryInsertions(old, fresh);
+	if (a === b || a === "") {
+		if (old === fresh || !sameWords(old, fresh)) return fresh;
+		// The same words: with the base, the note's form of them stays (its link style) where
+		// ATT&CK did not change the form; without it, the new text with the user's markup.
+		if (base !== undefined && !old.includes("(Citation:")) {
+			const merged = merge3(base, old, fresh);
+			if (!merged.conflict) return merged.text;
+		}
+		return carryInsertions(old, fresh);
+	}
 	if (base !== undefined && similarity(tokenize(base), tokenize(old)) >= 0.5) {
 		const merged = merge3(base, old, fresh);
 		return merged.conflict ? `${fresh}<br>${CELL_ASIDE} ${old}` : merged.text;
@@ -197,7 +210,7 @@ function listClassifier(keyOf: (item: string) => string | null): Classifier {
 /** The sections of a classic technique note, in the layout's order. */
 const TECHNIQUE_SECTIONS = ["tactic", "platforms", "permissions required", "mitigations", "sub-techniques"];
 /** Headings of the layout; ATT&CK's own text may hold other headings (`### DLL Sideloading`). */
-const LAYOUT_TITLES: ReadonlySet<string> = new Set([...TECHNIQUE_SECTIONS, "tactics", "references"]);
+const LAYOUT_TITLES: ReadonlySet<string> = new Set([...TECHNIQUE_SECTIONS, "tactics", "references", "procedure examples", "techniques addressed by mitigation", "techniques used", "techniques", "software", "groups that use this software"]);
 
 function findOwn(note: Note, title: string): Section | undefined {
 	const s = note.outline;
@@ -221,11 +234,13 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	const link = (target: string, shown: string) => ctx.wikiLink(target, from, shown, { existingOnly: true });
 
 	// The description, under the `## ID` heading.
+	let described: { start: number; end: number } | null = null;
 	const head = structure.sections.find((s) => s.title.toUpperCase() === id);
 	const marker = notice(o, ctx, from);
 	if (head) {
 		const next = structure.sections.find((x) => x.headingStart > head.headingStart && (x.depth <= head.depth || LAYOUT_TITLES.has(x.title.toLowerCase())));
 		const span = regionOf(text, structure, head, next?.headingStart ?? head.end);
+		described = span;
 		const fresh: NewLine[] = marker ? [{ text: marker, key: "notice", pin: true }, { text: "" }] : [];
 		const rendered = active ? renderAttackText(o.description ?? "", o, { link }, footnotes) : "";
 		// A generator that wrote the description on one line with <br> for its line breaks
@@ -243,6 +258,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		const rendered = renderAttackText(o.description ?? "", o, { link }, footnotes);
 		const baseLines = stale && "lines" in stale ? (stale as Stale).lines : [];
 		const span = locateProse(note, paragraphTokens([rendered, ...baseLines]));
+		described = span;
 		if (span) {
 			const oneLine = /<br\s*\/?>/i.test(text.slice(span.start, span.end));
 			const fresh = proseLines(oneLine ? rendered.replace(/\n/g, "<br>") : rendered);
@@ -264,6 +280,14 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	for (const m of text.matchAll(/\(Citation: ([^)]+)\)/g)) known.add(m[1].trim());
 	for (const f of footnotes.list()) known.add(f.name);
 	for (const prev of ctx.previous) for (const r of prev.model.get(id)?.external_references ?? []) known.add(r.source_name);
+	const handled: Array<{ start: number; end: number }> = plans.filter((p) => p.section !== undefined).map((p) => regionOf(text, structure, p.section as Section));
+	if (described) handled.push(described);
+	// A row's ID: its first cell that is a link claiming one (reuteras puts a Domain column first).
+	const rowId = (cells: string[]) => {
+		for (let k = 0; k < cells.length; k++) if (cells[k].startsWith("[[")) return idOfCells(cells.slice(k));
+		return idOfCells(cells);
+	};
+	edits.push(...relationTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, rowId));
 	if (style) {
 		// Plans first, so the footnotes their rows cite are known; the definitions the new text
 		// cites and the note lacks go after its last one.
@@ -368,7 +392,7 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 		const desc = renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes);
 		return { id: mid, cells: [ctx.wikiLink(mid, from, mid, { inTable: true }) ?? mid, esc(r.object.name ?? mid), desc] };
 	});
-	plans.push(tableSection(note, "Mitigations", present[3], ["ID", "Name", "Description"], mitigations, isMitigation, insertAt(3), stale));
+	plans.push(tableSection(note, ctx, "Mitigations", present[3], ["ID", "Name", "Description"], mitigations, isMitigation, insertAt(3), stale));
 
 	if (!isSubtechnique(o)) {
 		const isTechnique = (tid: string) => model.getAll(tid).some((t) => t.type === "attack-pattern");
@@ -376,17 +400,31 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 			const sid = attackIdOf(s) ?? "";
 			return { id: sid, cells: [ctx.wikiLink(sid, from, sid, { inTable: true }) ?? sid, esc(s.name ?? sid)] };
 		});
-		plans.push(tableSection(note, "Sub-techniques", present[4], ["ID", "Name"], subs, isTechnique, insertAt(4), stale));
+		plans.push(tableSection(note, ctx, "Sub-techniques", present[4], ["ID", "Name"], subs, isTechnique, insertAt(4), stale));
 	}
 	return plans;
 }
 
-function tableSection(note: Note, title: string, section: Section | undefined, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, insertAt: number | undefined, stale?: (line: string) => boolean): SectionPlan {
+function tableSection(note: Note, ctx: SyncContext, title: string, section: Section | undefined, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, insertAt: number | undefined, stale?: (line: string) => boolean): SectionPlan {
 	const span = section && note.outline ? regionOf(note.text, note.outline, section) : { start: 0, end: 0 };
-	const { fresh, classify } = tablePlan(note.text, span, header, rows, isOurs, stale);
+	// A row's link stays as the note wrote it (`[[Name - M1018 \| M1018]]`) when it lands where ours would.
+	const sameNote = (old: string, fresh: string) => {
+		const a = ctx.landsOn(old, note.path);
+		return a !== null && a === ctx.landsOn(fresh, note.path);
+	};
+	const { fresh, classify } = tablePlan(note.text, span, header, rows, isOurs, stale, 0, sameNote);
 	return { title, section, fresh, classify, shape: TABLE, insertAt };
 }
 
 function esc(cell: string): string {
 	return cell.replace(/\|/g, "\\|");
+}
+
+/** The model of the release the note came from, when sync has it. */
+function baseModelOf(note: Note, ctx: SyncContext): AttackModel | null {
+	const recorded = note.frontmatter?.data.attack_version;
+	const release = ctx.baseOf?.get(note.path)?.release ?? (typeof recorded === "string" || typeof recorded === "number" ? String(recorded) : null);
+	if (release !== null && release === ctx.version) return ctx.model;
+	const found = ctx.previous.find((p) => p.version === release) ?? (ctx.previous.length === 1 ? ctx.previous[0] : undefined);
+	return found?.model ?? null;
 }

@@ -115,6 +115,12 @@ export class SyncContext {
 		return `[[${path}${opts.inTable ? "\\|" : "|"}${shown}]]`;
 	}
 
+	/** The note the first wiki-link in `text` lands on, written in `from`; null without one. */
+	landsOn(text: string, from: string): string | null {
+		const m = /\[\[([^\]|#^\\]*)/.exec(text);
+		return m ? this.resolver.resolve(m[1], from).path : null;
+	}
+
 	private readonly kept = new Map<string, Map<string, string[]>>();
 
 	/**

@@ -45,8 +45,10 @@ export function learnFootnoteStyle(text: string, ours: (line: string) => boolean
 		const m = fence ? null : DEF.exec(line);
 		pos += raw.length + 1;
 		if (!m) return;
+		// `[Name](url)`, or a name alone (a source ATT&CK gives no URL for).
 		const bracket = /^\[([^\]]*)\]\(/.exec(m[3]);
-		defs.push({ label: m[2], urls: m[3].match(/https?:\/\/[^\s)>]+/g) ?? [], bracket: bracket ? bracket[1] : null, end: Math.min(pos, text.length), prefix: m[1], line: i });
+		const named = bracket ? bracket[1] : /^[^[\]()<>]+$/.test(m[3]) ? m[3].trim() : null;
+		defs.push({ label: m[2], urls: m[3].match(/https?:\/\/[^\s)>]+/g) ?? [], bracket: named, end: Math.min(pos, text.length), prefix: m[1], line: i });
 	});
 	// Sync's own definitions never start with a link (`[^x]: Name. Text <url>`).
 	if (defs.length === 0 || lines.some((l) => !/\]:[ \t]*\[/.test(l) && ours(l.replace(/\r$/, "")))) return null;

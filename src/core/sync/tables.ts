@@ -1,0 +1,150 @@
+/**
+ * Tables of related objects found by what their rows say, wherever a layout put them: procedure
+ * examples in a technique note, techniques addressed in a mitigation note. (A tactic's table of
+ * its techniques' whole descriptions, as scorchederf writes it, is not synced yet.)
+ * A table is a relationship's when most of its linked rows' IDs are that relationship's in the
+ * base or the new release. Its rows are then brought up to date in the note's own columns: the
+ * ATT&CK text of a row (the procedure, the technique's description) merged with what the user
+ * wrote into it, rows ATT&CK dropped removed, new rows written like the note's other rows of the
+ * same kind (their link form substituted: `[[kb/.../G0007-APT28\|G0007]]` gives
+ * `[[kb/.../G0096-APT41\|G0096]]`), in ATT&CK's place. Rows and columns of the user's stay.
+ */
+import { attackIdOf, type AttackModel, type Related } from "../attack/model";
+import type { StixObject } from "../attack/stix";
+import type { Note } from "../notes/read";
+import { renderAttackText, type FootnoteSet } from "./attack-text";
+import { splitRow, tablePlan } from "./classic";
+import type { SyncContext } from "./context";
+import { mergeEdit, type Edit } from "./edits";
+import { normalizeLine, type Stale } from "./prose";
+import { similarity, tokenize } from "./words";
+
+interface Table {
+	start: number;
+	end: number;
+	header: string[];
+	rows: Array<{ id: string | null; cells: string[] }>;
+}
+
+/** The relationships whose tables a note about `o` may hold, by what a row's text is. */
+function relations(model: AttackModel, o: StixObject): Array<{ name: string; list: Related[] }> {
+	if (o.type === "attack-pattern") return [{ name: "procedures", list: [...model.groupsUsing(o), ...model.softwareUsing(o), ...model.campaignsUsing(o)] }];
+	if (o.type === "course-of-action") return [{ name: "techniques", list: model.techniquesMitigatedBy(o) }];
+	return [];
+}
+
+function tablesOf(note: Note, idOf: (cells: string[]) => string | null): Table[] {
+	const text = note.text;
+	const out: Table[] = [];
+	let pos = note.frontmatter?.bodyStart ?? 0;
+	let fence: string | null = null;
+	let current: Table | null = null;
+	let pendingHeader: { start: number; cells: string[] } | null = null;
+	while (pos < text.length) {
+		const nl = text.indexOf("\n", pos);
+		const next = nl === -1 ? text.length : nl + 1;
+		const line = text.slice(pos, nl === -1 ? text.length : nl).replace(/\r$/, "");
+		const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+		if (fence !== null) {
+			if (line.trimEnd().endsWith(fence)) fence = null;
+		} else if (f) fence = f[1];
+		const cells = fence === null && !f ? splitRow(line) : null;
+		if (cells !== null && current) {
+			current.rows.push({ id: idOf(cells), cells });
+			current.end = next;
+		} else if (cells !== null && pendingHeader && /^\|?\s*:?-{3,}/.test(line.trim())) {
+			current = { start: pendingHeader.start, end: next, header: pendingHeader.cells, rows: [] };
+			out.push(current);
+			pendingHeader = null;
+		} else {
+			current = null;
+			pendingHeader = cells !== null ? { start: pos, cells } : null;
+		}
+		pos = next;
+	}
+	return out;
+}
+
+/** A cell of `row` (written for `from`) rewritten for another object: its ID and name swapped. */
+function substitute(cell: string, from: { id: string; name: string }, to: { id: string; name: string }): string {
+	let out = cell.split(from.id).join(to.id);
+	for (const [a, b] of [
+		[from.name, to.name],
+		[from.name.replace(/ /g, "_"), to.name.replace(/ /g, "_")],
+	]) {
+		if (a !== "" && a !== from.id) out = out.split(a).join(b);
+	}
+	return out;
+}
+
+const esc = (s: string): string => s.replace(/\|/g, "\\|");
+
+/**
+ * The edits bringing the note's relationship tables up to date. `handled` spans (sections the
+ * layout code merged) are left alone.
+ */
+export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, base: AttackModel | null, footnotes: FootnoteSet, handled: ReadonlyArray<{ start: number; end: number }>, eol: string, idOf: (cells: string[]) => string | null): Edit[] {
+	const fresh = relations(ctx.model, o);
+	if (fresh.length === 0) return [];
+	const old = base ? relations(base, base.getAll(attackIdOf(o) ?? "").find((x) => x.type === o.type) ?? o) : [];
+	const edits: Edit[] = [];
+	const from = note.path;
+	for (const table of tablesOf(note, idOf)) {
+		if (handled.some((h) => table.start < h.end && h.start < table.end)) continue;
+		const ids = table.rows.map((r) => r.id).filter((x): x is string => x !== null);
+		if (ids.length === 0) continue;
+		const k = fresh.findIndex((rel, i) => {
+			const known = new Set([...rel.list, ...(old[i]?.list ?? [])].map((r) => attackIdOf(r.object)));
+			return ids.filter((id) => known.has(id)).length * 2 >= ids.length;
+		});
+		if (k < 0) continue;
+		const rel = fresh[k];
+		const was = old[k]?.list ?? [];
+		const ours = new Set([...rel.list, ...was].map((r) => attackIdOf(r.object) ?? ""));
+		// Which column holds what, read off the note's rows: the ID, the name, ATT&CK's text.
+		const sample = table.rows.find((r) => r.id !== null && ours.has(r.id));
+		if (!sample || sample.id === null) continue;
+		const sampleObj = ctx.model.get(sample.id) ?? base?.get(sample.id);
+		const sampleRel = [...rel.list, ...was].find((r) => attackIdOf(r.object) === sample.id);
+		const roles: Array<"id" | "name" | "text" | "user"> = [];
+		table.header.forEach((h, c) => {
+			const title = h.trim().toLowerCase();
+			const cell = sample.cells[c] ?? "";
+			let role: "id" | "name" | "text" | "user" = "user";
+			if (/^(use|description|descrption|procedure|procedure description)$/.test(title)) role = "text";
+			else if (title === "id" || (!roles.includes("id") && cell.includes(sample.id as string) && title !== "name")) role = roles.includes("id") ? "user" : "id";
+			else if (title === "name" || (sampleObj?.name !== undefined && normalizeLine(cell) === sampleObj.name)) role = "name";
+			else if (sampleRel && cell.length > 20 && similarity(tokenize(cell), tokenize(sampleRel.description)) >= 0.3) role = "text";
+			roles.push(role);
+		});
+		if (!roles.includes("id") || (!roles.includes("text") && !roles.includes("name"))) continue;
+		const templates = new Map<string, { id: string; name: string; cells: string[] }>();
+		for (const r of table.rows) {
+			const obj = r.id && ours.has(r.id) ? (ctx.model.get(r.id) ?? base?.get(r.id)) : undefined;
+			if (r.id && obj && !templates.has(obj.type)) templates.set(obj.type, { id: r.id, name: obj.name ?? r.id, cells: r.cells });
+		}
+		const oldRows = new Map(table.rows.filter((r) => r.id !== null).map((r) => [r.id as string, r.cells]));
+		const render = (r: Related) => renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes);
+		const rowsOf = (list: Related[], withText: boolean) =>
+			list.map((r) => {
+				const id = attackIdOf(r.object) ?? "";
+				const mine = oldRows.get(id);
+				const t = templates.get(r.object.type);
+				const cells = roles.map((role, c) => {
+					if (role === "text") return withText ? render(r) : "";
+					if (mine) return mine[c] ?? "";
+					if (role === "user") return "";
+					if (t) return substitute(t.cells[c] ?? "", t, { id, name: r.object.name ?? id });
+					return role === "id" ? (ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true }) ?? id) : esc(r.object.name ?? id);
+				});
+				return { id, cells };
+			});
+		const baseLines = was.length > 0 ? rowsOf(was, true).map((r) => `| ${r.cells.join(" | ")} |`) : [];
+		const stale = Object.assign(() => false, { lines: baseLines }) as Stale;
+		// The first column is an ID or a link to the row's note: kept as the note has it.
+		const plan = tablePlan(note.text, table, table.header, rowsOf(rel.list, true), (id) => ours.has(id), stale, roles.indexOf("id"));
+		const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
+		if (e) edits.push(e);
+	}
+	return edits;
+}
