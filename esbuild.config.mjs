@@ -63,6 +63,8 @@ const plugin = {
 };
 
 const cli = {
+  // Run by name (package.json `bin`): `npx attack-sync ...` needs the shebang.
+  banner: { js: "#!/usr/bin/env node" },
   entryPoints: [path.join(root, "src/cli/cli.ts")],
   bundle: true,
   format: "cjs",
