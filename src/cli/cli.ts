@@ -17,23 +17,11 @@ import { formatSync, runSync } from "../core/commands/sync";
 import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
+import { VERSION, commandHelp, commandUsage, usage } from "./help";
 import { fetchBundle, fetchTimeoutMs } from "./download";
 import { releaseSource } from "./releases";
 import { fetchDeadlineMs, maxBundleBytes } from "./limits";
 import { DEFAULT_BASE_URL, formatFetched, isVersionString, normalizeBaseUrl, versionFromFileName } from "../core/fetch/index-json";
-
-const USAGE = `Usage:
-  attack-sync inspect --bundle FILE [--json]     what an ATT&CK STIX bundle holds
-  attack-sync links --vault DIR [--fix] [--json] [--config-dir .obsidian]
-                                                 check (and fix) wiki-links to ATT&CK notes
-  attack-sync sync --vault DIR --bundle FILE [--dry-run] [--create-missing] [--json]
-                   [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline]
-                   [--attack-version X.Y] [--config-dir .obsidian]
-                                                 bring the vault's ATT&CK notes up to date
-  attack-sync fetch --domain enterprise-attack|mobile-attack|ics-attack --out FILE
-                    [--version X.Y] [--base-url URL] [--json]
-                                                 download an ATT&CK release (the latest unless pinned)
-  attack-sync help`;
 
 /** What the file's bytes are: no more than `max` (checked before reading, and while reading in case it grows or is no regular file). */
 function readBundleBytes(file: string, max: number): Uint8Array {
@@ -178,17 +166,31 @@ const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args:
 
 export async function main(argv: string[]): Promise<number> {
 	const [name, ...rest] = argv;
+	const list = usage(Object.keys(COMMANDS));
+	if (name === "--version" || name === "-V") {
+		process.stdout.write(`${VERSION}\n`);
+		return 0;
+	}
+	// `attack-sync help sync` as `attack-sync sync --help`.
+	if (name === "help" && rest.length > 0 && COMMANDS[rest[0]] !== undefined) return main([rest[0], "--help"]);
 	if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-		process.stdout.write(`${USAGE}\n`);
+		process.stdout.write(`${list}\n`);
 		return name === undefined ? 2 : 0;
 	}
 	const command = COMMANDS[name];
+	if (!command) {
+		process.stderr.write(`attack-sync: unknown command "${name}"\n${list}\n`);
+		return 2;
+	}
+	if (rest.includes("--help") || rest.includes("-h")) {
+		process.stdout.write(`${commandHelp(name, command.options, command.flags)}\n`);
+		return 0;
+	}
 	try {
-		if (!command) throw new UsageError(`unknown command "${name}"`);
 		return await command.run(parseArgs(rest, command.options, command.flags));
 	} catch (err) {
 		if (err instanceof UsageError) {
-			process.stderr.write(`attack-sync: ${err.message}\n${USAGE}\n`);
+			process.stderr.write(`attack-sync: ${err.message}\n${commandUsage(name)}\n`);
 			return 2;
 		}
 		if (err instanceof UserError) {

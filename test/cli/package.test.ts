@@ -1,7 +1,7 @@
 // The CLI as a user gets it: `npm pack`, the tarball installed in an empty folder with no network
 // (the CLI is one bundled file, so the package has no dependencies), then run by name with npx.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/paths";
@@ -32,10 +32,15 @@ function installPacked() {
 }
 
 describe("the packed CLI", () => {
-	it("installs from the tarball with no network and runs by name", () => {
+	it("installs from the tarball with no network and runs by name: --version, sync --help", () => {
 		const run = installPacked();
-		const r = run("help");
-		expect(r.status, r.stderr).toBe(0);
-		expect(r.stdout).toContain("attack-sync sync --vault DIR --bundle FILE");
+		const { version } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+		const v = run("--version");
+		expect(v.status, v.stderr).toBe(0);
+		expect(v.stdout).toBe(`${version}\n`);
+		const h = run("sync", "--help");
+		expect(h.status, h.stderr).toBe(0);
+		expect(h.stdout).toContain("attack-sync sync --vault DIR --bundle FILE");
+		expect(h.stdout).toContain("Example:");
 	});
 });

@@ -1,0 +1,58 @@
+// What the CLI says about itself: --version, and each command's --help (every option it takes,
+// an example).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli";
+import { ROOT } from "../helpers/paths";
+
+const COMMANDS = ["inspect", "links", "sync", "fetch"];
+
+describe("attack-sync --version", () => {
+	it("prints package.json's version", async () => {
+		const { version } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+		for (const flag of ["--version", "-V"]) {
+			const r = await runCli([flag]);
+			expect(r.code).toBe(0);
+			expect(r.stdout).toBe(`${version}\n`);
+		}
+	});
+});
+
+describe("attack-sync <command> --help", () => {
+	it("gives each command's options and an example, and exits 0", async () => {
+		const asked = [...COMMANDS.map((name) => [name, "--help"]), ["sync", "-h"], ["help", "sync"], ["sync", "--vault", "x", "--help"]];
+		for (const args of asked) {
+			const name = args[0] === "help" ? args[1] : args[0];
+			{
+				const r = await runCli(args);
+				expect(r.code, args.join(" ")).toBe(0);
+				expect(r.stdout).toContain(`attack-sync ${name} `);
+				expect(r.stdout).toContain("Options:");
+				expect(r.stdout).toMatch(new RegExp(`Example:\\n  attack-sync ${name} --`));
+			}
+		}
+	});
+
+	it("lists only options the command takes", async () => {
+		for (const name of COMMANDS) {
+			const help = (await runCli([name, "--help"])).stdout;
+			const options = [...help.split("Options:")[1].split("Example:")[0].matchAll(/^ {2}(--[a-z-]+)( [A-Z])?/gm)];
+			expect(options.length).toBeGreaterThan(1);
+			// All at once, each with a value that cannot exist: the parser takes them all, and the run
+			// stops at the first value it checks (no such folder, a bad version), before any work.
+			const args = options.map(([, option, value]) => (value === undefined ? option : `${option}=x`));
+			const r = await runCli([name, ...args]);
+			expect(r.code, `${name} ${args.join(" ")}`).not.toBe(0);
+			expect(r.stderr).not.toContain("unknown option");
+		}
+	});
+
+	it("lists every command with `help`, and `attack-sync` alone is a usage error", async () => {
+		const help = await runCli(["help"]);
+		expect(help.code).toBe(0);
+		for (const name of COMMANDS) expect(help.stdout).toContain(`attack-sync ${name} --`);
+		expect(help.stdout).toContain("attack-sync <command> --help");
+		expect((await runCli([])).code).toBe(2);
+	});
+});
