@@ -1,4 +1,6 @@
 /** A small, strict argument parser: `--name value`, `--name=value` and `--flag`. */
+import { suggestion } from "./help";
+
 export class UsageError extends Error {}
 
 export interface Parsed {
@@ -24,7 +26,7 @@ export function parseArgs(argv: string[], options: string[], flags: string[]): P
 			if (value === undefined || value === "") throw new UsageError(`--${name} needs a value`);
 			values.set(name, [...(values.get(name) ?? []), value]);
 		} else {
-			throw new UsageError(`unknown option "--${name}"`);
+			throw new UsageError(`unknown option "--${name}"${suggestion(`--${name}`, [...options, ...flags].map((o) => `--${o}`))}`);
 		}
 	}
 	function value(name: string, required: true): string;

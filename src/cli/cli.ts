@@ -17,7 +17,7 @@ import { formatSync, runSync } from "../core/commands/sync";
 import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
-import { VERSION, commandHelp, commandUsage, usage } from "./help";
+import { VERSION, commandHelp, commandUsage, suggestion, usage } from "./help";
 import { fetchBundle, fetchTimeoutMs } from "./download";
 import { releaseSource } from "./releases";
 import { fetchDeadlineMs, maxBundleBytes } from "./limits";
@@ -179,7 +179,7 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	const command = COMMANDS[name];
 	if (!command) {
-		process.stderr.write(`attack-sync: unknown command "${name}"\n${list}\n`);
+		process.stderr.write(`attack-sync: unknown command "${name}"${suggestion(name, Object.keys(COMMANDS))}\n${list}\n`);
 		return 2;
 	}
 	if (rest.includes("--help") || rest.includes("-h")) {

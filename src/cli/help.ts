@@ -1,6 +1,7 @@
 /**
  * What the CLI says about itself: its version, the list of commands, each command's help (its
- * options and an example). Kept apart from cli.ts, which only runs the commands.
+ * options and an example), and "did you mean" for a mistyped command or option. Kept apart from
+ * cli.ts, which only runs the commands.
  */
 
 // Set by esbuild from package.json (esbuild.config.mjs); absent when the sources run unbundled.
@@ -113,4 +114,42 @@ export function commandHelp(name: string, options: readonly string[], flags: rea
 	lines.push("", "Options:", ...opts.map(([o, text]) => `  ${o.padEnd(width)}  ${text}`.trimEnd()));
 	if (h) lines.push("", "Example:", `  ${h.example[0]}`, `      ${h.example[1]}`);
 	return lines.join("\n");
+}
+
+/** Levenshtein distance, for short words. */
+export function editDistance(a: string, b: string): number {
+	let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+	for (let i = 1; i <= a.length; i++) {
+		const row = [i];
+		for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+		prev = row;
+	}
+	return prev[b.length];
+}
+
+/**
+ * The candidate `word` was most likely meant to be: the nearest within a few edits (one for a
+ * short word, up to three for a long one), or one it begins (`--dry` for `--dry-run`); null when
+ * none is near.
+ */
+export function didYouMean(word: string, candidates: readonly string[]): string | null {
+	const w = word.toLowerCase();
+	let best: string | null = null;
+	let bestDistance = Infinity;
+	for (const c of candidates) {
+		const d = editDistance(w, c.toLowerCase());
+		if (d < bestDistance) {
+			best = c;
+			bestDistance = d;
+		}
+	}
+	if (best !== null && bestDistance <= Math.min(3, Math.max(1, Math.floor(w.length / 3)))) return best;
+	const prefixed = w.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(w)) : [];
+	return prefixed.length === 1 ? prefixed[0] : null;
+}
+
+/** `; did you mean "X"?` to end an error message with, or nothing. */
+export function suggestion(word: string, candidates: readonly string[]): string {
+	const m = didYouMean(word, candidates);
+	return m === null ? "" : `; did you mean "${m}"?`;
 }

@@ -1,8 +1,9 @@
-// What the CLI says about itself: --version, and each command's --help (every option it takes,
-// an example).
+// What the CLI says about itself: --version, each command's --help (every option it takes, an
+// example), and "did you mean" for a mistyped command or option.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { didYouMean, editDistance } from "../../src/cli/help";
 import { runCli } from "../helpers/cli";
 import { ROOT } from "../helpers/paths";
 
@@ -54,5 +55,38 @@ describe("attack-sync <command> --help", () => {
 		for (const name of COMMANDS) expect(help.stdout).toContain(`attack-sync ${name} --`);
 		expect(help.stdout).toContain("attack-sync <command> --help");
 		expect((await runCli([])).code).toBe(2);
+	});
+});
+
+describe("did you mean", () => {
+	it("names the command meant", async () => {
+		const r = await runCli(["synk", "--vault", "x"]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(`unknown command "synk"; did you mean "sync"?`);
+		expect((await runCli(["inpsect"])).stderr).toContain(`did you mean "inspect"?`);
+		expect((await runCli(["frobnicate"])).stderr).not.toContain("did you mean");
+	});
+
+	it("names the option meant, with the command's usage", async () => {
+		const r = await runCli(["sync", "--vault", "x", "--bundle", "y", "--dry-rn"]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(`unknown option "--dry-rn"; did you mean "--dry-run"?`);
+		expect(r.stderr).toContain("attack-sync sync --vault DIR");
+		expect(r.stderr).toContain(`Run "attack-sync sync --help"`);
+		expect((await runCli(["inspect", "--bundel", "x"])).stderr).toContain(`did you mean "--bundle"?`);
+		expect((await runCli(["links", "--Vault", "x"])).stderr).toContain(`did you mean "--vault"?`);
+		expect((await runCli(["sync", "--create"])).stderr).toContain(`did you mean "--create-missing"?`);
+	});
+
+	it("is an edit distance, with a limit that grows with the word", () => {
+		expect(editDistance("sync", "sync")).toBe(0);
+		expect(editDistance("synk", "sync")).toBe(1);
+		expect(editDistance("inpsect", "inspect")).toBe(2);
+		expect(editDistance("", "abc")).toBe(3);
+		expect(didYouMean("lnks", ["inspect", "links", "sync", "fetch"])).toBe("links");
+		expect(didYouMean("xyz", ["inspect", "links", "sync", "fetch"])).toBeNull();
+		expect(didYouMean("--json", ["--json", "--fix"])).toBe("--json");
+		// A word that begins several candidates is not guessed.
+		expect(didYouMean("--c", ["--cache-dir", "--config-dir"])).toBeNull();
 	});
 });
