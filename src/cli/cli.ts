@@ -78,11 +78,12 @@ function runInspect(args: Parsed): number {
 }
 
 async function runLinksCommand(args: Parsed): Promise<number> {
-	const vault = new FsVault(args.value("vault", true), args.value("config-dir") ?? undefined);
+	const root = args.value("vault", true);
+	const vault = new FsVault(root, args.value("config-dir") ?? undefined);
 	// A run that writes first removes what a killed run left; one that only reads touches nothing.
 	if (args.flag("fix")) vault.removeLeftovers();
 	const report = await runLinks(vault, { fix: args.flag("fix") });
-	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatLinks(report)}\n`);
+	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatLinks(report, root)}\n`);
 	return notWritten(report.summary.failed.length);
 }
 
