@@ -72,7 +72,7 @@ export function readBundleFile(file: string) {
 function runInspect(args: Parsed): number {
 	const file = args.value("bundle", true);
 	const model = readBundleFile(file);
-	const report = inspect(model);
+	const report = inspect(model, file);
 	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatInspect(report, file)}\n`);
 	return 0;
 }
