@@ -17,6 +17,8 @@ import { formatSync, runSync } from "../core/commands/sync";
 import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
+import { buildPreview, formatPreview } from "../core/sync/preview";
+import { wordDiffLines } from "../core/sync/word-diff";
 import { VERSION, commandHelp, commandUsage, suggestion, usage } from "./help";
 import { fetchBundle, fetchTimeoutMs } from "./download";
 import { releaseSource } from "./releases";
@@ -110,9 +112,11 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 		offline,
 	});
 	const json = args.flag("json");
+	const diff = args.flag("diff");
+	if (diff && !args.flag("dry-run")) throw new UsageError("--diff shows what a sync would change: give it with --dry-run");
 	const progress = !json && process.stderr.isTTY;
 	if (!args.flag("dry-run")) vault.removeLeftovers();
-	const { report } = await runSync(vault, model, {
+	const { report, plan } = await runSync(vault, model, {
 		dryRun: args.flag("dry-run"),
 		createMissing: args.flag("create-missing"),
 		version: current,
@@ -125,8 +129,10 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	const unknown = report.notes.filter((n) => n.baseRelease === null).length;
 	const warnings = [...releases.problems];
 	if (unknown > 0 && offline) warnings.push(`${unknown} notes come from a release sync could not tell offline: their old ATT&CK text was kept where it could not be told from yours. Run again without --offline (or give --previous-bundle FILE) to replace it.`);
-	const out = json ? { ...report, warnings, downloaded: releases.downloaded } : report;
-	process.stdout.write(json ? `${JSON.stringify(out, null, 2)}\n` : `${formatSync(report)}\n`);
+	// --diff: each note's changes as the plugin's preview shows them, a changed line word by word.
+	const preview = diff ? buildPreview(plan) : null;
+	if (json) process.stdout.write(`${JSON.stringify({ ...report, warnings, downloaded: releases.downloaded, ...(preview ? { preview } : {}) }, null, 2)}\n`);
+	else process.stdout.write(`${preview ? formatPreview(preview, { lines: wordDiffLines }) : formatSync(report)}\n`);
 	if (!json) for (const w of warnings) process.stderr.write(`attack-sync: ${w}\n`);
 	return notWritten(report.failed.length);
 }
@@ -161,7 +167,7 @@ async function runFetchCommand(args: Parsed): Promise<number> {
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
 	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
-	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir"], flags: ["dry-run", "create-missing", "json", "offline"], run: runSyncCommand },
+	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir"], flags: ["dry-run", "diff", "create-missing", "json", "offline"], run: runSyncCommand },
 	fetch: { options: ["domain", "version", "base-url", "out"], flags: ["json"], run: runFetchCommand },
 };
 

@@ -44,7 +44,7 @@ export const HELP: Record<string, CommandHelp> = {
 	sync: {
 		about: "bring the vault's ATT&CK notes up to date",
 		usage: [
-			"sync --vault DIR --bundle FILE [--dry-run] [--create-missing] [--json]",
+			"sync --vault DIR --bundle FILE [--dry-run [--diff]] [--create-missing] [--json]",
 			"     [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline]",
 			"     [--attack-version X.Y] [--config-dir .obsidian]",
 		],
@@ -52,6 +52,7 @@ export const HELP: Record<string, CommandHelp> = {
 			["--vault DIR", "the vault's folder"],
 			["--bundle FILE", "the ATT&CK release to sync to (from `attack-sync fetch`)"],
 			["--dry-run", "say what would change, write nothing"],
+			["--diff", "with --dry-run: each note's changes as a diff, a changed line word by word ([-old-]{+new+})"],
 			["--create-missing", "also add notes for the techniques, tactics and mitigations the vault lacks"],
 			["--json", "print the report as JSON"],
 			["--previous-bundle FILE", "an earlier release the notes may come from (repeatable)"],
@@ -61,7 +62,7 @@ export const HELP: Record<string, CommandHelp> = {
 			["--attack-version X.Y", "the bundle's release, when neither the bundle nor its file name says it"],
 			["--config-dir NAME", "the vault's config folder (default .obsidian)"],
 		],
-		example: ["attack-sync sync --vault ~/Vault --bundle enterprise-attack-18.1.json --dry-run", "lists the notes a sync to 18.1 would change, writing nothing"],
+		example: ["attack-sync sync --vault ~/Vault --bundle enterprise-attack-18.1.json --dry-run --diff", "shows what a sync to 18.1 would change in each note, writing nothing"],
 	},
 	fetch: {
 		about: "download an ATT&CK release (the latest unless pinned)",
