@@ -4,6 +4,7 @@
  *   node dist/cli.js links --vault DIR [--fix] [--json]
  *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline] [--dry-run] [--create-missing] [--json]
  *   node dist/cli.js fetch --domain enterprise-attack --out FILE [--version X.Y] [--base-url URL] [--json]
+ *   node dist/cli.js undo --vault DIR [--json]
  * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault) or a note that could not
  * be written (a full disk, a read-only note; the report names each), 2 usage error.
  */
@@ -13,7 +14,10 @@ import { checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/byte
 import { loadBundle } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
 import { formatLinks, runLinks } from "../core/commands/links";
-import { formatSync, runSync } from "../core/commands/sync";
+import { formatSync, reportOf, runSync, type SyncReport } from "../core/commands/sync";
+import { applyPlan } from "../core/sync/plan";
+import { UndoLog } from "../core/sync/undo";
+import { backupStore, pluginFolder } from "./backups";
 import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
@@ -107,7 +111,7 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	const releases = await releaseSource({
 		domain: model.domain,
 		given,
-		cacheDir: path.resolve(args.value("cache-dir") ?? path.join(root, vault.configDir, "plugins", "attack-sync", "releases")),
+		cacheDir: path.resolve(args.value("cache-dir") ?? path.join(pluginFolder(root, vault.configDir), "releases")),
 		baseUrl,
 		offline,
 	});
@@ -116,16 +120,25 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	if (diff && !args.flag("dry-run")) throw new UsageError("--diff shows what a sync would change: give it with --dry-run");
 	const progress = !json && process.stderr.isTTY;
 	if (!args.flag("dry-run")) vault.removeLeftovers();
-	const { report, plan } = await runSync(vault, model, {
-		dryRun: args.flag("dry-run"),
+	const dryRun = args.flag("dry-run");
+	// Planned without writing; then, as the plugin does, what the plan changes is kept for undo
+	// before anything is written.
+	const { plan } = await runSync(vault, model, {
+		dryRun: true,
 		createMissing: args.flag("create-missing"),
 		version: current,
 		previous: given.map((g) => g.model),
 		releases,
-		onProgress: (done, total) => {
-			if (progress && total >= 50 && (done % 25 === 0 || done === total)) process.stderr.write(`\rwriting ${done}/${total}${done === total ? "\n" : ""}`);
-		},
 	});
+	let failed: SyncReport["failed"] = [];
+	if (!dryRun) {
+		if (!args.flag("no-backup")) await new UndoLog(backupStore(vault.root, vault.configDir)).record(plan, new Date().toISOString());
+		const result = await applyPlan(vault, plan, (done, total) => {
+			if (progress && total >= 50 && (done % 25 === 0 || done === total)) process.stderr.write(`\rwriting ${done}/${total}${done === total ? "\n" : ""}`);
+		});
+		failed = result.failed;
+	}
+	const report = reportOf(plan, dryRun, failed);
 	const unknown = report.notes.filter((n) => n.baseRelease === null).length;
 	const warnings = [...releases.problems];
 	if (unknown > 0 && offline) warnings.push(`${unknown} notes come from a release sync could not tell offline: their old ATT&CK text was kept where it could not be told from yours. Run again without --offline (or give --previous-bundle FILE) to replace it.`);
@@ -164,11 +177,22 @@ async function runFetchCommand(args: Parsed): Promise<number> {
 	return 0;
 }
 
+/** Restores what the latest sync (the CLI's or the plugin's) changed, where nobody changed it since. */
+async function runUndoCommand(args: Parsed): Promise<number> {
+	const vault = new FsVault(args.value("vault", true), args.value("config-dir") ?? undefined);
+	vault.removeLeftovers();
+	const result = await new UndoLog(backupStore(vault.root, vault.configDir)).undoLatest(vault, (p) => vault.remove(p));
+	process.stdout.write(args.flag("json") ? `${JSON.stringify(result, null, 2)}\n` : `${result.message}\n`);
+	// Files left as they are: the record is kept, and the exit code says not everything was undone.
+	return result.refused.length === 0 ? 0 : 1;
+}
+
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
 	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
-	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir"], flags: ["dry-run", "diff", "create-missing", "json", "offline"], run: runSyncCommand },
+	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir"], flags: ["dry-run", "diff", "create-missing", "json", "offline", "no-backup"], run: runSyncCommand },
 	fetch: { options: ["domain", "version", "base-url", "out"], flags: ["json"], run: runFetchCommand },
+	undo: { options: ["vault", "config-dir"], flags: ["json"], run: runUndoCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

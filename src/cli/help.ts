@@ -46,7 +46,7 @@ export const HELP: Record<string, CommandHelp> = {
 		usage: [
 			"sync --vault DIR --bundle FILE [--dry-run [--diff]] [--create-missing] [--json]",
 			"     [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline]",
-			"     [--attack-version X.Y] [--config-dir .obsidian]",
+			"     [--attack-version X.Y] [--config-dir .obsidian] [--no-backup]",
 		],
 		options: [
 			["--vault DIR", "the vault's folder"],
@@ -61,6 +61,7 @@ export const HELP: Record<string, CommandHelp> = {
 			["--offline", "download nothing; lines sync cannot tell are ATT&CK's are kept"],
 			["--attack-version X.Y", "the bundle's release, when neither the bundle nor its file name says it"],
 			["--config-dir NAME", "the vault's config folder (default .obsidian)"],
+			["--no-backup", "keep no copy for `attack-sync undo` (by default the last 5 syncs can be undone)"],
 		],
 		example: ["attack-sync sync --vault ~/Vault --bundle enterprise-attack-18.1.json --dry-run --diff", "shows what a sync to 18.1 would change in each note, writing nothing"],
 	},
@@ -75,6 +76,16 @@ export const HELP: Record<string, CommandHelp> = {
 			["--json", "print what was saved as JSON"],
 		],
 		example: ["attack-sync fetch --domain enterprise-attack --out enterprise-attack.json", "saves the latest Enterprise release"],
+	},
+	undo: {
+		about: "restore what the last sync changed (the CLI's or the plugin's)",
+		usage: ["undo --vault DIR [--json] [--config-dir .obsidian]"],
+		options: [
+			["--vault DIR", "the vault's folder; the last 5 syncs are kept in .obsidian/plugins/attack-sync/undo"],
+			["--json", "print what was restored and what was left as JSON"],
+			["--config-dir NAME", "the vault's config folder (default .obsidian)"],
+		],
+		example: ["attack-sync undo --vault ~/Vault", "restores the notes the last sync changed; a note changed since is left alone and named"],
 	},
 };
 

@@ -7,7 +7,7 @@ import { didYouMean, editDistance } from "../../src/cli/help";
 import { runCli } from "../helpers/cli";
 import { ROOT } from "../helpers/paths";
 
-const COMMANDS = ["inspect", "links", "sync", "fetch"];
+const COMMANDS = ["inspect", "links", "sync", "fetch", "undo"];
 
 describe("attack-sync --version", () => {
 	it("prints package.json's version", async () => {
