@@ -1,8 +1,10 @@
 // Releases: `npm run version -- X.Y.Z` keeps package.json, package-lock.json, manifest.json and
-// versions.json in step.
+// versions.json in step; the release script writes exactly the three files Obsidian installs
+// from, to a folder and a zip; the GitHub workflow attaches them to a tag's release.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/paths";
 import { tempDir } from "../helpers/temp";
@@ -19,6 +21,29 @@ function copyVersionFiles(): string {
 	const dir = tempDir("version");
 	for (const f of VERSION_FILES) copyFileSync(path.join(ROOT, f), path.join(dir, f));
 	return dir;
+}
+
+/** The files of a zip: name and bytes (deflated or stored), read from its central directory. */
+function unzip(zip: Buffer): Map<string, Buffer> {
+	const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+	const count = zip.readUInt16LE(end + 10);
+	let at = zip.readUInt32LE(end + 16);
+	const out = new Map<string, Buffer>();
+	for (let i = 0; i < count; i++) {
+		expect(zip.readUInt32LE(at)).toBe(0x02014b50);
+		const method = zip.readUInt16LE(at + 10);
+		const size = zip.readUInt32LE(at + 20);
+		const nameLength = zip.readUInt16LE(at + 28);
+		const extra = zip.readUInt16LE(at + 30);
+		const comment = zip.readUInt16LE(at + 32);
+		const local = zip.readUInt32LE(at + 42);
+		const name = zip.toString("utf8", at + 46, at + 46 + nameLength);
+		const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+		const data = zip.subarray(start, start + size);
+		out.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+		at += 46 + nameLength + extra + comment;
+	}
+	return out;
 }
 
 describe("npm run version -- X.Y.Z", () => {
@@ -56,5 +81,28 @@ describe("npm run version -- X.Y.Z", () => {
 			expect(r.stderr).toContain(why);
 			expect(VERSION_FILES.map((f) => readFileSync(path.join(dir, f), "utf8"))).toEqual(before);
 		}
+	});
+});
+
+describe("the release", () => {
+	it("is exactly main.js, manifest.json and styles.css, in a folder and a zip", () => {
+		const out = tempDir("release");
+		const r = spawnSync(process.execPath, [path.join(ROOT, "scripts/release.mjs"), "--out", out], { encoding: "utf8" });
+		expect(r.status, r.stderr).toBe(0);
+		const { version, id } = json(path.join(ROOT, "manifest.json")) as { version: string; id: string };
+		expect(readdirSync(out).sort()).toEqual([`${id}-${version}.zip`, version].sort());
+		const files = ["main.js", "manifest.json", "styles.css"];
+		expect(readdirSync(path.join(out, version)).sort()).toEqual(files);
+		for (const f of files) expect(readFileSync(path.join(out, version, f)).equals(readFileSync(path.join(ROOT, f))), f).toBe(true);
+		const zipped = unzip(readFileSync(path.join(out, `${id}-${version}.zip`)));
+		expect([...zipped.keys()].sort()).toEqual(files.map((f) => `${id}/${f}`));
+		for (const f of files) expect(zipped.get(`${id}/${f}`)?.equals(readFileSync(path.join(ROOT, f))), f).toBe(true);
+	});
+
+	it("is attached to a tag's release by the GitHub workflow, as Obsidian's docs give it", () => {
+		const workflow = readFileSync(path.join(ROOT, ".github/workflows/release.yml"), "utf8");
+		expect(workflow).toMatch(/on:\n {2}push:\n {4}tags:\n {6}- "\*"/);
+		expect(workflow).toContain("npm run release");
+		expect(workflow).toMatch(/gh release create "\$tag" \\\n\s+--title="\$tag" \\\n\s+--draft \\\n\s+main\.js manifest\.json styles\.css/);
 	});
 });
