@@ -1,8 +1,10 @@
 // `npm run version -- X.Y.Z`: one version in package.json, package-lock.json and manifest.json,
 // and a versions.json entry mapping it to manifest.json's minAppVersion (how Obsidian tells which
 // release of the plugin an older app can install). Run by `npm version X.Y.Z` as its lifecycle
-// script (no argument), it takes the version npm just set. `--root DIR` works on another checkout
-// (the tests use a copy). A version that is not X.Y.Z, or not after the current one, changes nothing.
+// script (no argument), it takes the version npm just set and stages the files for npm's commit
+// (tagged without a `v`: .npmrc). `--root DIR` works on another checkout (the tests use a copy).
+// A version that is not X.Y.Z, or not after the current one, changes nothing.
+import { spawnSync } from "node:child_process";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,4 +59,6 @@ for (const [name, data] of [["package.json", pkg], ["package-lock.json", lock], 
   writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`);
   renameSync(temp, file(name));
 }
+// As `npm version`'s script, the sample plugin's convention: npm commits what is staged.
+if (args[0] === undefined) spawnSync("git", ["add", "package.json", "package-lock.json", "manifest.json", "versions.json"], { cwd: root, stdio: "ignore" });
 process.stdout.write(`${current} -> ${version}: package.json, package-lock.json, manifest.json; versions.json maps ${version} to Obsidian ${manifest.minAppVersion}.\n`);

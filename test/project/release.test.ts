@@ -1,8 +1,8 @@
 // Releases: `npm run version -- X.Y.Z` keeps package.json, package-lock.json, manifest.json and
 // versions.json in step; the release script writes exactly the three files Obsidian installs
 // from, to a folder and a zip; the GitHub workflow attaches them to a tag's release.
-import { spawnSync } from "node:child_process";
-import { copyFileSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -63,6 +63,27 @@ describe("npm run version -- X.Y.Z", () => {
 		for (const f of VERSION_FILES) expect(readFileSync(path.join(dir, f), "utf8")).toBe(`${JSON.stringify(json(path.join(dir, f)), null, 2)}\n`);
 		// The project's own files are untouched.
 		expect(json(path.join(ROOT, "manifest.json"))).toEqual(before["manifest.json"]);
+	});
+
+	it("is what `npm version X.Y.Z` runs: the four files in its commit, tagged without a v", () => {
+		const dir = copyVersionFiles();
+		copyFileSync(path.join(ROOT, ".npmrc"), path.join(dir, ".npmrc"));
+		mkdirSync(path.join(dir, "scripts"));
+		copyFileSync(path.join(ROOT, "scripts/version.mjs"), path.join(dir, "scripts/version.mjs"));
+		// Without what `npm test` set for this project (npm_package_version among it).
+		const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+		const env = { ...clean, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.test", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.test" };
+		const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, env, encoding: "utf8" });
+		git("init", "-q");
+		git("add", "-A");
+		git("commit", "-qm", "start");
+		const r = spawnSync(npm, ["version", "0.2.0"], { cwd: dir, env, encoding: "utf8" });
+		expect(r.status, r.stderr).toBe(0);
+		expect(git("tag").trim()).toBe("0.2.0");
+		expect(git("show", "--name-only", "--format=", "HEAD").trim().split("\n").sort()).toEqual(VERSION_FILES.slice().sort());
+		expect(git("status", "--porcelain")).toBe("");
+		expect(json(path.join(dir, "manifest.json")).version).toBe("0.2.0");
+		expect(json(path.join(dir, "versions.json"))["0.2.0"]).toBe(json(path.join(dir, "manifest.json")).minAppVersion);
 	});
 
 	it("changes nothing for a version that is not X.Y.Z or not after the current one", () => {
