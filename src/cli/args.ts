@@ -16,7 +16,8 @@ export function parseArgs(argv: string[], options: string[], flags: string[]): P
 	const set = new Set<string>();
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
-		if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
+		// `vault DIR` or `-vault DIR` for `--vault DIR`: the option meant is named.
+		if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"${suggestion(`--${arg.replace(/^-+/, "")}`, [...options, ...flags].map((o) => `--${o}`))}`);
 		const eq = arg.indexOf("=");
 		const name = arg.slice(2, eq < 0 ? undefined : eq);
 		if (flags.includes(name) && eq < 0) {

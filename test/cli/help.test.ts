@@ -76,6 +76,10 @@ describe("did you mean", () => {
 		expect((await runCli(["inspect", "--bundel", "x"])).stderr).toContain(`did you mean "--bundle"?`);
 		expect((await runCli(["links", "--Vault", "x"])).stderr).toContain(`did you mean "--vault"?`);
 		expect((await runCli(["sync", "--create"])).stderr).toContain(`did you mean "--create-missing"?`);
+		// An option written without its dashes, or with one.
+		expect((await runCli(["links", "vault", "x"])).stderr).toContain(`unexpected argument "vault"; did you mean "--vault"?`);
+		expect((await runCli(["sync", "-dry-run"])).stderr).toContain(`did you mean "--dry-run"?`);
+		expect((await runCli(["sync", "extra"])).stderr).toMatch(/unexpected argument "extra"\n/);
 	});
 
 	it("is an edit distance, with a limit that grows with the word", () => {
