@@ -2,7 +2,7 @@
  * The Node CLI: the same core as the plugin, run on a vault folder or a bundle file.
  *   node dist/cli.js inspect --bundle FILE [--json]
  *   node dist/cli.js links --vault DIR [--fix] [--json]
- *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline] [--dry-run] [--create-missing] [--json]
+ *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline] [--dry-run [--diff]] [--create-missing] [--json] [--no-backup]
  *   node dist/cli.js fetch --domain enterprise-attack --out FILE [--version X.Y] [--base-url URL] [--json]
  *   node dist/cli.js undo --vault DIR [--json]
  * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault) or a note that could not
