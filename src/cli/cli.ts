@@ -96,6 +96,9 @@ async function runLinksCommand(args: Parsed): Promise<number> {
 async function runSyncCommand(args: Parsed): Promise<number> {
 	const root = args.value("vault", true);
 	const file = args.value("bundle", true);
+	const dryRun = args.flag("dry-run");
+	const diff = args.flag("diff");
+	if (diff && !dryRun) throw new UsageError("--diff shows what a sync would change: give it with --dry-run");
 	const version = args.value("attack-version");
 	if (version !== undefined && !/^\d+\.\d+$/.test(version)) throw new UsageError(`--attack-version must look like 18.1, not "${version}"`);
 	const baseUrl = baseUrlOf(args);
@@ -116,11 +119,8 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 		offline,
 	});
 	const json = args.flag("json");
-	const diff = args.flag("diff");
-	if (diff && !args.flag("dry-run")) throw new UsageError("--diff shows what a sync would change: give it with --dry-run");
 	const progress = !json && process.stderr.isTTY;
-	if (!args.flag("dry-run")) vault.removeLeftovers();
-	const dryRun = args.flag("dry-run");
+	if (!dryRun) vault.removeLeftovers();
 	// Planned without writing; then, as the plugin does, what the plan changes is kept for undo
 	// before anything is written.
 	const { plan } = await runSync(vault, model, {
