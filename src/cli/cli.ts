@@ -202,8 +202,8 @@ export async function main(argv: string[]): Promise<number> {
 		process.stdout.write(`${VERSION}\n`);
 		return 0;
 	}
-	// `attack-sync help sync` as `attack-sync sync --help`.
-	if (name === "help" && rest.length > 0 && COMMANDS[rest[0]] !== undefined) return main([rest[0], "--help"]);
+	// `attack-sync help sync` as `attack-sync sync --help` (and `help synk` as `synk`: did you mean).
+	if (name === "help" && rest.length > 0) return main([rest[0], "--help"]);
 	if (name === undefined || name === "help" || name === "--help" || name === "-h") {
 		process.stdout.write(`${list}\n`);
 		return name === undefined ? 2 : 0;

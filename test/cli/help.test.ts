@@ -65,6 +65,9 @@ describe("did you mean", () => {
 		expect(r.stderr).toContain(`unknown command "synk"; did you mean "sync"?`);
 		expect((await runCli(["inpsect"])).stderr).toContain(`did you mean "inspect"?`);
 		expect((await runCli(["frobnicate"])).stderr).not.toContain("did you mean");
+		const help = await runCli(["help", "undoo"]);
+		expect(help.code).toBe(2);
+		expect(help.stderr).toContain(`unknown command "undoo"; did you mean "undo"?`);
 	});
 
 	it("names the option meant, with the command's usage", async () => {
