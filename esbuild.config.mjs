@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv[2] === "production";
+const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 
 // Keep code that Obsidian mobile cannot run out of main.js: gray-matter's `eval` engine,
 // js-yaml's `new Function` (its full schema's !!js/function type) and the `fs` require.
@@ -63,6 +64,10 @@ const plugin = {
 };
 
 const cli = {
+  // Run by name (package.json `bin`): `npx attack-sync ...` needs the shebang.
+  banner: { js: "#!/usr/bin/env node" },
+  // `attack-sync --version` (src/cli/help.ts).
+  define: { ATTACK_SYNC_VERSION: JSON.stringify(version) },
   entryPoints: [path.join(root, "src/cli/cli.ts")],
   bundle: true,
   format: "cjs",

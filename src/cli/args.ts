@@ -1,4 +1,6 @@
 /** A small, strict argument parser: `--name value`, `--name=value` and `--flag`. */
+import { suggestion } from "./help";
+
 export class UsageError extends Error {}
 
 export interface Parsed {
@@ -14,7 +16,8 @@ export function parseArgs(argv: string[], options: string[], flags: string[]): P
 	const set = new Set<string>();
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
-		if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
+		// `vault DIR` or `-vault DIR` for `--vault DIR`: the option meant is named.
+		if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"${suggestion(`--${arg.replace(/^-+/, "")}`, [...options, ...flags].map((o) => `--${o}`))}`);
 		const eq = arg.indexOf("=");
 		const name = arg.slice(2, eq < 0 ? undefined : eq);
 		if (flags.includes(name) && eq < 0) {
@@ -24,7 +27,7 @@ export function parseArgs(argv: string[], options: string[], flags: string[]): P
 			if (value === undefined || value === "") throw new UsageError(`--${name} needs a value`);
 			values.set(name, [...(values.get(name) ?? []), value]);
 		} else {
-			throw new UsageError(`unknown option "--${name}"`);
+			throw new UsageError(`unknown option "--${name}"${suggestion(`--${name}`, [...options, ...flags].map((o) => `--${o}`))}`);
 		}
 	}
 	function value(name: string, required: true): string;

@@ -2,8 +2,9 @@
  * The Node CLI: the same core as the plugin, run on a vault folder or a bundle file.
  *   node dist/cli.js inspect --bundle FILE [--json]
  *   node dist/cli.js links --vault DIR [--fix] [--json]
- *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline] [--dry-run] [--create-missing] [--json]
+ *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline] [--dry-run [--diff]] [--create-missing] [--json] [--no-backup]
  *   node dist/cli.js fetch --domain enterprise-attack --out FILE [--version X.Y] [--base-url URL] [--json]
+ *   node dist/cli.js undo --vault DIR [--json]
  * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault) or a note that could not
  * be written (a full disk, a read-only note; the report names each), 2 usage error.
  */
@@ -13,33 +14,22 @@ import { checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/byte
 import { loadBundle } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
 import { formatLinks, runLinks } from "../core/commands/links";
-import { formatSync, runSync } from "../core/commands/sync";
+import { formatSync, reportOf, runSync, type SyncReport } from "../core/commands/sync";
+import { applyPlan } from "../core/sync/plan";
+import { UndoLog } from "../core/sync/undo";
+import { backupStore, pluginFolder } from "./backups";
 import { runChangesCommand } from "./changes";
 import { runLayerCommand } from "./layer";
 import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
 import { parseArgs, UsageError, type Parsed } from "./args";
+import { buildPreview, formatPreview } from "../core/sync/preview";
+import { wordDiffLines } from "../core/sync/word-diff";
+import { VERSION, commandHelp, commandUsage, suggestion, usage } from "./help";
 import { fetchBundle, fetchTimeoutMs } from "./download";
 import { releaseSource } from "./releases";
 import { fetchDeadlineMs, maxBundleBytes } from "./limits";
 import { DEFAULT_BASE_URL, formatFetched, isVersionString, normalizeBaseUrl, versionFromFileName } from "../core/fetch/index-json";
-
-const USAGE = `Usage:
-  attack-sync inspect --bundle FILE [--json]     what an ATT&CK STIX bundle holds
-  attack-sync links --vault DIR [--fix] [--json] [--config-dir .obsidian]
-                                                 check (and fix) wiki-links to ATT&CK notes
-  attack-sync sync --vault DIR --bundle FILE [--dry-run] [--create-missing] [--json]
-                   [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline]
-                   [--attack-version X.Y] [--config-dir .obsidian]
-                                                 bring the vault's ATT&CK notes up to date
-  attack-sync fetch --domain enterprise-attack|mobile-attack|ics-attack --out FILE
-                    [--version X.Y] [--base-url URL] [--json]
-                                                 download an ATT&CK release (the latest unless pinned)
-  attack-sync changes --from FILE --to FILE [--vault DIR] [--json]
-                                                 what a newer ATT&CK release changed for the vault's notes
-  attack-sync layer --vault DIR --out FILE [--domain D] [--score-by PROPERTY|tag:TAG] [--bundle FILE]
-                                                 the vault's notes as an ATT&CK Navigator layer (format 4.5)
-  attack-sync help`;
 
 /** What the file's bytes are: no more than `max` (checked before reading, and while reading in case it grows or is no regular file). */
 function readBundleBytes(file: string, max: number): Uint8Array {
@@ -90,23 +80,27 @@ export function readBundleFile(file: string) {
 function runInspect(args: Parsed): number {
 	const file = args.value("bundle", true);
 	const model = readBundleFile(file);
-	const report = inspect(model);
+	const report = inspect(model, file);
 	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatInspect(report, file)}\n`);
 	return 0;
 }
 
 async function runLinksCommand(args: Parsed): Promise<number> {
-	const vault = new FsVault(args.value("vault", true), args.value("config-dir") ?? undefined);
+	const root = args.value("vault", true);
+	const vault = new FsVault(root, args.value("config-dir") ?? undefined);
 	// A run that writes first removes what a killed run left; one that only reads touches nothing.
 	if (args.flag("fix")) vault.removeLeftovers();
 	const report = await runLinks(vault, { fix: args.flag("fix") });
-	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatLinks(report)}\n`);
+	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatLinks(report, root)}\n`);
 	return notWritten(report.summary.failed.length);
 }
 
 async function runSyncCommand(args: Parsed): Promise<number> {
 	const root = args.value("vault", true);
 	const file = args.value("bundle", true);
+	const dryRun = args.flag("dry-run");
+	const diff = args.flag("diff");
+	if (diff && !dryRun) throw new UsageError("--diff shows what a sync would change: give it with --dry-run");
 	const version = args.value("attack-version");
 	if (version !== undefined && !/^\d+\.\d+$/.test(version)) throw new UsageError(`--attack-version must look like 18.1, not "${version}"`);
 	const baseUrl = baseUrlOf(args);
@@ -122,28 +116,38 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	const releases = await releaseSource({
 		domain: model.domain,
 		given,
-		cacheDir: path.resolve(args.value("cache-dir") ?? path.join(root, vault.configDir, "plugins", "attack-sync", "releases")),
+		cacheDir: path.resolve(args.value("cache-dir") ?? path.join(pluginFolder(root, vault.configDir), "releases")),
 		baseUrl,
 		offline,
 	});
 	const json = args.flag("json");
 	const progress = !json && process.stderr.isTTY;
-	if (!args.flag("dry-run")) vault.removeLeftovers();
-	const { report } = await runSync(vault, model, {
-		dryRun: args.flag("dry-run"),
+	if (!dryRun) vault.removeLeftovers();
+	// Planned without writing; then, as the plugin does, what the plan changes is kept for undo
+	// before anything is written.
+	const { plan } = await runSync(vault, model, {
+		dryRun: true,
 		createMissing: args.flag("create-missing"),
 		version: current,
 		previous: given.map((g) => g.model),
 		releases,
-		onProgress: (done, total) => {
-			if (progress && total >= 50 && (done % 25 === 0 || done === total)) process.stderr.write(`\rwriting ${done}/${total}${done === total ? "\n" : ""}`);
-		},
 	});
+	let failed: SyncReport["failed"] = [];
+	if (!dryRun) {
+		if (!args.flag("no-backup")) await new UndoLog(backupStore(vault.root, vault.configDir)).record(plan, new Date().toISOString());
+		const result = await applyPlan(vault, plan, (done, total) => {
+			if (progress && total >= 50 && (done % 25 === 0 || done === total)) process.stderr.write(`\rwriting ${done}/${total}${done === total ? "\n" : ""}`);
+		});
+		failed = result.failed;
+	}
+	const report = reportOf(plan, dryRun, failed);
 	const unknown = report.notes.filter((n) => n.baseRelease === null).length;
 	const warnings = [...releases.problems];
 	if (unknown > 0 && offline) warnings.push(`${unknown} notes come from a release sync could not tell offline: their old ATT&CK text was kept where it could not be told from yours. Run again without --offline (or give --previous-bundle FILE) to replace it.`);
-	const out = json ? { ...report, warnings, downloaded: releases.downloaded } : report;
-	process.stdout.write(json ? `${JSON.stringify(out, null, 2)}\n` : `${formatSync(report)}\n`);
+	// --diff: each note's changes as the plugin's preview shows them, a changed line word by word.
+	const preview = diff ? buildPreview(plan) : null;
+	if (json) process.stdout.write(`${JSON.stringify({ ...report, warnings, downloaded: releases.downloaded, ...(preview ? { preview } : {}) }, null, 2)}\n`);
+	else process.stdout.write(`${preview ? formatPreview(preview, { lines: wordDiffLines }) : formatSync(report)}\n`);
 	if (!json) for (const w of warnings) process.stderr.write(`attack-sync: ${w}\n`);
 	return notWritten(report.failed.length);
 }
@@ -175,28 +179,53 @@ async function runFetchCommand(args: Parsed): Promise<number> {
 	return 0;
 }
 
+/** Restores what the latest sync (the CLI's or the plugin's) changed, where nobody changed it since. */
+async function runUndoCommand(args: Parsed): Promise<number> {
+	const vault = new FsVault(args.value("vault", true), args.value("config-dir") ?? undefined);
+	vault.removeLeftovers();
+	const result = await new UndoLog(backupStore(vault.root, vault.configDir)).undoLatest(vault, (p) => vault.remove(p));
+	process.stdout.write(args.flag("json") ? `${JSON.stringify(result, null, 2)}\n` : `${result.message}\n`);
+	// Files left as they are: the record is kept, and the exit code says not everything was undone.
+	return result.refused.length === 0 ? 0 : 1;
+}
+
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
 	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
-	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir"], flags: ["dry-run", "create-missing", "json", "offline"], run: runSyncCommand },
+	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir"], flags: ["dry-run", "diff", "create-missing", "json", "offline", "no-backup"], run: runSyncCommand },
 	fetch: { options: ["domain", "version", "base-url", "out"], flags: ["json"], run: runFetchCommand },
 	changes: { options: ["from", "to", "vault", "config-dir"], flags: ["json"], run: (args) => runChangesCommand(args, readBundleFile) },
 	layer: { options: ["vault", "out", "domain", "score-by", "bundle", "config-dir"], flags: [], run: (args) => runLayerCommand(args, readBundleFile) },
+	undo: { options: ["vault", "config-dir"], flags: ["json"], run: runUndoCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {
 	const [name, ...rest] = argv;
+	const list = usage(Object.keys(COMMANDS));
+	if (name === "--version" || name === "-V") {
+		process.stdout.write(`${VERSION}\n`);
+		return 0;
+	}
+	// `attack-sync help sync` as `attack-sync sync --help` (and `help synk` as `synk`: did you mean).
+	if (name === "help" && rest.length > 0) return main([rest[0], "--help"]);
 	if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-		process.stdout.write(`${USAGE}\n`);
+		process.stdout.write(`${list}\n`);
 		return name === undefined ? 2 : 0;
 	}
 	const command = COMMANDS[name];
+	if (!command) {
+		process.stderr.write(`attack-sync: unknown command "${name}"${suggestion(name, Object.keys(COMMANDS))}\n${list}\n`);
+		return 2;
+	}
+	if (rest.includes("--help") || rest.includes("-h")) {
+		process.stdout.write(`${commandHelp(name, command.options, command.flags)}\n`);
+		return 0;
+	}
 	try {
-		if (!command) throw new UsageError(`unknown command "${name}"`);
 		return await command.run(parseArgs(rest, command.options, command.flags));
 	} catch (err) {
 		if (err instanceof UsageError) {
-			process.stderr.write(`attack-sync: ${err.message}\n${USAGE}\n`);
+			process.stderr.write(`attack-sync: ${err.message}\n${commandUsage(name)}\n`);
 			return 2;
 		}
 		if (err instanceof UserError) {

@@ -165,6 +165,13 @@ export class FsVault implements Vault {
 		return twin === undefined || twin === name ? null : twin;
 	}
 
+	/** Deletes a note (undo of a note a sync created, once it is known to be as the sync wrote it). */
+	remove(vaultPath: string): Promise<void> {
+		rmSync(this.abs(vaultPath));
+		this.writes.push(vaultPath);
+		return Promise.resolve();
+	}
+
 	exists(vaultPath: string): Promise<boolean> {
 		return Promise.resolve(existsSync(this.abs(vaultPath)));
 	}

@@ -77,7 +77,8 @@ describe.skipIf(!HAVE_TMPFS)("sync on a nearly full disk (a real tmpfs)", () => 
 		["--create-missing with 16 KB free", 16, ["--create-missing"]],
 	] as const) {
 		it(`${what}: no note is cut short; each is whole or as it was, and the failed ones are reported`, () => {
-			const args = ["--bundle", ENTERPRISE_FIXTURE, "--json", ...extra];
+			// No undo backup: on this disk it would not fit, and sync would then write nothing (below).
+			const args = ["--bundle", ENTERPRISE_FIXTURE, "--json", "--no-backup", ...extra];
 			const full = reference(`ref-${freeKb}`, ...args);
 			const r = syncOnSmallDisk(`run-${freeKb}`, freeKb, ...args);
 			const report = JSON.parse(r.stdout) as Report;
@@ -97,4 +98,12 @@ describe.skipIf(!HAVE_TMPFS)("sync on a nearly full disk (a real tmpfs)", () => 
 			expect(Object.keys(r.after).filter((f) => f.includes(".attack-sync-"))).toEqual([]);
 		});
 	}
+
+	it("an undo backup that does not fit: nothing is synced, and it says so", () => {
+		const r = syncOnSmallDisk("run-backup", 8, "--bundle", ENTERPRISE_FIXTURE, "--json");
+		expect(r.code).toBe(1);
+		expect(r.stdout).toBe("");
+		expect(r.stderr).toMatch(/^attack-sync: could not keep a backup for undo in .*\/\.obsidian\/plugins\/attack-sync\/undo \(.*ENOSPC.*\); nothing was synced\.\n$/);
+		expect(r.after).toEqual(before);
+	});
 });

@@ -1,6 +1,6 @@
 // The built CLI, run as users run it: `node dist/cli.js inspect --bundle FILE [--json]`.
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, ENTERPRISE_FIXTURE, HAVE_SHARED, MOBILE_FIXTURE, SHARED_STIX } from "../helpers/paths";
@@ -17,7 +17,7 @@ describe("inspect", () => {
 		const r = cli("inspect", "--bundle", MOBILE_FIXTURE, "--json");
 		expect(r.code).toBe(0);
 		const report = JSON.parse(r.stdout) as Record<string, unknown>;
-		expect(report).toMatchObject({ domain: "mobile-attack", specVersion: "2.1", attackVersion: "17.1" });
+		expect(report).toMatchObject({ domain: "mobile-attack", specVersion: "2.1", attackVersion: "17.1", attackVersionFrom: "bundle" });
 		expect(Object.keys(report.counts as object)).toEqual([
 			"techniques",
 			"subtechniques",
@@ -37,8 +37,17 @@ describe("inspect", () => {
 	it("prints a readable summary without --json", () => {
 		const r = cli("inspect", "--bundle", ENTERPRISE_FIXTURE);
 		expect(r.code).toBe(0);
-		expect(r.stdout).toContain("domain enterprise-attack, STIX 2.0");
+		expect(r.stdout).toContain("domain enterprise-attack, STIX 2.0, ATT&CK 18.1 (from the file name)");
 		expect(r.stdout).toMatch(/Sub-techniques\s+21/);
+	});
+
+	it("takes the release from the file name when the bundle does not state it, and says so", () => {
+		const renamed = path.join(tempDir("inspect"), "attack.json");
+		copyFileSync(ENTERPRISE_FIXTURE, renamed);
+		const r = cli("inspect", "--bundle", renamed, "--json");
+		expect(JSON.parse(r.stdout)).toMatchObject({ attackVersion: null, attackVersionFrom: null });
+		expect(cli("inspect", "--bundle", renamed).stdout).toContain("ATT&CK release stated neither in the bundle nor in its file name");
+		expect(JSON.parse(cli("inspect", "--bundle", ENTERPRISE_FIXTURE, "--json").stdout)).toMatchObject({ attackVersion: "18.1", attackVersionFrom: "file name" });
 	});
 
 	it.skipIf(!HAVE_SHARED)("gives Enterprise 18.1 the README's counts", () => {
@@ -47,7 +56,9 @@ describe("inspect", () => {
 		expect(JSON.parse(r.stdout)).toEqual({
 			domain: "enterprise-attack",
 			specVersion: "2.0",
-			attackVersion: null,
+			// STIX 2.0 states no release; the file name does.
+			attackVersion: "18.1",
+			attackVersionFrom: "file name",
 			counts: ENTERPRISE_18_1_COUNTS,
 		});
 	});

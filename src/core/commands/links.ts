@@ -121,8 +121,39 @@ export async function runLinks(vault: Vault, opts: { fix: boolean; only?: Readon
 	};
 }
 
-/** The report for people: one line per link that is not ok, then the totals. */
-export function formatLinks(report: LinksReport): string {
+/** A shell word: as it is when it is safe, else in single quotes. */
+function shellWord(s: string): string {
+	return /^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** IDs `sync --create-missing` makes notes for: techniques, tactics, mitigations. */
+const CREATABLE = /^(?:T\d{4}(?:\.\d{3})?|TA\d{4}|M\d{4})$/;
+
+/**
+ * What fixes a link left as it is, ending with the CLI command to run (for the vault `vault`, or
+ * DIR); null for a link that is the user's choice (it lands on their own note).
+ */
+export function remedyOf(l: LinkEntry, vault?: string): string | null {
+	const v = `--vault ${vault === undefined ? "DIR" : shellWord(vault)}`;
+	const relink = `then run \`attack-sync links ${v} --fix\``;
+	switch (l.problemKind) {
+		case "missing":
+		case "notAlone":
+			if (l.expectedId !== null && CREATABLE.test(l.expectedId)) return `run \`attack-sync sync ${v} --bundle FILE --create-missing\``;
+			return `add a note about ${l.expectedId ?? "the ID"}, ${relink}`;
+		case "several":
+			return `keep one note about ${l.expectedId ?? "the ID"} (delete or rename the copies), ${relink}`;
+		case "unlinkable":
+			return `rename the note, ${relink}`;
+		case "unreadable":
+			return `mend that file (see "skipped" below), ${relink}`;
+		default:
+			return null;
+	}
+}
+
+/** The report for people: one line per link that is not ok, then the totals. `vault` spells out the commands that fix what is left. */
+export function formatLinks(report: LinksReport, vault?: string): string {
 	const lines: string[] = [];
 	for (const l of report.links) {
 		if (l.status === "ok") continue;
@@ -132,7 +163,11 @@ export function formatLinks(report: LinksReport): string {
 		if (l.candidates) lines.push(`    candidates: ${l.candidates.join(", ")}`);
 		if (l.fixed) lines.push(`    fixed: ${l.fixed}`);
 		if (l.proposed) lines.push(`    fix (run with --fix): ${l.proposed}`);
-		if (l.problem) lines.push(`    not fixed: ${l.problem}`);
+		if (l.problem) {
+			const remedy = remedyOf(l, vault);
+			// A link to the user's own note is theirs to keep: no fix is due.
+			lines.push(remedy === null ? `    left: ${l.problem}` : `    not fixed: ${l.problem}; to fix: ${remedy}`);
+		}
 	}
 	const s = report.summary;
 	for (const k of s.skipped) lines.push(`skipped ${k.path}: ${k.reason}`);

@@ -30,9 +30,18 @@ export interface JudgedLink {
 	fix?: string;
 	/** Why a wrong link cannot be repaired. */
 	problem?: string;
+	/** What kind of problem, so a report can say what would fix it. */
+	problemKind?: ProblemKind;
 	/** Where the link sits in the source text, for splicing the fix. */
 	link: WikiLink;
 }
+
+/**
+ * Why a link was left: no note is about its ID (`missing`; `notAlone`: only notes listing it among
+ * many), several are (`several`), the note's name cannot be linked (`unlinkable`), the file it
+ * lands on could not be read (`unreadable`) or is the user's own note (`notAttack`).
+ */
+export type ProblemKind = "missing" | "notAlone" | "several" | "unlinkable" | "unreadable" | "notAttack";
 
 const AFTER = /^[ \t]*[([]([A-Za-z]{1,3}\d{4}(?:\.\d{3})?)[)\]]/;
 const SHOWN_SUFFIX = /\(([A-Za-z]{1,3}\d{4}(?:\.\d{3})?)\)\s*$/;
@@ -104,11 +113,11 @@ const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1).replace
  * name matches the link's own, then one that is not a copy (`Phishing 1.md` beside `Phishing.md`);
  * a tie is reported, not guessed.
  */
-export function fixTarget(index: VaultIndex, id: string, link: WikiLink): { path: string } | { problem: string } {
+export function fixTarget(index: VaultIndex, id: string, link: WikiLink): { path: string } | { problem: string; kind: ProblemKind } {
 	const claimants = index.byId.get(id) ?? [];
-	if (claimants.length === 0) return { problem: `no note in the vault is about ${id}` };
+	if (claimants.length === 0) return { problem: `no note in the vault is about ${id}`, kind: "missing" };
 	const notes = notesAbout(index, id);
-	if (notes.length === 0) return { problem: `no note in the vault is about ${id} alone (${claimants.join(", ")} list${claimants.length === 1 ? "s" : ""} it among many IDs)` };
+	if (notes.length === 0) return { problem: `no note in the vault is about ${id} alone (${claimants.join(", ")} list${claimants.length === 1 ? "s" : ""} it among many IDs)`, kind: "notAlone" };
 	const want = baseName(link.target);
 	const score = (path: string) => {
 		const note = index.notes.get(path);
@@ -118,7 +127,7 @@ export function fixTarget(index: VaultIndex, id: string, link: WikiLink): { path
 	let best = 0;
 	for (const p of notes) best = Math.max(best, score(p));
 	const top = notes.filter((p) => score(p) === best);
-	if (top.length > 1) return { problem: `several notes are about ${id}: ${top.join(", ")}` };
+	if (top.length > 1) return { problem: `several notes are about ${id}: ${top.join(", ")}`, kind: "several" };
 	return { path: top[0] };
 }
 
@@ -155,19 +164,21 @@ export function judgeNote(index: VaultIndex, note: Note): JudgedLink[] {
 		};
 		if (resolution.candidates.length > 1) entry.candidates = resolution.candidates;
 		if (status === "unverified") {
-			entry.problem = index.unreadable.has(resolved ?? "")
-				? `${resolved} could not be read, so its ID is unknown`
-				: `${resolved} is not about any ATT&CK ID; left as it is`;
+			const unreadable = index.unreadable.has(resolved ?? "");
+			entry.problem = unreadable ? `${resolved} could not be read, so its ID is unknown` : `${resolved} is not about any ATT&CK ID; left as it is`;
+			entry.problemKind = unreadable ? "unreadable" : "notAttack";
 		}
 		if (expectedId !== null && (status === "broken" || status === "mismatch" || status === "ambiguous")) {
 			// An ambiguous link that already lands on a note about its ID keeps that note, spelled out.
 			const to = status === "ambiguous" && resolved !== null && targetIds.includes(expectedId) ? { path: resolved } : fixTarget(index, expectedId, link);
 			if ("problem" in to) {
 				entry.problem = to.problem;
+				entry.problemKind = to.kind;
 			} else {
 				const linkpath = index.resolver.linkpathFor(to.path, note.path, index.style);
 				if (UNLINKABLE.test(linkpath)) {
 					entry.problem = `${to.path} has a character (# | ^ [ ]) in its name that a wiki-link cannot hold; rename it to link to it`;
+					entry.problemKind = "unlinkable";
 				} else {
 					const fixed = text.slice(link.start, link.targetStart) + linkpath + text.slice(link.targetEnd, link.end);
 					if (fixed !== link.raw) entry.fix = fixed;

@@ -281,8 +281,11 @@ function hunksOf(ops: readonly PreviewLine[], context: number, maxLines: number,
 	return { hunks, omitted: 0 };
 }
 
-/** The preview as plain text, unified-diff-like: `@@ -a,n +b,m @@` headers, ` `/`-`/`+` prefixes. */
-export function formatPreview(p: SyncPreview): string {
+/**
+ * The preview as plain text, unified-diff-like: `@@ -a,n +b,m @@` headers, ` `/`-`/`+` prefixes;
+ * `lines` may render a hunk's lines otherwise (word by word: word-diff.ts).
+ */
+export function formatPreview(p: SyncPreview, opts: { lines?: (lines: readonly PreviewLine[]) => string[] } = {}): string {
 	const out: string[] = [p.title, p.summary];
 	for (const note of p.notes) {
 		out.push("", `${note.action}: ${note.path} (+${note.added} -${note.removed})`);
@@ -297,7 +300,8 @@ export function formatPreview(p: SyncPreview): string {
 			const from = inBefore === 0 ? hunk.beforeLine - 1 : hunk.beforeLine;
 			const to = inAfter === 0 ? hunk.afterLine - 1 : hunk.afterLine;
 			out.push(`@@ -${from},${inBefore} +${to},${inAfter} @@`);
-			for (const l of lines) out.push(`${l.kind === "added" ? "+" : l.kind === "removed" ? "-" : " "}${l.text}`);
+			if (opts.lines) out.push(...opts.lines(lines));
+			else for (const l of lines) out.push(`${l.kind === "added" ? "+" : l.kind === "removed" ? "-" : " "}${l.text}`);
 			if (marker) out.push(marker.text);
 		});
 	}
