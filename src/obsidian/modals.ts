@@ -5,8 +5,9 @@
  */
 import { FuzzySuggestModal, Modal, Notice, type App, type TFile } from "obsidian";
 import type { LinksReport } from "../core/commands/links";
-import type { SyncPreview } from "../core/sync/preview";
+import type { PreviewNote, SyncPreview } from "../core/sync/preview";
 import type { Progress } from "./data";
+import { CHANGE_LABELS, KIND_LABELS, blocksOf, changesOf, commonFolder, count, nameAndFolder, summarize, withNoteNames } from "./preview-model";
 
 /** A notice that stays while work runs; clicking it asks the work to stop. */
 export class ProgressNotice implements Progress {
@@ -40,11 +41,27 @@ export class ProgressNotice implements Progress {
 	}
 }
 
+export interface PreviewOptions {
+	/** Notes the sync leaves as they are (the summary counts them). */
+	unchanged: number;
+	/** The modal's title; the preview's own by default. */
+	title?: string;
+	/** Called when the user chooses Apply (never when there is nothing to apply). */
+	apply: () => void;
+}
+
+/**
+ * The sync preview: a summary (counts by kind and by what changes) and the Apply and Cancel
+ * buttons stay in view while the notes scroll between them (the modal is a column, and only the
+ * part between them scrolls). Each note is a row named by the
+ * note's name, its folder muted; its diff (word-level for a changed line) is built when the row
+ * is first opened, and grows the one scrolling list rather than scrolling inside it.
+ */
 export class PreviewModal extends Modal {
 	constructor(
 		app: App,
 		private readonly preview: SyncPreview,
-		private readonly apply: () => void,
+		private readonly opts: PreviewOptions,
 	) {
 		super(app);
 	}
@@ -52,41 +69,103 @@ export class PreviewModal extends Modal {
 	override onOpen(): void {
 		const { contentEl, titleEl } = this;
 		const p = this.preview;
-		titleEl.setText(p.title);
+		const s = summarize(p, this.opts.unchanged);
+		const paths = [...p.notes.map((n) => n.path), ...p.skipped.map((n) => n.path), ...p.warnings.map((w) => w.path)];
+		this.modalEl.addClass("attack-sync-preview-modal");
+		titleEl.setText(this.opts.title ?? p.title);
+		const common = commonFolder(p.notes.map((n) => n.path));
 		contentEl.addClass("attack-sync-preview");
-		contentEl.createEl("p", { text: p.summary });
-		for (const w of p.warnings) contentEl.createEl("p", { text: `${w.path}: ${w.text}`, cls: "attack-sync-warning" });
-		for (const note of p.notes) {
-			const details = contentEl.createEl("details", { cls: "attack-sync-note" });
-			details.createEl("summary", { text: `${note.action === "created" ? "New" : "Update"}: ${note.path} (+${note.added} −${note.removed})` });
-			for (const hunk of note.hunks) {
-				const pre = details.createEl("pre", { cls: "attack-sync-diff" });
-				pre.createDiv({ text: `@@ line ${hunk.afterLine} @@`, cls: "attack-sync-hunk" });
-				for (const line of hunk.lines) {
-					const mark = line.kind === "added" ? "+ " : line.kind === "removed" ? "- " : "  ";
-					pre.createDiv({ text: mark + line.text, cls: `attack-sync-${line.kind}` });
-				}
+
+		const head = contentEl.createDiv({ cls: "attack-sync-preview-summary" });
+		const changes = p.notes.length;
+		const counts = [s.toUpdate > 0 ? `${count(s.toUpdate, ["note", "notes"])} to update` : "", s.toCreate > 0 ? `${count(s.toCreate, ["note", "notes"])} to create` : ""].filter(Boolean);
+		head.createDiv({ cls: "attack-sync-preview-counts", text: changes === 0 ? "Every note is up to date; nothing to apply." : counts.join(", ") });
+		const rest = [`${s.unchanged} unchanged`, s.skipped > 0 ? `${s.skipped} skipped` : ""].filter(Boolean).join(", ");
+		head.createDiv({ cls: "attack-sync-muted", text: rest + (common === "" ? "" : `; notes in ${common}`) });
+		if (changes > 0) {
+			const chips = head.createDiv({ cls: "attack-sync-chips" });
+			for (const [k, n] of s.byKind) chips.createSpan({ cls: "attack-sync-chip", text: count(n, KIND_LABELS[k]) });
+			for (const [c, n] of s.byChange) chips.createSpan({ cls: `attack-sync-chip attack-sync-change-${c}`, text: `${n} ${CHANGE_LABELS[c]}` });
+		}
+
+		// The one scrolling part, between the summary and the buttons.
+		const scroll = contentEl.createDiv({ cls: "attack-sync-scroll" });
+		if (p.warnings.length > 0) {
+			const warnings = scroll.createEl("details", { cls: "attack-sync-warnings" });
+			warnings.createEl("summary", { text: `${count(p.warnings.length, ["thing", "things"])} to check` });
+			for (const w of p.warnings) {
+				const row = warnings.createDiv({ cls: "attack-sync-warning" });
+				row.createSpan({ cls: "attack-sync-note-name", text: nameAndFolder(w.path).name });
+				row.createSpan({ text: `: ${withNoteNames(w.text, paths)}` });
 			}
 		}
+
+		const list = scroll.createDiv({ cls: "attack-sync-rows" });
+		for (const note of p.notes) this.row(list, note, common);
+
 		if (p.skipped.length > 0) {
-			const skipped = contentEl.createEl("details");
+			const skipped = scroll.createEl("details", { cls: "attack-sync-skipped" });
 			skipped.createEl("summary", { text: `Skipped (${p.skipped.length})` });
-			for (const s of p.skipped) skipped.createDiv({ text: `${s.path}: ${s.reason}` });
+			for (const n of p.skipped) {
+				const row = skipped.createDiv({ cls: "attack-sync-skipped-row" });
+				row.createSpan({ cls: "attack-sync-note-name", text: nameAndFolder(n.path).name });
+				row.createSpan({ cls: "attack-sync-muted", text: `: ${n.reason}` });
+			}
 		}
-		const buttons = contentEl.createDiv({ cls: "modal-button-container" });
-		const changes = p.notes.length;
-		const apply = buttons.createEl("button", { text: changes > 0 ? `Apply to ${changes} notes` : "Nothing to apply", cls: "mod-cta" });
-		apply.disabled = changes === 0;
+
+		const buttons = contentEl.createDiv({ cls: "modal-button-container attack-sync-preview-buttons" });
+		if (changes === 0) {
+			buttons.createEl("button", { text: "Close", cls: "mod-cta" }).addEventListener("click", () => this.close());
+			return;
+		}
+		const apply = buttons.createEl("button", { text: `Apply to ${count(changes, ["note", "notes"])}`, cls: "mod-cta" });
 		apply.addEventListener("click", () => {
 			this.close();
-			this.apply();
+			this.opts.apply();
 		});
 		buttons.createEl("button", { text: "Cancel" }).addEventListener("click", () => this.close());
+	}
+
+	/** A note's row; its diff is built the first time it is opened. */
+	private row(list: HTMLElement, note: PreviewNote, common: string): void {
+		const details = list.createEl("details", { cls: "attack-sync-note" });
+		const summary = details.createEl("summary");
+		const { name, folder } = nameAndFolder(note.path);
+		const title = summary.createDiv({ cls: "attack-sync-note-title" });
+		title.createSpan({ cls: "attack-sync-note-name", text: name });
+		for (const c of changesOf(note)) title.createSpan({ cls: `attack-sync-tag attack-sync-change-${c}`, text: CHANGE_LABELS[c] });
+		title.createSpan({ cls: "attack-sync-note-stats", text: `+${note.added} −${note.removed}` });
+		const shown = common === "" ? folder : folder.slice(common.length + 1);
+		if (shown !== "") summary.createDiv({ cls: "attack-sync-note-folder", text: shown });
+		let built = false;
+		details.addEventListener("toggle", () => {
+			if (built) return;
+			built = true;
+			renderDiff(details.createDiv({ cls: "attack-sync-diff" }), note);
+		});
 	}
 
 	override onClose(): void {
 		this.contentEl.empty();
 	}
+}
+
+/** A note's changes: kept lines around each change, changed lines as one line with the words that differ marked. */
+function renderDiff(el: HTMLElement, note: PreviewNote): void {
+	for (const w of note.warnings) el.createDiv({ cls: "attack-sync-warning", text: w });
+	if (note.hunks.length === 0) el.createDiv({ cls: "attack-sync-muted", text: "Only line endings, the byte order mark or the final newline change." });
+	note.hunks.forEach((hunk, h) => {
+		if (h > 0) el.createDiv({ cls: "attack-sync-gap", text: "⋯" });
+		for (const block of blocksOf(hunk.lines)) {
+			if (block.kind === "changed") {
+				const line = el.createDiv({ cls: "attack-sync-changed" });
+				for (const part of block.parts) {
+					if (part.kind === "same") line.createSpan({ text: part.text });
+					else line.createEl(part.kind === "added" ? "ins" : "del", { text: part.text, cls: `attack-sync-word-${part.kind}` });
+				}
+			} else el.createDiv({ cls: `attack-sync-${block.kind}`, text: block.text === "" ? " " : block.text });
+		}
+	});
 }
 
 /** The links report: one line per link that is not ok; click it to open the note. */

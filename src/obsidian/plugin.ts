@@ -18,7 +18,7 @@ import { UndoLog } from "../core/sync/undo";
 import { buildVaultIndex } from "../core/vault-index";
 import { AttackData, Cancelled, type Loaded } from "./data";
 import { FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal } from "./modals";
-import { AttackSyncSettingTab, mergeSettings, type AttackSyncSettings } from "./settings";
+import { AttackSyncSettingTab, domainName, mergeSettings, type AttackSyncSettings } from "./settings";
 import { ObsidianVault } from "./vault";
 
 /** What scripts (Templater, QuickAdd, the console) and tests call: the CLI's `--json` reports. */
@@ -201,8 +201,13 @@ export class AttackSyncPlugin extends Plugin {
 
 	private async syncWithPreview(): Promise<void> {
 		const plan = await this.plan();
-		new PreviewModal(this.app, buildPreview(plan), () => {
-			void this.run(async () => new Notice(summaryOf(await this.apply(plan))));
+		const domains = plan.domain.split(", ");
+		const versions = (plan.attackVersion ?? "").split(", ");
+		const title = `Sync with ${domains.map((d, i) => domainName(d, versions[i] === "?" ? null : versions[i])).join(" and ")}`;
+		new PreviewModal(this.app, buildPreview(plan), {
+			title,
+			unchanged: plan.summary.unchanged,
+			apply: () => void this.run(async () => new Notice(summaryOf(await this.apply(plan)))),
 		}).open();
 	}
 

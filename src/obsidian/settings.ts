@@ -54,6 +54,11 @@ export function mergeSettings(saved: unknown): AttackSyncSettings {
 }
 
 const DOMAIN_NAMES: Readonly<Record<string, string>> = { "enterprise-attack": "Enterprise", "mobile-attack": "Mobile", "ics-attack": "ICS" };
+
+/** A domain as users name it: `Enterprise ATT&CK`; a release when known: `Enterprise ATT&CK 18.1`. */
+export function domainName(domain: string, version?: string | null): string {
+	return `${DOMAIN_NAMES[domain] ?? domain} ATT&CK${version ? ` ${version}` : ""}`;
+}
 const SECTION_NAMES: Readonly<Record<ManagedSection, string>> = {
 	description: "Description",
 	tactics: "Tactics",

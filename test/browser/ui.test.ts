@@ -2,13 +2,28 @@
 // Obsidian's API (test/browser/obsidian-dom.ts), driven through its commands on a desktop window
 // (1280x800) and a phone (390x844). Skipped, with one line saying so, where /usr/bin/chromium is
 // absent (`.ci/run` installs it). `SCREENSHOTS=1` writes the screenshots to docs/screenshots.
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/temp";
 import type {} from "./obsidian-dom";
 import { DESKTOP, HAVE_CHROMIUM, PHONE, openPlugin, screenshotDir, startBrowser, startTestServer, type TestServer } from "./page";
 
 if (!HAVE_CHROMIUM) console.warn("[skip] /usr/bin/chromium is absent: the browser tests (test/browser) are skipped; `apt-get install chromium` runs them.");
+
+/** Whether the element is on screen and nothing covers its middle. */
+async function inView(page: Page, selector: string): Promise<boolean> {
+	return page.$eval(selector, (el) => {
+		const r = el.getBoundingClientRect();
+		if (r.width === 0 || r.bottom > window.innerHeight || r.top < 0 || r.right > window.innerWidth || r.left < 0) return false;
+		const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+		return hit !== null && (el === hit || el.contains(hit));
+	});
+}
+
+/** The class names of the elements inside the open modal that scroll (their content is taller than they are). */
+async function scrollers(page: Page): Promise<string[]> {
+	return page.$$eval(".modal-container .modal *", (els) => els.filter((el) => /auto|scroll/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight).map((el) => el.getAttribute("class") ?? ""));
+}
 
 describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 	let browser: Browser;
@@ -38,14 +53,42 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		["desktop", DESKTOP],
 		["phone", PHONE],
 	] as const) {
-		it(`fetches, then previews a sync on a ${size}`, async () => {
+		it(`previews a sync on a ${size}: summary and buttons in view, rows by name, word-level diffs built when opened`, async () => {
 			const shots = screenshotDir(tempDir("shots"));
 			const t = await openPlugin(browser, server, { viewport, shots });
 			await t.run("fetch-data");
-			expect(await t.notices()).toContainEqual(expect.stringMatching(/ready/));
 			await t.run("sync-all");
-			await t.page.waitForSelector(".modal .modal-content");
+			const modal = await t.page.waitForSelector(".attack-sync-preview");
+			expect(await inView(t.page, ".attack-sync-preview-summary")).toBe(true);
+			expect(await inView(t.page, ".attack-sync-preview-buttons button.mod-cta")).toBe(true);
+			expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/^\d+ notes to update/);
+			expect(await t.page.locator(".attack-sync-preview-summary .attack-sync-chip").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ techniques$/), expect.stringMatching(/^\d+ mitigations$/), expect.stringMatching(/^\d+ new facts$/), expect.stringMatching(/^\d+ changed text$/)]));
+			// Rows are named by the note; the folder is a muted line of its own.
+			const names = await t.page.locator(".attack-sync-note .attack-sync-note-name").allTextContents();
+			expect(names).toContain("Malicious Link");
+			for (const n of names) expect(n).not.toContain("/");
+			// One scrolling part; no diff is built before its row is opened, and none scrolls inside it.
+			expect(await scrollers(t.page)).toEqual(["attack-sync-scroll"]);
+			expect(await t.page.locator(".attack-sync-diff").count()).toBe(0);
+			const row = t.page.locator(".attack-sync-note", { has: t.page.locator(".attack-sync-note-name", { hasText: /^Malicious Link$/ }) }).first();
+			await row.locator("summary").click();
+			await row.locator(".attack-sync-diff").waitFor();
+			expect(await t.page.locator(".attack-sync-diff").count()).toBe(1);
+			expect(await row.locator(".attack-sync-diff del, .attack-sync-diff ins").count()).toBeGreaterThan(0);
+			expect(await row.locator(".attack-sync-diff").evaluate((el) => getComputedStyle(el).overflowY)).toBe("visible");
+			expect(await modal.textContent()).not.toMatch(/@@/);
+			await row.scrollIntoViewIfNeeded();
 			await t.shot(`sync-preview-${size}`);
+			// Scrolled to the end, the summary and the buttons are still there.
+			await t.page.locator(".attack-sync-note").last().scrollIntoViewIfNeeded();
+			expect(await inView(t.page, ".attack-sync-preview-summary")).toBe(true);
+			expect(await inView(t.page, ".attack-sync-preview-buttons button.mod-cta")).toBe(true);
+			await t.page.click(".attack-sync-preview-buttons button.mod-cta");
+			await t.settle();
+			// With nothing left to apply, the one button says Close.
+			await t.run("sync-all");
+			await t.page.waitForSelector(".attack-sync-preview");
+			expect(await t.page.locator(".attack-sync-preview-buttons button").allTextContents()).toEqual(["Close"]);
 			await t.close();
 		});
 	}

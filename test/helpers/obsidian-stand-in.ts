@@ -198,6 +198,7 @@ export function makeObsidian(registered: Registered) {
 		}
 	}
 	class Modal {
+		modalEl = element();
 		titleEl = element();
 		contentEl = element();
 		closed = false;

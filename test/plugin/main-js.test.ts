@@ -163,13 +163,19 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		const t = await startPlugin();
 		await t.run("sync-all");
 		const preview = t.registered.modals.at(-1);
-		expect(preview?.titleEl.text).toMatch(/^Sync with ATT&CK/);
+		expect(preview?.titleEl.text).toBe("Sync with Enterprise ATT&CK 18.1");
 		const text = preview?.contentEl.allText() ?? "";
 		expect(text).toMatch(/notes to update/);
-		expect(text).toContain(`Update: ${SEED}`);
-		expect(text).toMatch(/^- .*Mobile-Attack\/tactics\/Execution\]\] \(TA0002\)$/m);
+		// A row per note, named by the note; its diff is built when it is opened.
+		const scroll = preview?.contentEl.children.find((c) => c.cls === "attack-sync-scroll");
+		const rows = scroll?.children.find((c) => c.cls === "attack-sync-rows")?.children ?? [];
+		const seed = rows.find((r) => r.allText().split("\n").includes("Malicious Link") && r.allText().includes("Enterprise-Attack/techniques"));
+		expect(seed?.allText()).not.toMatch(/Mobile-Attack/);
+		for (const fn of seed?.listeners.toggle ?? []) fn({ preventDefault() {} });
+		// The wrong link's words are shown removed (word by word, so split over several elements).
+		expect(seed?.allText()).toMatch(/Mobile-Attack/);
 		expect(t.writes).toEqual([]);
-		const apply = preview?.contentEl.children.find((c) => c.cls === "modal-button-container")?.children[0];
+		const apply = preview?.contentEl.children.find((c) => c.cls.includes("modal-button-container"))?.children[0];
 		apply?.click();
 		await settle(t.plugin);
 		expect(t.writes).toContain(SEED);
