@@ -59,12 +59,12 @@ export class AttackSyncPlugin extends Plugin {
 			});
 		command("fetch-data", "Fetch or update ATT&CK data", () => this.fetchConfigured());
 		command("import-data", "Import ATT&CK data from a bundle file in the vault", () => this.pickImport());
-		command("sync-all", "Sync all ATT&CK notes…", () => this.syncWithPreview());
-		forNote("sync-current-note", "Sync the current note", (file) => this.syncNow({ only: new Set([file.path]) }, "Synced"));
+		command("sync-all", "Sync all ATT&CK notes…", () => this.syncWithPreview({}));
+		forNote("sync-current-note", "Sync the current note", (file) => this.syncWithPreview({ only: new Set([file.path]) }));
 		command("check-links", "Check ATT&CK links", () => this.links(false));
 		command("fix-links", "Fix ATT&CK links in all notes", () => this.links(true));
 		forNote("fix-links-current-note", "Fix ATT&CK links in the current note", (file) => this.links(true, file.path));
-		command("create-missing-notes", "Create missing tactic and mitigation notes", () => this.syncNow({ createMissing: ["tactic", "mitigation"] }, "Created"));
+		command("create-missing-notes", "Create missing tactic and mitigation notes", () => this.syncWithPreview({ createMissing: ["tactic", "mitigation"] }));
 		this.addCommand({
 			id: "insert-technique-link",
 			name: "Insert a link to a technique…",
@@ -199,8 +199,9 @@ export class AttackSyncPlugin extends Plugin {
 		return o.dryRun === true ? reportOf(plan, true) : this.apply(plan);
 	}
 
-	private async syncWithPreview(): Promise<void> {
-		const plan = await this.plan();
+	/** Plan, then show the preview; nothing is written until the user chooses Apply. */
+	private async syncWithPreview(extra: SyncOptions): Promise<void> {
+		const plan = await this.plan(extra);
 		const domains = plan.domain.split(", ");
 		const versions = (plan.attackVersion ?? "").split(", ");
 		const title = `Sync with ${domains.map((d, i) => domainName(d, versions[i] === "?" ? null : versions[i])).join(" and ")}`;
@@ -209,11 +210,6 @@ export class AttackSyncPlugin extends Plugin {
 			unchanged: plan.summary.unchanged,
 			apply: () => void this.run(async () => new Notice(summaryOf(await this.apply(plan)))),
 		}).open();
-	}
-
-	private async syncNow(extra: SyncOptions, verb: string): Promise<void> {
-		const report = await this.apply(await this.plan(extra));
-		new Notice(`${verb}: ${summaryOf(report)}`);
 	}
 
 	private async links(fix: boolean, only?: string): Promise<void> {

@@ -92,4 +92,29 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			await t.close();
 		});
 	}
+
+	it("syncs the current note and creates missing notes through the same preview", async () => {
+		const t = await openPlugin(browser, server);
+		await t.run("fetch-data");
+		const seed = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
+		await t.page.evaluate((p) => window.obsidianStandIn.setActive(p), seed);
+		const before = await t.page.evaluate((p) => window.obsidianStandIn.readFile(p), seed);
+		await t.run("sync-current-note");
+		await t.page.waitForSelector(".attack-sync-preview");
+		expect(await t.page.locator(".attack-sync-note .attack-sync-note-name").allTextContents()).toEqual(["Malicious Link"]);
+		expect(await t.page.evaluate((p) => window.obsidianStandIn.readFile(p), seed)).toBe(before);
+		await t.page.click(".attack-sync-preview-buttons button.mod-cta");
+		await t.settle();
+		expect(await t.page.evaluate((p) => window.obsidianStandIn.readFile(p), seed)).not.toBe(before);
+
+		await t.run("create-missing-notes");
+		await t.page.waitForSelector(".attack-sync-preview");
+		expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/\d+ notes? to create$/);
+		expect(await t.page.locator(".attack-sync-note .attack-sync-change-new").count()).toBeGreaterThan(0);
+		expect(await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.length)).toBe(1);
+		await t.page.click(".attack-sync-preview-buttons button:not(.mod-cta)");
+		expect(await t.page.locator(".attack-sync-preview").count()).toBe(0);
+		expect(await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.length)).toBe(1);
+		await t.close();
+	});
 });

@@ -120,6 +120,13 @@ async function startPlugin(settings: Record<string, unknown> = {}) {
 	return { ...loaded, ...folder, root, plugin, command, run, read: (p: string) => readFileSync(path.join(root, p), "utf8") };
 }
 
+/** Choose Apply in the sync preview last opened, and wait for the writes. */
+async function applyPreview(t: Awaited<ReturnType<typeof startPlugin>>): Promise<void> {
+	const preview = t.registered.modals.at(-1);
+	preview?.contentEl.children.find((c) => c.cls.includes("modal-button-container"))?.children[0]?.click();
+	await settle(t.plugin);
+}
+
 /** Wait until the plugin's queue is idle (commands start tasks without awaiting them). */
 async function settle(plugin: LoadedPlugin): Promise<void> {
 	for (let i = 0; i < 200; i++) {
@@ -194,6 +201,9 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		await t.run("fix-links-current-note");
 		expect(t.writes).toEqual([SEED]);
 		await t.run("sync-current-note");
+		// Through the preview, like any sync: nothing is written before Apply.
+		expect(t.writes).toEqual([SEED]);
+		await applyPreview(t);
 		expect([...new Set(t.writes)]).toEqual([SEED]);
 	});
 
@@ -201,6 +211,8 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		const t = await startPlugin();
 		await t.plugin.api.fetchData({ domain: "enterprise-attack" });
 		await t.run("create-missing-notes");
+		expect(t.writes).toEqual([]);
+		await applyPreview(t);
 		const created = t.writes.filter((p) => !existsSync(path.join(FIXTURES, "sample-vault", p)));
 		expect(created.length).toBeGreaterThan(0);
 		for (const p of created) expect(p).toMatch(/Enterprise-Attack\/(tactics|mitigations)\//);
