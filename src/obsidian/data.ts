@@ -9,7 +9,7 @@ import { MAX_BUNDLE_BYTES, MAX_INDEX_BYTES, checkBundleSize, decodeUtf8, tooLarg
 import { modelFromJson, type AttackModel } from "../core/attack/model";
 import { cacheFileName, compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
-import { FETCH_DEADLINE_MS, checkBundleDomain, checkModel, deadlineReason, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
+import { FETCH_DEADLINE_MS, networkErrorReason, checkBundleDomain, checkModel, deadlineReason, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
 import type { BackupStore } from "../core/sync/undo";
 
 export interface Loaded {
@@ -21,11 +21,14 @@ export interface Loaded {
 export interface Progress {
 	step(message: string): void;
 	readonly cancelled: boolean;
+	/** `work`, or a Cancelled rejection the moment the user cancels: waiting stops at once, the result is dropped. */
+	race<T>(work: Promise<T>): Promise<T>;
 }
 
 export class Cancelled extends Error {
-	constructor() {
-		super("Cancelled; nothing was changed.");
+	/** `what`: what stopped, as a phrase ("fetching Enterprise ATT&CK"). */
+	constructor(what = "the task") {
+		super(`${what} was cancelled; nothing was changed.`);
 	}
 }
 
@@ -88,19 +91,19 @@ export class AttackData {
 		const index = indexUrl(baseUrl);
 		// One deadline for the index and the bundle: a server sending a byte now and then must not keep the fetch going.
 		const deadline = { at: Date.now() + this.limits.deadlineMs, ms: this.limits.deadlineMs };
-		progress.step(`Reading the ATT&CK index (${index})…`);
-		const indexText = decodeUtf8(await get(index, MAX_INDEX_BYTES, "index", deadline), index, "an ATT&CK index");
+		progress.step("reading the list of releases…");
+		const indexText = decodeUtf8(await progress.race(get(index, MAX_INDEX_BYTES, "index", deadline)), index, "an ATT&CK index");
 		if (progress.cancelled) throw new Cancelled();
 		const target = planDownload(indexText, index, baseUrl, { domain, version });
-		progress.step(`Downloading ${domain} ${target.version}…`);
-		const bytes = await get(target.url, this.limits.maxBytes, "bundle", deadline);
+		progress.step(`downloading release ${target.version}…`);
+		const bytes = await progress.race(get(target.url, this.limits.maxBytes, "bundle", deadline));
 		if (progress.cancelled) throw new Cancelled();
 		return this.store(decodeUtf8(bytes, target.url), target.url, progress, target);
 	}
 
 	/** Import a bundle file the user put in the vault (the offline path). */
 	async importFile(path: string, progress: Progress): Promise<Loaded> {
-		progress.step(`Reading ${path}…`);
+		progress.step(`reading ${path}…`);
 		const file = normalizePath(path);
 		// A 2 GB file is refused before it is read, not after.
 		const stat = await this.adapter.stat(file);
@@ -112,7 +115,7 @@ export class AttackData {
 	}
 
 	private async store(text: string, source: string, progress: Progress, target?: DownloadTarget): Promise<Loaded> {
-		progress.step("Checking the bundle…");
+		progress.step("checking the bundle…");
 		if (/^\s*</.test(text)) throw new UserError(`${source} is an HTML page, not an ATT&CK STIX bundle; nothing was saved.`);
 		let parsed: unknown;
 		try {
@@ -126,7 +129,7 @@ export class AttackData {
 		checkBundleDomain(full.domain, source);
 		if (target) checkModel(full, target);
 		if (progress.cancelled) throw new Cancelled();
-		progress.step("Indexing…");
+		progress.step("indexing…");
 		const cache = compactBundle(parsed, { source, createdAt: new Date().toISOString() });
 		const loaded = readCache(cache, source);
 		if (progress.cancelled) throw new Cancelled();
@@ -189,7 +192,7 @@ async function get(url: string, maxBytes: number, what: "bundle" | "index", dead
 		response = await Promise.race([requestUrl({ url, method: "GET", throw: false }), late]);
 	} catch (err) {
 		if (err instanceof UserError) throw err;
-		throw new UserError(downloadFailure(url, `${messageOf(err)} (offline?)`));
+		throw new UserError(downloadFailure(url, networkWords(err, url)));
 	} finally {
 		window.clearTimeout(timer);
 	}
@@ -197,4 +200,21 @@ async function get(url: string, maxBytes: number, what: "bundle" | "index", dead
 	const bytes = new Uint8Array(response.arrayBuffer);
 	if (bytes.length > maxBytes) throw new UserError(downloadFailure(url, tooLargeReason(bytes.length, maxBytes, what)));
 	return bytes;
+}
+
+/**
+ * A failed request in words. requestUrl throws Chromium's `net::ERR_...` on desktop, which
+ * networkErrorReason knows; a bare "Failed to fetch" or "TypeError: fetch failed" says nothing a
+ * user can act on, so it becomes where the answer should have come from.
+ */
+function networkWords(err: unknown, url: string): string {
+	const reason = networkErrorReason(typeof err === "object" && err !== null ? err : { message: String(err) });
+	if (!/fetch|TypeError|NetworkError|Load failed|unknown error/i.test(reason)) return reason;
+	let host = url;
+	try {
+		host = new URL(url).host;
+	} catch {
+		// The URL itself: still better than the error's name.
+	}
+	return `there was no answer from ${host} (offline, or a wrong base URL in the settings?)`;
 }

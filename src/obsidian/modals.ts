@@ -6,38 +6,83 @@
 import { FuzzySuggestModal, Modal, Notice, type App, type TFile } from "obsidian";
 import type { LinksReport } from "../core/commands/links";
 import type { PreviewNote, SyncPreview } from "../core/sync/preview";
-import type { Progress } from "./data";
+import { Cancelled, type Progress } from "./data";
 import { CHANGE_LABELS, KIND_LABELS, blocksOf, changesOf, commonFolder, count, nameAndFolder, summarize, withNoteNames } from "./preview-model";
 
-/** A notice that stays while work runs; clicking it asks the work to stop. */
+/** Every notice starts with the plugin's name, so a user knows where it comes from. */
+export const PLUGIN_NAME = "ATT&CK Sync";
+
+/** A notice from the plugin: `ATT&CK Sync: <message>`. Errors stay longer. */
+export function notify(message: string, error = false): Notice {
+	return new Notice(`${PLUGIN_NAME}: ${message}`, error ? 10000 : undefined);
+}
+
+/**
+ * A notice that stays while work runs; clicking it cancels the work at once: whatever the work is
+ * waiting for (a download) is no longer waited for, its result is dropped, and the caller says so
+ * in the one notice that reports the outcome. Obsidian hides a notice when it is clicked.
+ */
 export class ProgressNotice implements Progress {
 	private readonly notice: Notice;
 	private stopped = false;
+	private readonly stop: Promise<never>;
+	private reject: (err: Error) => void = () => undefined;
 
 	constructor(private readonly title: string) {
-		this.notice = new Notice(`${title}: starting… (click to cancel)`, 0);
-		this.notice.messageEl?.addEventListener?.("click", () => {
-			this.stopped = true;
-			this.notice.setMessage(`${this.title}: cancelling…`);
-		});
+		this.notice = new Notice(`${PLUGIN_NAME}: ${title}: starting… Click to cancel.`, 0);
+		this.stop = new Promise<never>((_resolve, reject) => (this.reject = reject));
+		// Nobody may be racing when the click comes: that is not an unhandled rejection.
+		this.stop.catch(() => undefined);
+		this.notice.messageEl.addEventListener("click", () => this.cancel());
 	}
 
 	get cancelled(): boolean {
 		return this.stopped;
 	}
 
-	step(message: string): void {
-		if (!this.stopped) this.notice.setMessage(`${this.title}: ${message} (click to cancel)`);
+	cancel(): void {
+		if (this.stopped) return;
+		this.stopped = true;
+		this.notice.hide();
+		this.reject(new Cancelled());
 	}
 
-	done(message: string): void {
-		this.notice.hide();
-		new Notice(message);
+	race<T>(work: Promise<T>): Promise<T> {
+		return Promise.race([work, this.stop]);
+	}
+
+	step(message: string): void {
+		if (!this.stopped) this.notice.setMessage(`${PLUGIN_NAME}: ${this.title}: ${message} Click to cancel.`);
 	}
 
 	/** Take the notice away; the caller says how it went. */
 	close(): void {
 		this.notice.hide();
+	}
+}
+
+/** A question with a button that does it and one that does not. */
+export class ConfirmModal extends Modal {
+	constructor(
+		app: App,
+		private readonly o: { title: string; text: string; confirm: string; onConfirm: () => void },
+	) {
+		super(app);
+	}
+
+	override onOpen(): void {
+		this.titleEl.setText(this.o.title);
+		this.contentEl.createEl("p", { text: this.o.text });
+		const buttons = this.contentEl.createDiv({ cls: "modal-button-container" });
+		buttons.createEl("button", { text: this.o.confirm, cls: "mod-warning" }).addEventListener("click", () => {
+			this.close();
+			this.o.onConfirm();
+		});
+		buttons.createEl("button", { text: "Cancel" }).addEventListener("click", () => this.close());
+	}
+
+	override onClose(): void {
+		this.contentEl.empty();
 	}
 }
 

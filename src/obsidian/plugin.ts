@@ -17,7 +17,8 @@ import { applyPlan, mergePlans, planSync, type SyncOptions, type SyncPlan } from
 import { UndoLog } from "../core/sync/undo";
 import { buildVaultIndex } from "../core/vault-index";
 import { AttackData, Cancelled, type Loaded } from "./data";
-import { FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal } from "./modals";
+import { ConfirmModal, FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal, notify } from "./modals";
+import { nameAndFolder } from "./preview-model";
 import { AttackSyncSettingTab, domainName, mergeSettings, type AttackSyncSettings } from "./settings";
 import { ObsidianVault } from "./vault";
 
@@ -40,7 +41,7 @@ export class AttackSyncPlugin extends Plugin {
 		this.settings = mergeSettings(await this.loadData());
 		this.addSettingTab(new AttackSyncSettingTab(this.app, this));
 		this.api = {
-			fetchData: (o) => this.task(() => this.fetchData(o.domain, o.version ?? null, null)),
+			fetchData: (o) => this.task(() => this.fetchData(o.domain, o.version ?? null)),
 			sync: (o = {}) => this.task(() => this.syncReport(o)),
 			checkLinks: (o = {}) => this.task(() => runLinks(this.vault(), { fix: o.fix === true })),
 			undoLastSync: () => this.task(() => this.undo()),
@@ -70,7 +71,7 @@ export class AttackSyncPlugin extends Plugin {
 			name: "Insert a link to a technique…",
 			editorCallback: (editor: Editor, view) => void this.run(() => this.insertLink(editor, view.file?.path ?? "")),
 		});
-		command("undo-last-sync", "Undo last sync", async () => new Notice(await this.undo()));
+		command("undo-last-sync", "Undo last sync", () => this.confirmUndo());
 	}
 
 	async saveSettings(): Promise<void> {
@@ -99,30 +100,38 @@ export class AttackSyncPlugin extends Plugin {
 		return next;
 	}
 
-	/** A command: queued like any task; failures become one notice, never a thrown error. */
+	/** A command: queued like any task; a failure becomes its one notice, never a thrown error. */
 	private async run(work: () => Promise<unknown>): Promise<void> {
-		if (this.running) new Notice("ATT&CK Sync: another task is running; this one starts when it is done.");
+		if (this.running) notify("another task is running; this one starts when it is done.");
 		try {
 			await this.task(work);
 		} catch (err) {
-			new Notice(err instanceof Cancelled ? err.message : `ATT&CK Sync: ${messageOf(err)}`, 10000);
+			notify(messageOf(err), !(err instanceof Cancelled));
 		}
 	}
 
-	private async fetchData(domain: string, version: string | null, progress: ProgressNotice | null): Promise<Loaded["meta"]> {
-		const own = progress ?? new ProgressNotice(`ATT&CK ${domain}`);
+	/**
+	 * Download and cache a domain's release. Reports nothing itself: the caller's one notice says
+	 * how it went (a failure is thrown, a cancel too, as Cancelled naming what stopped).
+	 */
+	private async fetchData(domain: string, version: string | null): Promise<Loaded["meta"]> {
+		const what = `fetching ${domainName(domain)}`;
+		const progress = new ProgressNotice(what);
 		try {
-			const loaded = await this.attackData().fetch(domain, version ?? (this.settings.version === "latest" ? null : this.settings.version), this.settings.baseUrl, own);
-			if (!progress) own.done(`ATT&CK ${domain} ${loaded.meta.attackVersion ?? ""} is ready.`);
+			const loaded = await this.attackData().fetch(domain, version ?? (this.settings.version === "latest" ? null : this.settings.version), this.settings.baseUrl, progress);
 			return loaded.meta;
 		} catch (err) {
-			own.done(`ATT&CK Sync: ${messageOf(err)}`);
-			throw err;
+			throw err instanceof Cancelled ? new Cancelled(what) : err;
+		} finally {
+			progress.close();
 		}
 	}
 
+	/** Every configured domain, then one notice naming the releases now cached. */
 	private async fetchConfigured(): Promise<void> {
-		for (const domain of this.settings.domains) await this.fetchData(domain, null, null);
+		const ready: string[] = [];
+		for (const domain of this.settings.domains) ready.push(releaseName(await this.fetchData(domain, null)));
+		notify(`${ready.join(" and ")} ${ready.length === 1 ? "is" : "are"} ready.`);
 	}
 
 	private pickImport(): Promise<void> {
@@ -130,12 +139,15 @@ export class AttackSyncPlugin extends Plugin {
 		if (files.length === 0) throw new UserError("there is no .json file in the vault; put an ATT&CK STIX bundle in it first.");
 		new FileSuggestModal(this.app, files, (file) => {
 			void this.run(async () => {
-				const progress = new ProgressNotice("Importing ATT&CK data");
+				const what = `importing ${file.name}`;
+				const progress = new ProgressNotice(what);
 				try {
 					const loaded = await this.attackData().importFile(file.path, progress);
-					progress.done(`Imported ${loaded.meta.domain} ${loaded.meta.attackVersion ?? ""} from ${file.path}.`);
+					notify(`imported ${releaseName(loaded.meta)} from ${file.path}.`);
 				} catch (err) {
-					progress.done(`ATT&CK Sync: ${messageOf(err)}`);
+					throw err instanceof Cancelled ? new Cancelled(what) : err;
+				} finally {
+					progress.close();
 				}
 			});
 		}).open();
@@ -146,7 +158,7 @@ export class AttackSyncPlugin extends Plugin {
 	private async loaded(domain: string): Promise<Loaded> {
 		const cached = await this.attackData().cached(domain);
 		if (cached) return cached;
-		await this.fetchData(domain, null, null);
+		await this.fetchData(domain, null);
 		const loaded = await this.attackData().cached(domain);
 		if (!loaded) throw new UserError(`no ATT&CK data for ${domain}; run "Fetch or update ATT&CK data".`);
 		return loaded;
@@ -182,21 +194,23 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	/** Keep the originals, then write, with progress; a click on the notice stops before the next note. */
-	private async apply(plan: SyncPlan): Promise<SyncReport> {
+	private async apply(plan: SyncPlan): Promise<{ report: SyncReport; cancelled: boolean }> {
 		await new UndoLog(this.attackData().backups()).record(plan, new Date().toISOString());
-		const progress = new ProgressNotice("ATT&CK sync");
-		const result = await applyPlan(this.vault(), plan, (done, total) => {
-			progress.step(`writing ${done} of ${total} notes…`);
-			return !progress.cancelled;
-		});
-		if (progress.cancelled) progress.done("ATT&CK sync cancelled; the notes already written can be restored with Undo last sync.");
-		else progress.close();
-		return reportOf(plan, false, result.failed);
+		const progress = new ProgressNotice("syncing");
+		try {
+			const result = await applyPlan(this.vault(), plan, (done, total) => {
+				progress.step(`writing ${done} of ${total} notes…`);
+				return !progress.cancelled;
+			});
+			return { report: reportOf(plan, false, result.failed), cancelled: progress.cancelled };
+		} finally {
+			progress.close();
+		}
 	}
 
 	private async syncReport(o: { dryRun?: boolean; createMissing?: boolean; domain?: string }): Promise<SyncReport> {
 		const plan = await this.plan(o.createMissing === undefined ? {} : { createMissing: o.createMissing }, o.domain === undefined ? this.settings.domains : [o.domain]);
-		return o.dryRun === true ? reportOf(plan, true) : this.apply(plan);
+		return o.dryRun === true ? reportOf(plan, true) : (await this.apply(plan)).report;
 	}
 
 	/** Plan, then show the preview; nothing is written until the user chooses Apply. */
@@ -208,7 +222,11 @@ export class AttackSyncPlugin extends Plugin {
 		new PreviewModal(this.app, buildPreview(plan), {
 			title,
 			unchanged: plan.summary.unchanged,
-			apply: () => void this.run(async () => new Notice(summaryOf(await this.apply(plan)))),
+			apply: () =>
+				void this.run(async () => {
+					const { report, cancelled } = await this.apply(plan);
+					notify(appliedText(report, cancelled), report.failed.some((f) => !/cancelled/.test(f.reason)));
+				}),
 		}).open();
 	}
 
@@ -235,6 +253,25 @@ export class AttackSyncPlugin extends Plugin {
 		}).open();
 	}
 
+	/** Say which sync Undo would undo and what it restores; undo only when the user agrees. */
+	private async confirmUndo(): Promise<void> {
+		const record = await new UndoLog(this.attackData().backups()).latest();
+		if (!record) {
+			notify("there is no sync to undo.");
+			return;
+		}
+		const restored = record.files.filter((f) => f.before !== null).length;
+		const created = record.files.length - restored;
+		const when = new Date(record.at).toLocaleString();
+		const what = [restored > 0 ? `restores ${restored} ${restored === 1 ? "note" : "notes"} as they were` : "", created > 0 ? `deletes the ${created} ${created === 1 ? "note" : "notes"} it created` : ""].filter(Boolean).join(" and ");
+		new ConfirmModal(this.app, {
+			title: "Undo last sync",
+			text: `The sync of ${when}${record.attackVersion ? ` (ATT&CK ${record.attackVersion})` : ""}: undoing it ${what}. A note changed since is left as it is.`,
+			confirm: "Undo sync",
+			onConfirm: () => void this.run(async () => notify(await this.undo())),
+		}).open();
+	}
+
 	private async undo(): Promise<string> {
 		const vault = this.vault();
 		const result = await new UndoLog(this.attackData().backups()).undoLatest(vault, async (path) => {
@@ -246,7 +283,19 @@ export class AttackSyncPlugin extends Plugin {
 	}
 }
 
-function summaryOf(report: SyncReport): string {
+/** `Enterprise ATT&CK 18.1`: STIX 2.0 bundles do not name their release; the file they came from does. */
+function releaseName(meta: Loaded["meta"]): string {
+	return domainName(meta.domain, meta.attackVersion ?? versionFromFileName(meta.source));
+}
+
+/** What a sync did, in one sentence, and how to take it back. */
+function appliedText(report: SyncReport, cancelled: boolean): string {
 	const s = report.summary;
-	return `${s.updated} notes updated, ${s.created} created, ${s.unchanged} unchanged, ${s.skipped} skipped.`;
+	const notes = (n: number) => `${n} ${n === 1 ? "note" : "notes"}`;
+	const done = [s.updated > 0 ? `updated ${notes(s.updated)}` : "", s.created > 0 ? `created ${notes(s.created)}` : ""].filter(Boolean).join(" and ") || "wrote no note";
+	const failed = report.failed.filter((f) => !/cancelled/.test(f.reason));
+	const parts = [cancelled ? `sync cancelled after it ${done}` : done];
+	if (failed.length > 0) parts.push(`${notes(failed.length)} could not be written (${nameAndFolder(failed[0].path).name}: ${failed[0].reason})`);
+	const written = s.updated + s.created;
+	return `${parts.join("; ")}.${written > 0 ? ` "Undo last sync" restores ${written === 1 ? "it" : "them"}.` : ""}`;
 }

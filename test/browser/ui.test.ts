@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/temp";
 import type {} from "./obsidian-dom";
-import { DESKTOP, HAVE_CHROMIUM, PHONE, openPlugin, screenshotDir, startBrowser, startTestServer, type TestServer } from "./page";
+import { DESKTOP, HAVE_CHROMIUM, PHONE, openPlugin, screenshotDir, startBrowser, startTestServer, type PluginPage, type TestServer } from "./page";
 
 if (!HAVE_CHROMIUM) console.warn("[skip] /usr/bin/chromium is absent: the browser tests (test/browser) are skipped; `apt-get install chromium` runs them.");
 
@@ -116,5 +116,41 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		expect(await t.page.locator(".attack-sync-preview").count()).toBe(0);
 		expect(await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.length)).toBe(1);
 		await t.close();
+	});
+
+	it("says each outcome once, in words, with the plugin's name; a cancel takes effect at once", async () => {
+		const outcomes = async (t: PluginPage) => (await t.notices()).filter((n) => !/Click to cancel\.$/.test(n));
+		const offline = await openPlugin(browser, server, { settings: { baseUrl: "http://127.0.0.1:9/" } });
+		await offline.run("fetch-data");
+		const failed = await outcomes(offline);
+		expect(failed).toHaveLength(1);
+		expect(failed[0]).toMatch(/^ATT&CK Sync: could not download http:\/\/127\.0\.0\.1:9\/index\.json: /);
+		expect(failed[0]).not.toMatch(/TypeError|Failed to fetch|fetch failed/);
+		await offline.close();
+
+		// The bundle never comes until released: the cancel must not wait for it.
+		const t = await openPlugin(browser, server, { settings: { baseUrl: server.held } });
+		await t.page.evaluate(() => window.obsidianStandIn.runCommand("fetch-data"));
+		const progress = t.page.locator(".notice", { hasText: /downloading release 18\.1/ });
+		await progress.click();
+		await t.settle();
+		expect(await outcomes(t)).toEqual(["ATT&CK Sync: fetching Enterprise ATT&CK was cancelled; nothing was changed."]);
+		expect(await t.page.locator(".notice", { hasText: /Click to cancel/ }).count()).toBe(0);
+		server.release();
+		// The download that arrives after the cancel is dropped: no second notice, no cache.
+		await t.page.waitForFunction(() => window.obsidianStandIn.requests.length >= 2);
+		await t.settle();
+		expect(await outcomes(t)).toHaveLength(1);
+		expect(await t.page.evaluate(() => [...window.obsidianStandIn.store.files.keys()].filter((p) => p.includes("plugins/attack-sync/cache")))).toEqual([]);
+		await t.close();
+
+		const ok = await openPlugin(browser, server);
+		await ok.run("fetch-data");
+		expect(await outcomes(ok)).toEqual(["ATT&CK Sync: Enterprise ATT&CK 18.1 is ready."]);
+		await ok.run("sync-all");
+		await ok.page.click(".attack-sync-preview-buttons button.mod-cta");
+		await ok.settle();
+		expect((await outcomes(ok)).slice(1)).toEqual([expect.stringMatching(/^ATT&CK Sync: updated \d+ notes\. "Undo last sync" restores them\.$/)]);
+		await ok.close();
 	});
 });

@@ -186,10 +186,15 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		apply?.click();
 		await settle(t.plugin);
 		expect(t.writes).toContain(SEED);
-		expect(t.registered.notices.at(-1)).toMatch(/notes updated/);
-		// Undo from the command palette.
+		expect(t.registered.notices.at(-1)).toMatch(/^ATT&CK Sync: updated \d+ notes\. "Undo last sync" restores them\.$/);
+		// Undo from the command palette: it says which sync it undoes, and waits for a yes.
 		await t.run("undo-last-sync");
-		expect(t.registered.notices.at(-1)).toMatch(/^Restored/);
+		const confirm = t.registered.modals.at(-1);
+		expect(confirm?.contentEl.allText()).toMatch(/^The sync of .* \(ATT&CK 18\.1\): undoing it restores \d+ notes as they were/);
+		expect(t.read(SEED)).not.toContain("Mobile-Attack/");
+		confirm?.contentEl.children.find((c) => c.cls.includes("modal-button-container"))?.children[0]?.click();
+		await settle(t.plugin);
+		expect(t.registered.notices.at(-1)).toMatch(/^ATT&CK Sync: Restored \d+ notes/);
 	});
 
 	it("current-note commands apply to the active note only, and are hidden without one", async () => {
@@ -253,7 +258,7 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		const picker = t.registered.modals.at(-1);
 		picker?.onChooseItem?.((picker.getItems?.() ?? [])[0]);
 		await settle(t.plugin);
-		expect(t.registered.notices.at(-1)).toMatch(/^Imported enterprise-attack/);
+		expect(t.registered.notices.at(-1)).toBe("ATT&CK Sync: imported Enterprise ATT&CK 18.1 from enterprise-attack-18.1.json.");
 		const report = await t.plugin.api.sync({ dryRun: true });
 		expect(report.summary.updated).toBeGreaterThan(40);
 
@@ -263,7 +268,7 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		online.registered.noticeObjects?.at(-1)?.messageEl.click();
 		await started;
 		await settle(online.plugin);
-		expect(online.registered.notices.at(-1)).toMatch(/Cancelled; nothing was changed/);
+		expect(online.registered.notices.filter((n) => /cancel/i.test(n) && !/Click to cancel/.test(n))).toEqual(["ATT&CK Sync: fetching Enterprise ATT&CK was cancelled; nothing was changed."]);
 		expect(existsSync(path.join(online.root, PLUGIN_DIR, "cache-enterprise-attack.json"))).toBe(false);
 	});
 
@@ -317,7 +322,6 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		const report = await t.plugin.api.sync();
 		expect(report.summary.updated).toBe(1);
 		expect((report as unknown as { failed: Array<{ reason: string }> }).failed[0]?.reason).toMatch(/cancelled/);
-		expect(t.registered.notices.at(-1)).toMatch(/cancelled; the notes already written can be restored/);
 		expect(await t.plugin.api.undoLastSync()).toMatch(/^Restored/);
 		expect(t.read(SEED)).toBe(original);
 	});
