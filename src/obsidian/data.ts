@@ -6,15 +6,17 @@
  */
 import { normalizePath, requestUrl, type App, type DataAdapter } from "obsidian";
 import { MAX_BUNDLE_BYTES, MAX_INDEX_BYTES, checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
-import { modelFromJson, type AttackModel } from "../core/attack/model";
-import { cacheFileName, compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
+import { CACHE_FORMAT, cacheFileName, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
-import { FETCH_DEADLINE_MS, networkErrorReason, checkBundleDomain, checkModel, deadlineReason, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
+import { FETCH_DEADLINE_MS, networkErrorReason, deadlineReason, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
 import type { BackupStore } from "../core/sync/undo";
+import { cacheKey, type CacheRef, type StoreResult } from "./engine";
+import type { Engine } from "./engine-client";
 
+/** A cached release: its header, and the cache as the engine knows it (its text, until the engine holds it). */
 export interface Loaded {
-	model: AttackModel;
 	meta: CacheMeta;
+	ref: CacheRef;
 }
 
 /** Reports a step ("Downloading…") and says whether the user asked to stop. */
@@ -42,12 +44,13 @@ export class AttackData {
 	/** MAX_BUNDLE_BYTES and FETCH_DEADLINE_MS; a test can lower them (`plugin.attackData().limits`). */
 	readonly limits: Limits = { maxBytes: MAX_BUNDLE_BYTES, deadlineMs: FETCH_DEADLINE_MS };
 	private readonly adapter: DataAdapter;
-	/** Models already read this session, by domain. */
+	/** Caches already read this session, by domain and which. */
 	private readonly loaded = new Map<string, Loaded>();
 
 	constructor(
 		private readonly app: App,
 		readonly folder: string,
+		private readonly engine: Engine,
 	) {
 		this.adapter = app.vault.adapter;
 	}
@@ -61,29 +64,39 @@ export class AttackData {
 	 * The release fetched before the current one, kept when a new one arrives: the notes were
 	 * probably synced from it, and sync replaces its words only when it knows them.
 	 */
-	async previous(domain: string): Promise<Loaded | null> {
-		const path = this.cachePath(domain, "previous");
-		if (!(await this.adapter.exists(path))) return null;
-		try {
-			return readCache(await this.adapter.read(path), path);
-		} catch {
-			return null;
-		}
+	previous(domain: string): Promise<Loaded | null> {
+		return this.read(domain, "previous");
 	}
 
-	/** The cached data for a domain, or null when none was fetched yet (or the cache is unreadable). */
-	async cached(domain: string): Promise<Loaded | null> {
-		const known = this.loaded.get(domain);
-		if (known) return known;
-		const path = this.cachePath(domain);
+	/** The cached data for a domain, or null when none was fetched yet (or the cache has no header). */
+	cached(domain: string): Promise<Loaded | null> {
+		return this.read(domain, "current");
+	}
+
+	/** The header only: what settings and the status bar show, without the engine. */
+	async cachedMeta(domain: string): Promise<CacheMeta | null> {
+		return (await this.cached(domain))?.meta ?? null;
+	}
+
+	private async read(domain: string, which: "current" | "previous"): Promise<Loaded | null> {
+		const memo = `${domain} ${which}`;
+		const known = this.loaded.get(memo);
+		if (known) return this.withText(known);
+		const path = this.cachePath(domain, which);
 		if (!(await this.adapter.exists(path))) return null;
-		try {
-			const loaded = readCache(await this.adapter.read(path), path);
-			this.loaded.set(domain, loaded);
-			return loaded;
-		} catch {
-			return null;
-		}
+		// Bytes, not text: the engine decodes them, off the window's thread.
+		const bytes = new Uint8Array(await this.adapter.readBinary(path));
+		const meta = peekCacheMeta(bytes);
+		if (!meta) return null;
+		const loaded = { meta, ref: { key: cacheKey(meta), source: path } };
+		this.loaded.set(memo, loaded);
+		return { ...loaded, ref: { ...loaded.ref, bytes: this.engine.has(loaded.ref.key) ? undefined : bytes } };
+	}
+
+	/** The cache's bytes go along only when the engine does not hold it (a new worker after a cancel). */
+	private async withText(l: Loaded): Promise<Loaded> {
+		if (this.engine.has(l.ref.key)) return { ...l, ref: { key: l.ref.key, source: l.ref.source } };
+		return { ...l, ref: { ...l.ref, bytes: new Uint8Array(await this.adapter.readBinary(l.ref.source)) } };
 	}
 
 	/** Download a domain's bundle (the pinned version, or the latest in index.json) and cache it. */
@@ -98,7 +111,7 @@ export class AttackData {
 		progress.step(`downloading release ${target.version}…`);
 		const bytes = await progress.race(get(target.url, this.limits.maxBytes, "bundle", deadline));
 		if (progress.cancelled) throw new Cancelled();
-		return this.store(decodeUtf8(bytes, target.url), target.url, progress, target);
+		return this.store(bytes, target.url, progress, target);
 	}
 
 	/** Import a bundle file the user put in the vault (the offline path). */
@@ -111,44 +124,48 @@ export class AttackData {
 		// Bytes, decoded strictly: a Latin-1 file is refused, not read with U+FFFD in its accents' place.
 		const bytes = new Uint8Array(await this.adapter.readBinary(file));
 		checkBundleSize(bytes.length, path, this.limits.maxBytes);
-		return this.store(decodeUtf8(bytes, path), path, progress);
+		return this.store(bytes, path, progress);
 	}
 
-	private async store(text: string, source: string, progress: Progress, target?: DownloadTarget): Promise<Loaded> {
-		progress.step("checking the bundle…");
-		if (/^\s*</.test(text)) throw new UserError(`${source} is an HTML page, not an ATT&CK STIX bundle; nothing was saved.`);
-		let parsed: unknown;
+	/**
+	 * Check and compact the bundle in the engine (a worker: seconds of parsing never hold the
+	 * window), then write the cache. A cancel stops the worker and keeps nothing.
+	 */
+	private async store(bytes: Uint8Array, source: string, progress: Progress, target?: DownloadTarget): Promise<Loaded> {
+		progress.step("checking and indexing the bundle…");
+		let stored: StoreResult;
 		try {
-			parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-		} catch {
-			throw new UserError(`${source} is not valid JSON (cut off?); nothing was saved.`);
+			stored = (await progress.race(this.engine.run({ kind: "store", bytes, source, target, createdAt: new Date().toISOString() }, [bytes.buffer]))) as StoreResult;
+		} catch (err) {
+			if (err instanceof Cancelled) this.engine.stop();
+			throw err;
 		}
-		// The same checks as the CLI's fetch: the domain, and the version when the bundle says.
-		const full = modelFromJson(parsed, source);
-		// The cache's file name comes from the domain: only ATT&CK's own are kept.
-		checkBundleDomain(full.domain, source);
-		if (target) checkModel(full, target);
 		if (progress.cancelled) throw new Cancelled();
-		progress.step("indexing…");
-		const cache = compactBundle(parsed, { source, createdAt: new Date().toISOString() });
-		const loaded = readCache(cache, source);
-		if (progress.cancelled) throw new Cancelled();
-		const path = this.cachePath(loaded.meta.domain);
-		const before = await this.cached(loaded.meta.domain);
-		if (before && (before.meta.attackVersion ?? before.meta.source) !== (loaded.meta.attackVersion ?? loaded.meta.source)) {
-			// A different release replaces this one: keep it as the previous one.
-			await this.writeAtomically(this.cachePath(loaded.meta.domain, "previous"), await this.adapter.read(path));
-		}
-		await this.writeAtomically(path, cache);
-		this.loaded.set(loaded.meta.domain, loaded);
+		const { meta, cache } = stored;
+		const path = this.cachePath(meta.domain);
+		const before = await this.cached(meta.domain);
+		// A different release replaces this one: it is kept as the previous one (renamed, never read here).
+		const keep = before !== null && (before.meta.attackVersion ?? before.meta.source) !== (meta.attackVersion ?? meta.source);
+		await this.writeAtomically(path, cache, keep ? this.cachePath(meta.domain, "previous") : null);
+		if (keep) this.loaded.delete(`${meta.domain} previous`);
+		const loaded: Loaded = { meta, ref: { key: stored.key, source: path } };
+		this.loaded.set(`${meta.domain} current`, loaded);
 		return loaded;
 	}
 
-	private async writeAtomically(path: string, data: string): Promise<void> {
+	/**
+	 * The bytes to a temporary file, then renamed over `path`; with `keepAs`, the file that was at
+	 * `path` is first renamed there (the previous release), once the new one is safely written.
+	 */
+	private async writeAtomically(path: string, data: Uint8Array, keepAs: string | null = null): Promise<void> {
 		if (!(await this.adapter.exists(this.folder))) await this.adapter.mkdir(this.folder);
 		const temp = `${path}.tmp`;
-		await this.adapter.write(temp, data);
+		await this.adapter.writeBinary(temp, data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? (data.buffer as ArrayBuffer) : data.slice().buffer);
 		try {
+			if (keepAs !== null && (await this.adapter.exists(path))) {
+				if (await this.adapter.exists(keepAs)) await this.adapter.remove(keepAs);
+				await this.adapter.rename(path, keepAs);
+			}
 			if (await this.adapter.exists(path)) await this.adapter.remove(path);
 			await this.adapter.rename(temp, path);
 		} catch (err) {
@@ -217,4 +234,24 @@ function networkWords(err: unknown, url: string): string {
 		// The URL itself: still better than the error's name.
 	}
 	return `there was no answer from ${host} (offline, or a wrong base URL in the settings?)`;
+}
+
+/**
+ * A cache's header, read from the start of its text without parsing the rest (compactBundle
+ * writes it before the objects); null when it is not there or not whole.
+ */
+export function peekCacheMeta(bytes: Uint8Array): CacheMeta | null {
+	// Whole characters only: a cut multi-byte sequence at the end decodes to U+FFFD, after the header.
+	const head = new TextDecoder().decode(bytes.subarray(0, 4096));
+	const m = /"x_attack_sync_cache":(\{[^{}]*\})/.exec(head);
+	if (!m) return null;
+	try {
+		const h = JSON.parse(m[1]) as Partial<Record<keyof CacheMeta, unknown>>;
+		const str = (v: unknown): v is string => typeof v === "string";
+		const orNull = (v: unknown): v is string | null => v === null || typeof v === "string";
+		if (!str(h.domain) || !orNull(h.attackVersion) || !orNull(h.modified) || !str(h.source) || !str(h.createdAt) || h.format !== CACHE_FORMAT) return null;
+		return { domain: h.domain, attackVersion: h.attackVersion, modified: h.modified, source: h.source, createdAt: h.createdAt, format: CACHE_FORMAT };
+	} catch {
+		return null;
+	}
 }

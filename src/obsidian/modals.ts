@@ -3,8 +3,9 @@
  * diff per note, then apply or cancel), the links report (click a line to open the note), and
  * pickers for a technique and for a bundle file. Elements are built with createEl/setText only.
  */
-import { FuzzySuggestModal, Modal, Notice, type App, type TFile } from "obsidian";
+import { FuzzySuggestModal, Modal, Notice, type App, type FuzzyMatch, type TFile } from "obsidian";
 import type { LinksReport } from "../core/commands/links";
+import type { TechniqueItem } from "./engine";
 import type { PreviewNote, SyncPreview } from "../core/sync/preview";
 import { Cancelled, type Progress } from "./data";
 import { CHANGE_LABELS, KIND_LABELS, blocksOf, changesOf, commonFolder, count, nameAndFolder, summarize, withNoteNames } from "./preview-model";
@@ -247,12 +248,11 @@ export class LinksModal extends Modal {
 	}
 }
 
-export interface TechniqueItem {
-	id: string;
-	name: string;
-}
-
-/** Fuzzy search over techniques by ID or name. */
+/**
+ * Fuzzy search over techniques by ID, name or parent. Each result shows its ID, a sub-technique's
+ * parent (two techniques may share a name: "Spearphishing Link" is T1566.002 under Phishing and
+ * T1598.003 under Phishing for Information), and whether the vault has a note about it.
+ */
 export class TechniqueSuggestModal extends FuzzySuggestModal<TechniqueItem> {
 	constructor(
 		app: App,
@@ -268,7 +268,18 @@ export class TechniqueSuggestModal extends FuzzySuggestModal<TechniqueItem> {
 	}
 
 	getItemText(item: TechniqueItem): string {
-		return `${item.id} ${item.name}`;
+		return `${item.id} ${item.name}${item.parent ? ` ${item.parent}` : ""}`;
+	}
+
+	override renderSuggestion(match: FuzzyMatch<TechniqueItem>, el: HTMLElement): void {
+		const item = match.item;
+		el.addClass("attack-sync-technique");
+		const line = el.createDiv({ cls: "attack-sync-technique-title" });
+		line.createSpan({ cls: "attack-sync-technique-name", text: item.name });
+		line.createSpan({ cls: "attack-sync-technique-id", text: item.id });
+		const about = el.createDiv({ cls: "attack-sync-technique-about" });
+		if (item.parent) about.createSpan({ text: `Sub-technique of ${item.parent}` });
+		about.createSpan({ cls: item.note ? "attack-sync-has-note" : "attack-sync-no-note", text: item.note ? "Note in vault" : "No note yet" });
 	}
 
 	onChooseItem(item: TechniqueItem): void {

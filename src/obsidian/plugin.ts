@@ -5,18 +5,16 @@
  * another runs waits for it, so two syncs never interleave.
  */
 import { Notice, Plugin, TFile, normalizePath, type Editor } from "obsidian";
-import type { AttackModel } from "../core/attack/model";
-import { attackIdOf, isActive } from "../core/attack/model";
 import { runLinks, type LinksReport } from "../core/commands/links";
 import { reportOf, type SyncReport } from "../core/commands/sync";
 import { UserError, messageOf } from "../core/errors";
-import { SyncContext } from "../core/sync/context";
-import { buildPreview } from "../core/sync/preview";
 import { versionFromFileName } from "../core/fetch/index-json";
-import { applyPlan, mergePlans, planSync, type SyncOptions, type SyncPlan } from "../core/sync/plan";
+import { applyPlan, type SyncOptions, type SyncPlan } from "../core/sync/plan";
+import { isReadable } from "../core/notes/read";
 import { UndoLog } from "../core/sync/undo";
-import { buildVaultIndex } from "../core/vault-index";
 import { AttackData, Cancelled, type Loaded } from "./data";
+import type { PlanRequest, PlanResult, TechniqueItem } from "./engine";
+import { Engine } from "./engine-client";
 import { ConfirmModal, FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal, notify } from "./modals";
 import { nameAndFolder } from "./preview-model";
 import { AttackSyncSettingTab, domainName, mergeSettings, type AttackSyncSettings } from "./settings";
@@ -36,6 +34,8 @@ export class AttackSyncPlugin extends Plugin {
 	private queue: Promise<unknown> = Promise.resolve();
 	private running = false;
 	private dataStore: AttackData | null = null;
+	/** Parsing and planning, in a worker (engine-client.ts); started on first use, not at load. */
+	private readonly engine = new Engine();
 
 	override async onload(): Promise<void> {
 		this.settings = mergeSettings(await this.loadData());
@@ -74,6 +74,10 @@ export class AttackSyncPlugin extends Plugin {
 		command("undo-last-sync", "Undo last sync", () => this.confirmUndo());
 	}
 
+	override onunload(): void {
+		this.engine.dispose();
+	}
+
 	async saveSettings(): Promise<void> {
 		await this.saveData(this.settings);
 	}
@@ -83,7 +87,7 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	private attackData(): AttackData {
-		return (this.dataStore ??= new AttackData(this.app, normalizePath(`${this.app.vault.configDir}/plugins/${this.manifest.id}`)));
+		return (this.dataStore ??= new AttackData(this.app, normalizePath(`${this.app.vault.configDir}/plugins/${this.manifest.id}`), this.engine));
 	}
 
 	/** Run tasks one after another; the next waits for the one running. */
@@ -164,8 +168,21 @@ export class AttackSyncPlugin extends Plugin {
 		return loaded;
 	}
 
-	private async model(domain: string): Promise<AttackModel> {
-		return (await this.loaded(domain)).model;
+	/** What the engine needs of the vault: every path, the notes' bytes, the link settings. */
+	private async snapshot(): Promise<{ paths: string[]; files: Array<[string, Uint8Array]>; appJson: string | null }> {
+		const vault = this.vault();
+		const paths = await vault.listFiles();
+		const files: Array<[string, Uint8Array]> = [];
+		for (const p of paths) {
+			if (!isReadable(p)) continue;
+			try {
+				files.push([p, await vault.readBinary(p)]);
+			} catch {
+				// Not sent: the engine's index reports it as a note that cannot be read.
+			}
+		}
+		const appJson = await vault.readConfig("app.json").catch(() => null);
+		return { paths, files, appJson };
 	}
 
 	private syncOptions(extra: SyncOptions = {}): SyncOptions {
@@ -179,18 +196,18 @@ export class AttackSyncPlugin extends Plugin {
 		};
 	}
 
-	/** One plan over the vault for the given domains (by default every configured one). */
-	private async plan(extra: SyncOptions = {}, domains = this.settings.domains): Promise<SyncPlan> {
-		const index = await buildVaultIndex(this.vault());
-		const plans: SyncPlan[] = [];
+	/** One plan over the vault for the given domains (by default every configured one), and its preview; made in the engine. */
+	private async plan(extra: SyncOptions = {}, domains = this.settings.domains): Promise<PlanResult> {
+		const snapshot = await this.snapshot();
+		const list: PlanRequest["domains"] = [];
 		for (const domain of domains) {
-			const { model, meta } = await this.loaded(domain);
+			const { meta, ref } = await this.loaded(domain);
 			// STIX 2.0 bundles (mitre/cti) do not name their release; the file they came from does.
 			const version = meta.attackVersion ?? versionFromFileName(meta.source);
 			const previous = await this.attackData().previous(domain);
-			plans.push(planSync(index, model, { version, previous: previous ? [previous.model] : [], ...this.syncOptions(extra) }));
+			list.push({ current: ref, previous: previous?.ref ?? null, version });
 		}
-		return mergePlans(plans);
+		return (await this.engine.run({ kind: "plan", ...snapshot, domains: list, options: this.syncOptions(extra) })) as PlanResult;
 	}
 
 	/** Keep the originals, then write, with progress; a click on the notice stops before the next note. */
@@ -209,17 +226,17 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	private async syncReport(o: { dryRun?: boolean; createMissing?: boolean; domain?: string }): Promise<SyncReport> {
-		const plan = await this.plan(o.createMissing === undefined ? {} : { createMissing: o.createMissing }, o.domain === undefined ? this.settings.domains : [o.domain]);
+		const { plan } = await this.plan(o.createMissing === undefined ? {} : { createMissing: o.createMissing }, o.domain === undefined ? this.settings.domains : [o.domain]);
 		return o.dryRun === true ? reportOf(plan, true) : (await this.apply(plan)).report;
 	}
 
 	/** Plan, then show the preview; nothing is written until the user chooses Apply. */
 	private async syncWithPreview(extra: SyncOptions): Promise<void> {
-		const plan = await this.plan(extra);
+		const { plan, preview } = await this.plan(extra);
 		const domains = plan.domain.split(", ");
 		const versions = (plan.attackVersion ?? "").split(", ");
 		const title = `Sync with ${domains.map((d, i) => domainName(d, versions[i] === "?" ? null : versions[i])).join(" and ")}`;
-		new PreviewModal(this.app, buildPreview(plan), {
+		new PreviewModal(this.app, preview, {
 			title,
 			unchanged: plan.summary.unchanged,
 			apply: () =>
@@ -238,19 +255,10 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	private async insertLink(editor: Editor, from: string): Promise<void> {
-		const model = await this.model(this.settings.domains[0]);
-		const index = await buildVaultIndex(this.vault());
-		const ctx = new SyncContext(model, index, { version: model.attackVersion, createMissing: false, ...this.syncOptions({ createMissing: false }) });
-		const items = model
-			.all("technique")
-			.filter(isActive)
-			.map((t) => ({ id: attackIdOf(t) ?? "", name: t.name ?? "" }))
-			.filter((t) => t.id !== "")
-			.sort((a, b) => (a.id < b.id ? -1 : 1));
-		new TechniqueSuggestModal(this.app, items, (item) => {
-			const link = ctx.wikiLink(item.id, from, `${item.name} (${item.id})`) ?? `${item.name} (${item.id})`;
-			editor.replaceSelection(link);
-		}).open();
+		const { ref } = await this.loaded(this.settings.domains[0]);
+		const snapshot = await this.snapshot();
+		const items = (await this.engine.run({ kind: "techniques", cache: ref, ...snapshot, from, options: this.syncOptions({ createMissing: false }) })) as TechniqueItem[];
+		new TechniqueSuggestModal(this.app, items, (item) => editor.replaceSelection(item.link)).open();
 	}
 
 	/** Say which sync Undo would undo and what it restores; undo only when the user agrees. */

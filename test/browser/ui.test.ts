@@ -4,9 +4,12 @@
 // absent (`.ci/run` installs it). `SCREENSHOTS=1` writes the screenshots to docs/screenshots.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
 import { tempDir } from "../helpers/temp";
 import type {} from "./obsidian-dom";
-import { DESKTOP, HAVE_CHROMIUM, PHONE, openPlugin, screenshotDir, startBrowser, startTestServer, type PluginPage, type TestServer } from "./page";
+import { DESKTOP, HAVE_CHROMIUM, PHONE, fixtureAttackFiles, openPlugin, screenshotDir, startBrowser, startTestServer, type PluginPage, type TestServer } from "./page";
 
 if (!HAVE_CHROMIUM) console.warn("[skip] /usr/bin/chromium is absent: the browser tests (test/browser) are skipped; `apt-get install chromium` runs them.");
 
@@ -152,5 +155,31 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		await ok.settle();
 		expect((await outcomes(ok)).slice(1)).toEqual([expect.stringMatching(/^ATT&CK Sync: updated \d+ notes\. "Undo last sync" restores them\.$/)]);
 		await ok.close();
+	});
+
+	it.skipIf(!HAVE_SHARED)("no main-thread task over 200 ms while the full Enterprise bundle is fetched, cached and synced", async () => {
+		const files = fixtureAttackFiles();
+		files.set("enterprise-attack/enterprise-attack-18.1.json", readFileSync(path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json")));
+		const full = await startTestServer(files);
+		try {
+			const t = await openPlugin(browser, full);
+			await t.resetLongTasks();
+			await t.run("fetch-data");
+			expect(await t.notices()).toContain("ATT&CK Sync: Enterprise ATT&CK 18.1 is ready.");
+			const fetching = await t.longestTask();
+			await t.resetLongTasks();
+			await t.run("sync-all");
+			await t.page.waitForSelector(".attack-sync-preview");
+			const planning = await t.longestTask();
+			await t.resetLongTasks();
+			await t.page.click(".attack-sync-preview-buttons button.mod-cta");
+			await t.settle();
+			const applying = await t.longestTask();
+			console.log(`longest main-thread task: fetch ${fetching.toFixed(0)} ms, sync preview ${planning.toFixed(0)} ms, apply ${applying.toFixed(0)} ms`);
+			expect(Math.max(fetching, planning, applying)).toBeLessThan(200);
+			await t.close();
+		} finally {
+			await full.server.close();
+		}
 	});
 });

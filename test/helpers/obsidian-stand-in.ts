@@ -332,6 +332,11 @@ export function makeFolderApp(obsidian: ReturnType<typeof makeObsidian>, root: s
 				writeFileSync(abs(p), data);
 				return Promise.resolve();
 			},
+			writeBinary: (p: string, data: ArrayBuffer) => {
+				mkdirSync(path.dirname(abs(p)), { recursive: true });
+				writeFileSync(abs(p), new Uint8Array(data));
+				return Promise.resolve();
+			},
 			remove: (p: string) => {
 				rmSync(abs(p));
 				return Promise.resolve();
