@@ -64,33 +64,39 @@ export class AttackData {
 	 * The release fetched before the current one, kept when a new one arrives: the notes were
 	 * probably synced from it, and sync replaces its words only when it knows them.
 	 */
-	previous(domain: string): Promise<Loaded | null> {
-		return this.read(domain, "previous");
+	async previous(domain: string): Promise<Loaded | null> {
+		const e = await this.entry(domain, "previous");
+		return e && this.withText(e);
 	}
 
 	/** The cached data for a domain, or null when none was fetched yet (or the cache has no header). */
-	cached(domain: string): Promise<Loaded | null> {
-		return this.read(domain, "current");
+	async cached(domain: string): Promise<Loaded | null> {
+		const e = await this.entry(domain, "current");
+		return e && this.withText(e);
 	}
 
 	/** The header only: what settings and the status bar show, without the engine. */
 	async cachedMeta(domain: string): Promise<CacheMeta | null> {
-		return (await this.cached(domain))?.meta ?? null;
+		return (await this.entry(domain, "current"))?.meta ?? null;
 	}
 
-	private async read(domain: string, which: "current" | "previous"): Promise<Loaded | null> {
+	/** A cache's header and where it is, read once a session (its first 4 KB only). */
+	private async entry(domain: string, which: "current" | "previous"): Promise<Loaded | null> {
 		const memo = `${domain} ${which}`;
 		const known = this.loaded.get(memo);
-		if (known) return this.withText(known);
+		if (known) return known;
 		const path = this.cachePath(domain, which);
 		if (!(await this.adapter.exists(path))) return null;
-		// Bytes, not text: the engine decodes them, off the window's thread.
-		const bytes = new Uint8Array(await this.adapter.readBinary(path));
-		const meta = peekCacheMeta(bytes);
+		const meta = peekCacheMeta(await this.head(path));
 		if (!meta) return null;
 		const loaded = { meta, ref: { key: cacheKey(meta), source: path } };
 		this.loaded.set(memo, loaded);
-		return { ...loaded, ref: { ...loaded.ref, bytes: this.engine.has(loaded.ref.key) ? undefined : bytes } };
+		return loaded;
+	}
+
+	/** A file's first bytes. The adapter reads whole files; this keeps none of it but the head. */
+	private async head(path: string): Promise<Uint8Array> {
+		return new Uint8Array(await this.adapter.readBinary(path)).slice(0, 4096);
 	}
 
 	/** The cache's bytes go along only when the engine does not hold it (a new worker after a cancel). */
@@ -143,7 +149,7 @@ export class AttackData {
 		if (progress.cancelled) throw new Cancelled();
 		const { meta, cache } = stored;
 		const path = this.cachePath(meta.domain);
-		const before = await this.cached(meta.domain);
+		const before = await this.entry(meta.domain, "current");
 		// A different release replaces this one: it is kept as the previous one (renamed, never read here).
 		const keep = before !== null && (before.meta.attackVersion ?? before.meta.source) !== (meta.attackVersion ?? meta.source);
 		await this.writeAtomically(path, cache, keep ? this.cachePath(meta.domain, "previous") : null);

@@ -78,6 +78,17 @@ export class AttackSyncPlugin extends Plugin {
 		this.engine.dispose();
 	}
 
+	/** For the settings tab: the cached release of a domain (its header only). */
+	async cachedRelease(domain: string): Promise<{ attackVersion: string | null; createdAt: string } | null> {
+		const meta = await this.attackData().cachedMeta(domain);
+		return meta ? { attackVersion: meta.attackVersion ?? versionFromFileName(meta.source), createdAt: meta.createdAt } : null;
+	}
+
+	/** The settings tab's "Fetch now": the fetch command for one domain. */
+	fetchNow(domain: string): Promise<void> {
+		return this.run(async () => notify(`${releaseName(await this.fetchData(domain, null))} is ready.`));
+	}
+
 	async saveSettings(): Promise<void> {
 		await this.saveData(this.settings);
 	}

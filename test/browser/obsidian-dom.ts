@@ -776,6 +776,26 @@ class TextComponent extends ValueComponent<string> {
 	}
 }
 
+class TextAreaComponent extends ValueComponent<string> {
+	readonly inputEl: HTMLTextAreaElement;
+	constructor(container: HTMLElement) {
+		super();
+		this.inputEl = container.createEl("textarea", { attr: { spellcheck: "false" } });
+		this.inputEl.addEventListener("input", () => void this.changed?.(this.inputEl.value));
+	}
+	setValue(v: string): this {
+		this.inputEl.value = v;
+		return this;
+	}
+	getValue(): string {
+		return this.inputEl.value;
+	}
+	setPlaceholder(p: string): this {
+		this.inputEl.placeholder = p;
+		return this;
+	}
+}
+
 class ToggleComponent extends ValueComponent<boolean> {
 	readonly toggleEl: HTMLElement;
 	private on = false;
@@ -910,6 +930,9 @@ class Setting {
 	}
 	addText(cb?: (c: TextComponent) => unknown): this {
 		return this.add(new TextComponent(this.controlEl), cb);
+	}
+	addTextArea(cb?: (c: TextAreaComponent) => unknown): this {
+		return this.add(new TextAreaComponent(this.controlEl), cb);
 	}
 	addToggle(cb?: (c: ToggleComponent) => unknown): this {
 		return this.add(new ToggleComponent(this.controlEl), cb);
@@ -1213,6 +1236,7 @@ standIn.module = {
 	Vault,
 	MarkdownView: class MarkdownView {},
 	TextComponent,
+	TextAreaComponent,
 	ToggleComponent,
 	DropdownComponent,
 	ButtonComponent,

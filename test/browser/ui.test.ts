@@ -182,4 +182,42 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			await full.server.close();
 		}
 	});
+
+	for (const [size, viewport] of [
+		["desktop", DESKTOP],
+		["phone", PHONE],
+	] as const) {
+		it(`settings on a ${size}: the cached release and its date, fetch now, messages for values not saved`, async () => {
+			const shots = screenshotDir(tempDir("shots"));
+			const t = await openPlugin(browser, server, { viewport, shots });
+			await t.run("fetch-data");
+			await t.page.evaluate(() => void window.obsidianStandIn.openSettings());
+			const cached = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Enterprise ATT&CK data$/ }) });
+			await expect.poll(() => cached.locator(".setting-item-description").textContent()).toMatch(/^Release 18\.1, fetched .+\.$/);
+			expect(await cached.locator("button", { hasText: "Fetch now" }).count()).toBe(1);
+			const tab = t.page.locator(".vertical-tab-content");
+			expect(await tab.textContent()).not.toMatch(/enterprise-attack|mobile-attack|ics-attack/);
+			// Every toggle says what it does.
+			const undescribed = await t.page.$$eval(".vertical-tab-content .setting-item", (items) => items.filter((i) => i.querySelector(".checkbox-container") && (i.querySelector(".setting-item-description")?.textContent ?? "") === "").map((i) => i.querySelector(".setting-item-name")?.textContent));
+			expect(undescribed).toEqual([]);
+			// The base URL is shown whole.
+			expect(await t.page.$eval(".attack-sync-wide textarea", (el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight)).toBe(true);
+			await t.shot(`settings-${size}`);
+
+			const version = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Release$/ }) });
+			await version.locator("input").fill("eighteen");
+			expect(await version.locator(".setting-item-description.attack-sync-invalid").textContent()).toMatch(/"eighteen" is not a release/);
+			expect(await t.page.evaluate(() => (window as unknown as { plugin: { settings: { version: string } } }).plugin.settings.version)).toBe("latest");
+			await version.locator("input").fill("17.1");
+			expect(await version.locator(".attack-sync-invalid").count()).toBe(0);
+			expect(await t.page.evaluate(() => (window as unknown as { plugin: { settings: { version: string } } }).plugin.settings.version)).toBe("17.1");
+
+			// The last domain cannot be turned off, and the toggle says so rather than pretending.
+			const enterprise = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Enterprise ATT&CK$/ }) });
+			await enterprise.locator(".checkbox-container").click();
+			expect(await enterprise.locator(".checkbox-container").getAttribute("class")).toContain("is-enabled");
+			expect(await enterprise.locator(".setting-item-description").textContent()).toBe("At least one domain must stay on.");
+			await t.close();
+		});
+	}
 });

@@ -32,6 +32,7 @@ export interface StandInEl {
 	createSpan(o?: { text?: string; cls?: string }): StandInEl;
 	setText(t: string): void;
 	addClass(c: string): void;
+	removeClass(c: string): void;
 	empty(): void;
 	addEventListener(type: string, fn: (e: { preventDefault(): void }) => void): void;
 	click(): void;
@@ -71,6 +72,12 @@ function element(tag = "div"): StandInEl {
 		},
 		addClass(c) {
 			el.cls = `${el.cls} ${c}`.trim();
+		},
+		removeClass(c) {
+			el.cls = el.cls
+				.split(" ")
+				.filter((x) => x !== "" && x !== c)
+				.join(" ");
 		},
 		empty() {
 			el.children = [];
@@ -138,6 +145,13 @@ export function makeObsidian(registered: Registered) {
 			},
 			setPlaceholder: () => c,
 			addOptions: () => c,
+			setButtonText: () => c,
+			setCta: () => c,
+			setDisabled: () => c,
+			onClick(fn: (v: unknown) => unknown) {
+				c.change = fn;
+				return c;
+			},
 			onChange(fn: (v: unknown) => unknown) {
 				c.change = fn;
 				return c;
@@ -146,8 +160,10 @@ export function makeObsidian(registered: Registered) {
 		return c;
 	};
 	class Setting {
-		static created: Array<{ name: string; components: Array<ReturnType<typeof component>> }> = [];
-		private readonly own = { name: "", components: [] as Array<ReturnType<typeof component>> };
+		static created: Array<{ name: string; desc: string; components: Array<ReturnType<typeof component>> }> = [];
+		private readonly own = { name: "", desc: "", components: [] as Array<ReturnType<typeof component>> };
+		settingEl = element();
+		descEl = element();
 		constructor(_container: unknown) {
 			Setting.created.push(this.own);
 		}
@@ -155,7 +171,11 @@ export function makeObsidian(registered: Registered) {
 			this.own.name = name;
 			return this;
 		}
-		setDesc() {
+		setDesc(desc: string) {
+			this.own.desc = desc;
+			return this;
+		}
+		setClass() {
 			return this;
 		}
 		setHeading() {
@@ -172,6 +192,12 @@ export function makeObsidian(registered: Registered) {
 		}
 		addToggle(cb?: (c: ReturnType<typeof component>) => unknown) {
 			return this.add(cb);
+		}
+		addTextArea(cb?: (c: ReturnType<typeof component>) => unknown) {
+			return this.add((c) => {
+				(c as unknown as { inputEl: { rows: number } }).inputEl = { rows: 1 };
+				return cb?.(c);
+			});
 		}
 		addDropdown(cb?: (c: ReturnType<typeof component>) => unknown) {
 			return this.add(cb);
