@@ -214,33 +214,68 @@ function renderDiff(el: HTMLElement, note: PreviewNote): void {
 	});
 }
 
-/** The links report: one line per link that is not ok; click it to open the note. */
+/**
+ * The links report, in the CLI's words: the counts (unverified too), then one line per link that
+ * is not ok, with where it lands and the fix. Clicking a line opens the note at that line and
+ * leaves the report open, so a user can work down the list; "Fix" repairs the fixable ones.
+ */
 export class LinksModal extends Modal {
 	constructor(
 		app: App,
-		private readonly report: LinksReport,
+		private report: LinksReport,
 		private readonly title: string,
+		/** Fix the links and return the new report; absent when this report is already of a fix. */
+		private readonly fix: (() => Promise<LinksReport>) | null,
 	) {
 		super(app);
 	}
 
 	override onOpen(): void {
-		const { contentEl, titleEl } = this;
+		this.modalEl.addClass("attack-sync-links-modal");
+		this.titleEl.setText(this.title);
+		this.render();
+	}
+
+	private render(): void {
+		const { contentEl } = this;
+		contentEl.empty();
 		const s = this.report.summary;
-		titleEl.setText(this.title);
-		contentEl.createEl("p", { text: `${s.ok} ok, ${s.broken} broken, ${s.mismatch} wrong note, ${s.ambiguous} ambiguous; ${s.fixed} fixed.` });
+		const counts = `${s.links} ATT&CK links in ${s.notesRead} notes: ${s.ok} ok, ${s.broken} broken, ${s.mismatch} mismatch, ${s.ambiguous} ambiguous, ${s.unverified} unverified; ${s.fixed} fixed.`;
+		contentEl.createDiv({ cls: "attack-sync-links-counts", text: counts });
+		contentEl.createDiv({
+			cls: "attack-sync-muted",
+			text: "Mismatch: the link lands on a note about another ID. Unverified: it lands on a note with no known ATT&CK ID, which is never changed.",
+		});
 		const list = contentEl.createEl("ul", { cls: "attack-sync-links" });
 		for (const l of this.report.links) {
 			if (l.status === "ok" && l.fixed === undefined) continue;
-			const item = list.createEl("li");
-			const open = item.createEl("a", { text: `${l.source}:${l.line}`, href: "#" });
+			const item = list.createEl("li", { cls: `attack-sync-link attack-sync-link-${l.status}` });
+			const open = item.createEl("a", { text: `${nameAndFolder(l.source).name}, line ${l.line}`, href: "#" });
 			open.addEventListener("click", (e) => {
 				e.preventDefault();
-				this.close();
 				void this.app.workspace.openLinkText(l.source, "", false, { eState: { line: l.line - 1 } });
 			});
-			item.createSpan({ text: ` ${l.status}: ${l.raw}${l.fixed ? ` → ${l.fixed}` : ""}${l.problem ? ` (${l.problem})` : ""}` });
+			const where = l.resolved ? `lands on ${nameAndFolder(l.resolved).name}${l.resolvedId ? ` (${l.resolvedId})` : ""}` : "lands nowhere";
+			item.createSpan({ text: ` ${l.status}: ${l.raw}${l.expectedId ? ` claims ${l.expectedId},` : ""} ${where}` });
+			if (l.fixed) item.createDiv({ cls: "attack-sync-muted", text: `fixed: ${l.fixed}` });
+			else if (l.proposed) item.createDiv({ cls: "attack-sync-muted", text: `fix: ${l.proposed}` });
+			if (l.problem) item.createDiv({ cls: "attack-sync-muted", text: `not fixed: ${l.problem}` });
 		}
+		const buttons = contentEl.createDiv({ cls: "modal-button-container" });
+		const fixable = s.fixable - s.fixed;
+		if (this.fix && fixable > 0) {
+			const fix = this.fix;
+			const button = buttons.createEl("button", { text: `Fix ${fixable} ${fixable === 1 ? "link" : "links"}`, cls: "mod-cta" });
+			button.addEventListener("click", () => {
+				button.disabled = true;
+				void fix().then((report) => {
+					this.report = report;
+					this.titleEl.setText("Fixed links to ATT&CK notes");
+					this.render();
+				});
+			});
+		}
+		buttons.createEl("button", { text: "Close" }).addEventListener("click", () => this.close());
 	}
 
 	override onClose(): void {

@@ -4,7 +4,7 @@
  * bundle or note is parsed until a command runs. Tasks run one at a time: a command started while
  * another runs waits for it, so two syncs never interleave.
  */
-import { Notice, Plugin, TFile, normalizePath, type Editor } from "obsidian";
+import { Plugin, TFile, normalizePath, type Editor } from "obsidian";
 import { runLinks, type LinksReport } from "../core/commands/links";
 import { reportOf, type SyncReport } from "../core/commands/sync";
 import { UserError, messageOf } from "../core/errors";
@@ -258,11 +258,16 @@ export class AttackSyncPlugin extends Plugin {
 		}).open();
 	}
 
+	/** The links report is the outcome; its Fix button runs the fix as a task of its own. */
 	private async links(fix: boolean, only?: string): Promise<void> {
-		const report = await runLinks(this.vault(), { fix, only: only === undefined ? undefined : new Set([only]) });
-		const s = report.summary;
-		new Notice(`ATT&CK links: ${s.ok} ok, ${s.broken} broken, ${s.mismatch} wrong, ${s.ambiguous} ambiguous; ${s.fixed} fixed.`);
-		new LinksModal(this.app, report, fix ? "Fixed links to ATT&CK notes" : "Links to ATT&CK notes").open();
+		const onlySet = only === undefined ? undefined : new Set([only]);
+		const report = await runLinks(this.vault(), { fix, only: onlySet });
+		const fixNow = async (): Promise<LinksReport> => {
+			let fixed: LinksReport | null = null;
+			await this.run(async () => (fixed = await runLinks(this.vault(), { fix: true, only: onlySet })));
+			return fixed ?? report;
+		};
+		new LinksModal(this.app, report, fix ? "Fixed links to ATT&CK notes" : "Links to ATT&CK notes", fix ? null : fixNow).open();
 	}
 
 	private async insertLink(editor: Editor, from: string): Promise<void> {

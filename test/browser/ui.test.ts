@@ -220,4 +220,24 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			await t.close();
 		});
 	}
+
+	it("the links report counts unverified links, uses the CLI's words, stays open on a click, and fixes", async () => {
+		const shots = screenshotDir(tempDir("shots"));
+		const t = await openPlugin(browser, server, { shots });
+		await t.run("check-links");
+		const counts = await t.page.textContent(".attack-sync-links-counts");
+		expect(counts).toMatch(/^\d+ ATT&CK links in \d+ notes: \d+ ok, \d+ broken, [1-9]\d* mismatch, \d+ ambiguous, \d+ unverified; 0 fixed\.$/);
+		expect(await t.page.locator(".modal").textContent()).not.toMatch(/wrong note/);
+		expect(await t.notices()).toEqual([]);
+		await t.shot("links-report-desktop");
+		const first = t.page.locator(".attack-sync-link a").first();
+		await first.click();
+		expect(await t.page.evaluate(() => window.obsidianStandIn.app.workspace.opened.length)).toBe(1);
+		expect(await t.page.locator(".attack-sync-links").count()).toBe(1);
+		await t.page.click(".modal-button-container button.mod-cta");
+		await expect.poll(() => t.page.textContent(".attack-sync-links-counts")).toMatch(/; [1-9]\d* fixed\.$/);
+		expect(await t.page.locator(".modal-button-container button.mod-cta").count()).toBe(0);
+		expect(await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.length)).toBeGreaterThan(0);
+		await t.close();
+	});
 });
