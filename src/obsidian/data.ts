@@ -105,6 +105,14 @@ export class AttackData {
 		return { ...l, ref: { ...l.ref, bytes: new Uint8Array(await this.adapter.readBinary(l.ref.source)) } };
 	}
 
+	/** The newest release of a domain that index.json on the base URL lists (the new-release check). */
+	async latestRelease(domain: string, baseUrl: string): Promise<string> {
+		const index = indexUrl(baseUrl);
+		const deadline = { at: Date.now() + 60_000, ms: 60_000 };
+		const text = decodeUtf8(await get(index, MAX_INDEX_BYTES, "index", deadline), index, "an ATT&CK index");
+		return planDownload(text, index, baseUrl, { domain, version: null }).version;
+	}
+
 	/** Download a domain's bundle (the pinned version, or the latest in index.json) and cache it. */
 	async fetch(domain: string, version: string | null, baseUrl: string, progress: Progress): Promise<Loaded> {
 		const index = indexUrl(baseUrl);

@@ -4,7 +4,7 @@
  * bundle or note is parsed until a command runs. Tasks run one at a time: a command started while
  * another runs waits for it, so two syncs never interleave.
  */
-import { Plugin, TFile, normalizePath, type Editor } from "obsidian";
+import { Plugin, TFile, normalizePath, type Editor, type Menu } from "obsidian";
 import { runLinks, type LinksReport } from "../core/commands/links";
 import { reportOf, type SyncReport } from "../core/commands/sync";
 import { UserError, messageOf } from "../core/errors";
@@ -36,6 +36,9 @@ export class AttackSyncPlugin extends Plugin {
 	private dataStore: AttackData | null = null;
 	/** Parsing and planning, in a worker (engine-client.ts); started on first use, not at load. */
 	private readonly engine = new Engine();
+	private status: HTMLElement | null = null;
+	/** Notes the last plan found to update or create (null: none planned yet). */
+	private toSync: number | null = null;
 
 	override async onload(): Promise<void> {
 		this.settings = mergeSettings(await this.loadData());
@@ -72,10 +75,78 @@ export class AttackSyncPlugin extends Plugin {
 			editorCallback: (editor: Editor, view) => void this.run(() => this.insertLink(editor, view.file?.path ?? "")),
 		});
 		command("undo-last-sync", "Undo last sync", () => this.confirmUndo());
+		this.addEntryPoints();
 	}
 
 	override onunload(): void {
 		this.engine.dispose();
+	}
+
+	/**
+	 * Where users look besides the palette: a ribbon icon and a status bar item (the cached release,
+	 * and how many notes the last plan found to sync; a click opens the preview), "Sync this note"
+	 * in the file and editor menus, and the optional daily check for a new release. Only elements
+	 * and handlers here: the status bar is filled, and the release checked, once the layout is ready.
+	 */
+	private addEntryPoints(): void {
+		const syncAll = () => void this.run(() => this.syncWithPreview({}));
+		this.addRibbonIcon("shield-check", "Sync ATT&CK notes", syncAll);
+		this.status = this.addStatusBarItem();
+		this.status.addClass("attack-sync-status");
+		this.status.setAttr("aria-label", "Sync ATT&CK notes");
+		this.registerDomEvent(this.status, "click", syncAll);
+		const syncNote = (file: TFile) => void this.run(() => this.syncWithPreview({ only: new Set([file.path]) }));
+		const menuItem = (menu: Menu, file: TFile | null) => {
+			if (!(file instanceof TFile) || file.extension !== "md") return;
+			menu.addItem((item) => item.setTitle("Sync this note with ATT&CK").setIcon("shield-check").onClick(() => syncNote(file)));
+		};
+		this.registerEvent(this.app.workspace.on("file-menu", (menu, file) => menuItem(menu, file instanceof TFile ? file : null)));
+		this.registerEvent(this.app.workspace.on("editor-menu", (menu, _editor, view) => menuItem(menu, view.file)));
+		this.app.workspace.onLayoutReady(() => {
+			void this.updateStatus();
+			void this.checkReleases();
+			// At most daily whatever the interval: the check remembers when it last asked.
+			this.registerInterval(window.setInterval(() => void this.checkReleases(), 60 * 60 * 1000));
+		});
+	}
+
+	/** "ATT&CK 18.1 · 3 notes to sync": the cached release, and what the last plan found. */
+	private async updateStatus(toSync?: number): Promise<void> {
+		if (toSync !== undefined) this.toSync = toSync;
+		const releases: string[] = [];
+		for (const domain of this.settings.domains) {
+			const r = await this.cachedRelease(domain);
+			if (r?.attackVersion) releases.push(r.attackVersion);
+		}
+		const release = releases.length > 0 ? `ATT&CK ${[...new Set(releases)].join(", ")}` : "ATT&CK: no data yet";
+		const notes = this.toSync === null ? "" : this.toSync === 0 ? " · notes up to date" : ` · ${this.toSync} ${this.toSync === 1 ? "note" : "notes"} to sync`;
+		this.status?.setText(release + notes);
+	}
+
+	/**
+	 * When the user turned it on: at most once a day, read index.json on the base URL and say once
+	 * when a release newer than the cached one is out. Failures are silent (it is a courtesy).
+	 */
+	private async checkReleases(): Promise<void> {
+		const s = this.settings;
+		if (!s.checkReleases || Date.now() - s.lastReleaseCheck < 24 * 60 * 60 * 1000) return;
+		s.lastReleaseCheck = Date.now();
+		await this.saveSettings();
+		for (const domain of s.domains) {
+			const cached = await this.cachedRelease(domain);
+			let latest: string;
+			try {
+				latest = await this.attackData().latestRelease(domain, s.baseUrl);
+			} catch {
+				return;
+			}
+			const told = `${domain} ${latest}`;
+			if (cached?.attackVersion === latest || s.toldRelease === told) continue;
+			if (cached?.attackVersion && Number.parseFloat(cached.attackVersion) >= Number.parseFloat(latest)) continue;
+			s.toldRelease = told;
+			await this.saveSettings();
+			notify(`${domainName(domain, latest)} is out${cached?.attackVersion ? ` (you have ${cached.attackVersion})` : ""}. Run "Fetch or update ATT&CK data" to get it.`);
+		}
 	}
 
 	/** For the settings tab: the cached release of a domain (its header only). */
@@ -244,6 +315,7 @@ export class AttackSyncPlugin extends Plugin {
 	/** Plan, then show the preview; nothing is written until the user chooses Apply. */
 	private async syncWithPreview(extra: SyncOptions): Promise<void> {
 		const { plan, preview } = await this.plan(extra);
+		if (extra.only === undefined && extra.createMissing === undefined) void this.updateStatus(plan.summary.updated + plan.summary.created);
 		const domains = plan.domain.split(", ");
 		const versions = (plan.attackVersion ?? "").split(", ");
 		const title = `Sync with ${domains.map((d, i) => domainName(d, versions[i] === "?" ? null : versions[i])).join(" and ")}`;
@@ -253,6 +325,7 @@ export class AttackSyncPlugin extends Plugin {
 			apply: () =>
 				void this.run(async () => {
 					const { report, cancelled } = await this.apply(plan);
+					if (!cancelled && report.failed.length === 0 && this.toSync !== null) void this.updateStatus(Math.max(0, this.toSync - report.summary.updated - report.summary.created));
 					notify(appliedText(report, cancelled), report.failed.some((f) => !/cancelled/.test(f.reason)));
 				}),
 		}).open();

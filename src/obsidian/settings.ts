@@ -176,6 +176,16 @@ export class AttackSyncSettingTab extends PluginSettingTab {
 				await save();
 			});
 		});
+		new Setting(containerEl)
+			.setName("Tell me about new releases")
+			.setDesc("Check the base URL's list of releases at most once a day while Obsidian is open, and show a notice when ATT&CK publishes a newer one. Off: the plugin uses the network only when you fetch.")
+			.addToggle((t) =>
+				t.setValue(settings.checkReleases).onChange(async (on) => {
+					settings.checkReleases = on;
+					await save();
+				}),
+			);
+
 		new Setting(containerEl).setName("Notes").setHeading();
 		new Setting(containerEl)
 			.setName("Folder for new notes")

@@ -240,4 +240,42 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		expect(await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.length)).toBeGreaterThan(0);
 		await t.close();
 	});
+
+	it("a status bar item, a ribbon icon and the file and editor menus lead to the preview", async () => {
+		const shots = screenshotDir(tempDir("shots"));
+		const t = await openPlugin(browser, server, { shots });
+		const status = t.page.locator(".status-bar-item.attack-sync-status");
+		await expect.poll(() => status.textContent()).toBe("ATT&CK: no data yet");
+		// The release check is off unless turned on: loading asked the network nothing.
+		expect(await t.page.evaluate(() => window.obsidianStandIn.requests)).toEqual([]);
+		await t.run("fetch-data");
+		await t.page.click('.side-dock-ribbon-action[aria-label="Sync ATT&CK notes"]');
+		await t.page.waitForSelector(".attack-sync-preview");
+		await expect.poll(() => status.textContent()).toMatch(/^ATT&CK 18\.1 · \d+ notes to sync$/);
+		await t.page.click(".attack-sync-preview-buttons button:not(.mod-cta)");
+
+		const seed = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
+		await t.page.evaluate((p) => window.obsidianStandIn.setActive(p), seed);
+		for (const kind of ["file-menu", "editor-menu"] as const) {
+			await t.page.evaluate(([k, p]) => void window.obsidianStandIn.openMenu(k, p), [kind, seed] as const);
+			if (kind === "file-menu") await t.shot("menu-and-status-bar-desktop");
+			await t.page.locator(".menu .menu-item", { hasText: "Sync this note with ATT&CK" }).click();
+			await t.settle();
+			await t.page.waitForSelector(".attack-sync-preview");
+			expect(await t.page.locator(".attack-sync-note .attack-sync-note-name").allTextContents()).toEqual(["Malicious Link"]);
+			await t.page.click(".attack-sync-preview-buttons button:not(.mod-cta)");
+		}
+		await t.close();
+	});
+
+	it("says once when ATT&CK has a newer release, only when asked to check, at most daily", async () => {
+		const t = await openPlugin(browser, server, { settings: { checkReleases: true } });
+		await expect.poll(() => t.notices()).toEqual(['ATT&CK Sync: Enterprise ATT&CK 18.1 is out. Run "Fetch or update ATT&CK data" to get it.']);
+		await t.close();
+		const recent = await openPlugin(browser, server, { settings: { checkReleases: true, lastReleaseCheck: Date.now() } });
+		// The status bar is filled in the same layout-ready step that would have checked.
+		await expect.poll(() => recent.page.textContent(".attack-sync-status")).toBe("ATT&CK: no data yet");
+		expect(await recent.page.evaluate(() => window.obsidianStandIn.requests)).toEqual([]);
+		await recent.close();
+	});
 });

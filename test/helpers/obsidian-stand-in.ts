@@ -33,6 +33,7 @@ export interface StandInEl {
 	setText(t: string): void;
 	addClass(c: string): void;
 	removeClass(c: string): void;
+	setAttr(name: string, value: string): void;
 	empty(): void;
 	addEventListener(type: string, fn: (e: { preventDefault(): void }) => void): void;
 	click(): void;
@@ -73,6 +74,7 @@ function element(tag = "div"): StandInEl {
 		addClass(c) {
 			el.cls = `${el.cls} ${c}`.trim();
 		},
+		setAttr() {},
 		removeClass(c) {
 			el.cls = el.cls
 				.split(" ")
@@ -99,6 +101,10 @@ export function makeObsidian(registered: Registered) {
 	class Component {
 		register(): void {}
 		registerEvent(): void {}
+		registerDomEvent(): void {}
+		registerInterval(id: number): number {
+			return id;
+		}
 	}
 	class Plugin extends Component {
 		app: unknown;
@@ -117,7 +123,10 @@ export function makeObsidian(registered: Registered) {
 			registered.settingTabs.push(tab);
 		}
 		addRibbonIcon(): unknown {
-			return {};
+			return element();
+		}
+		addStatusBarItem(): StandInEl {
+			return element();
 		}
 		loadData(): Promise<unknown> {
 			return Promise.resolve(this.saved);
@@ -383,6 +392,9 @@ export function makeFolderApp(obsidian: ReturnType<typeof makeObsidian>, root: s
 		},
 	};
 	const workspace = {
+		// Layout-ready work (the status bar, the release check) is not what these tests look at.
+		onLayoutReady: () => undefined,
+		on: (name: string, fn: unknown) => ({ name, fn }),
 		getActiveFile: () => (active === null ? null : fileFor(active)),
 		openLinkText: (link: string) => {
 			opened.push(link);

@@ -50,7 +50,7 @@ describe("main.js", () => {
 		const { registered, required, context, Plugin } = loadPlugin();
 		expect([...new Set(required)]).toEqual(["obsidian"]);
 		expect(vm.runInContext("typeof process + typeof Buffer + typeof global", context)).toBe("undefinedundefinedundefined");
-		const plugin = new Plugin({ vault: {}, workspace: {} }, { id: "attack-sync", version: "0.1.0" });
+		const plugin = new Plugin({ vault: {}, workspace: { on: () => ({}), onLayoutReady: () => undefined } }, { id: "attack-sync", version: "0.1.0" });
 		const started = performance.now();
 		await plugin.onload();
 		const elapsed = performance.now() - started;
