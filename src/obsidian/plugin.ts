@@ -157,7 +157,10 @@ export class AttackSyncPlugin extends Plugin {
 
 	/** The settings tab's "Fetch now": the fetch command for one domain. */
 	fetchNow(domain: string): Promise<void> {
-		return this.run(async () => notify(`${releaseName(await this.fetchData(domain, null))} is ready.`));
+		return this.run(async () => {
+			notify(`${releaseName(await this.fetchData(domain, null))} is ready.`);
+			void this.updateStatus();
+		});
 	}
 
 	async saveSettings(): Promise<void> {
@@ -218,6 +221,7 @@ export class AttackSyncPlugin extends Plugin {
 		const ready: string[] = [];
 		for (const domain of this.settings.domains) ready.push(releaseName(await this.fetchData(domain, null)));
 		notify(`${ready.join(" and ")} ${ready.length === 1 ? "is" : "are"} ready.`);
+		void this.updateStatus();
 	}
 
 	private pickImport(): Promise<void> {
@@ -230,6 +234,7 @@ export class AttackSyncPlugin extends Plugin {
 				try {
 					const loaded = await this.attackData().importFile(file.path, progress);
 					notify(`imported ${releaseName(loaded.meta)} from ${file.path}.`);
+					void this.updateStatus();
 				} catch (err) {
 					throw err instanceof Cancelled ? new Cancelled(what) : err;
 				} finally {

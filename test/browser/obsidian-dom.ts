@@ -656,7 +656,7 @@ abstract class SuggestModal<T> extends Modal {
 		this.inputEl.addEventListener("keydown", (e) => {
 			if (e.key === "ArrowDown") this.select(this.selected + 1);
 			else if (e.key === "ArrowUp") this.select(this.selected - 1);
-			else if (e.key === "Enter") this.choose(this.selected, e);
+			else if (e.key === "Enter") this.chooseAt(this.selected, e);
 		});
 	}
 	setPlaceholder(text: string): void {
@@ -681,7 +681,7 @@ abstract class SuggestModal<T> extends Modal {
 		if (this.shown.length === 0) this.resultContainerEl.createDiv({ cls: "suggestion-empty", text: this.emptyStateText });
 		this.shown.forEach((item, i) => {
 			const el = this.resultContainerEl.createDiv({ cls: "suggestion-item" });
-			el.addEventListener("click", (e) => this.choose(i, e));
+			el.addEventListener("click", (e) => this.chooseAt(i, e));
 			this.renderSuggestion(item, el);
 		});
 		this.select(0);
@@ -692,7 +692,7 @@ abstract class SuggestModal<T> extends Modal {
 		this.selected = (i + items.length) % items.length;
 		items.forEach((el, k) => el.toggleClass("is-selected", k === this.selected));
 	}
-	private choose(i: number, e: MouseEvent | KeyboardEvent): void {
+	private chooseAt(i: number, e: MouseEvent | KeyboardEvent): void {
 		const item = this.shown[i];
 		if (item === undefined) return;
 		this.close();

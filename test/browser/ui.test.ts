@@ -175,6 +175,13 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			await t.page.click(".attack-sync-preview-buttons button.mod-cta");
 			await t.settle();
 			const applying = await t.longestTask();
+			// Two techniques share the name "Spearphishing Link": the picker tells them apart.
+			await t.run("insert-technique-link");
+			await t.page.fill(".prompt-input", "Spearphishing Link");
+			const same = t.page.locator(".suggestion-item", { has: t.page.locator(".attack-sync-technique-name", { hasText: /^Spearphishing Link$/ }) });
+			await expect.poll(() => same.count()).toBe(2);
+			expect((await same.allTextContents()).sort()).toEqual([expect.stringMatching(/^Spearphishing LinkT1566\.002Sub-technique of Phishing/), expect.stringMatching(/^Spearphishing LinkT1598\.003Sub-technique of Phishing for Information/)]);
+			await t.page.keyboard.press("Escape");
 			console.log(`longest main-thread task: fetch ${fetching.toFixed(0)} ms, sync preview ${planning.toFixed(0)} ms, apply ${applying.toFixed(0)} ms`);
 			expect(Math.max(fetching, planning, applying)).toBeLessThan(200);
 			await t.close();
@@ -249,6 +256,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		// The release check is off unless turned on: loading asked the network nothing.
 		expect(await t.page.evaluate(() => window.obsidianStandIn.requests)).toEqual([]);
 		await t.run("fetch-data");
+		await expect.poll(() => status.textContent()).toBe("ATT&CK 18.1");
 		await t.page.click('.side-dock-ribbon-action[aria-label="Sync ATT&CK notes"]');
 		await t.page.waitForSelector(".attack-sync-preview");
 		await expect.poll(() => status.textContent()).toMatch(/^ATT&CK 18\.1 · \d+ notes to sync$/);
@@ -277,5 +285,27 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		await expect.poll(() => recent.page.textContent(".attack-sync-status")).toBe("ATT&CK: no data yet");
 		expect(await recent.page.evaluate(() => window.obsidianStandIn.requests)).toEqual([]);
 		await recent.close();
+	});
+
+	it("the technique picker shows each result's ID, parent and whether the vault has a note", async () => {
+		const shots = screenshotDir(tempDir("shots"));
+		const t = await openPlugin(browser, server, { viewport: PHONE, shots });
+		await t.run("fetch-data");
+		await t.page.evaluate(() => window.obsidianStandIn.setActive("CyberSecurity/Security+/Security+ Domain 2 - Threats.md"));
+		await t.run("insert-technique-link");
+		await t.page.fill(".prompt-input", "spearphishing");
+		const items = t.page.locator(".suggestion-item");
+		await expect.poll(() => items.count()).toBeGreaterThan(0);
+		const link = items.filter({ has: t.page.locator(".attack-sync-technique-id", { hasText: /^T1566\.002$/ }) });
+		expect(await link.locator(".attack-sync-technique-about").textContent()).toMatch(/^Sub-technique of Phishing(Note in vault|No note yet)$/);
+		await t.shot("technique-picker-phone");
+		const phishing = await t.page.evaluate(() => window.obsidianStandIn.readFile("CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Phishing.md"));
+		expect(phishing).not.toBeNull();
+		await t.page.fill(".prompt-input", "T1566 Phishing");
+		const parent = items.filter({ has: t.page.locator(".attack-sync-technique-id", { hasText: /^T1566$/ }) });
+		expect(await parent.locator(".attack-sync-has-note").textContent()).toBe("Note in vault");
+		await parent.click();
+		expect(await t.page.evaluate(() => window.obsidianStandIn.inserted)).toEqual(["[[CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Phishing|Phishing (T1566)]]"]);
+		await t.close();
 	});
 });
