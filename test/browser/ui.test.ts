@@ -44,6 +44,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 
 	it("loads in under 50 ms, reading no ATT&CK data, and sets no hotkeys", async () => {
 		const t = await openPlugin(browser, server);
+		console.log(`onload took ${t.onloadMs.toFixed(1)} ms`);
 		expect(t.onloadMs).toBeLessThan(50);
 		expect(t.onloadReads.filter((p) => /cache|releases/.test(p))).toEqual([]);
 		const commands = await t.page.evaluate(() => window.obsidianStandIn.commands.map((c) => ({ id: c.localId, hotkeys: c.hotkeys ?? [] })));
