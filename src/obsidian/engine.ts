@@ -11,6 +11,7 @@
 import { decodeUtf8 } from "../core/attack/bytes";
 import { attackIdOf, isActive, modelFromJson, type AttackModel } from "../core/attack/model";
 import { compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
+import { runLinks, type LinksReport } from "../core/commands/links";
 import { UserError } from "../core/errors";
 import { checkBundleDomain, checkModel, type DownloadTarget } from "../core/fetch/index-json";
 import { SyncContext } from "../core/sync/context";
@@ -55,7 +56,23 @@ export interface TechniquesRequest {
 	options: SyncOptions;
 }
 
-export type EngineRequest = StoreRequest | PlanRequest | TechniquesRequest;
+/** Judge the vault's links (and work out their fixes); the page writes the fixes (`writes`). */
+export interface LinksRequest {
+	kind: "links";
+	paths: string[];
+	files: Array<[string, Uint8Array]>;
+	appJson: string | null;
+	fix: boolean;
+	only?: ReadonlySet<string>;
+}
+
+export interface LinksResult {
+	report: LinksReport;
+	/** Each note the fix changes: its text as read, and with the fixes. */
+	writes: Array<{ path: string; before: string; after: string }>;
+}
+
+export type EngineRequest = StoreRequest | PlanRequest | TechniquesRequest | LinksRequest;
 
 export interface StoreResult {
 	/** The cache file's bytes (UTF-8 JSON): encoded here, so the page only writes them. */
@@ -78,7 +95,7 @@ export interface TechniqueItem {
 	link: string;
 }
 
-export type EngineResult = StoreResult | PlanResult | TechniqueItem[];
+export type EngineResult = StoreResult | PlanResult | TechniqueItem[] | LinksResult;
 
 /** What the engine answers: the result, or the error's message (a UserError's, for the user). */
 export type EngineReply = { ok: true; result: EngineResult } | { ok: false; message: string; user: boolean };
@@ -98,8 +115,11 @@ function model(ref: CacheRef): AttackModel {
 	return m;
 }
 
-/** The vault as the page read it: every path, and the bytes of the files the core reads. */
-function memoryVault(paths: string[], files: Array<[string, Uint8Array]>, appJson: string | null): Vault {
+/**
+ * The vault as the page read it: every path, and the bytes of the files the core reads. It never
+ * writes: `process` records what would be written, in `writes`, for the page to write.
+ */
+function memoryVault(paths: string[], files: Array<[string, Uint8Array]>, appJson: string | null, writes: LinksResult["writes"] = []): Vault {
 	const data = new Map(files);
 	const get = (p: string) => {
 		const d = data.get(p);
@@ -111,7 +131,12 @@ function memoryVault(paths: string[], files: Array<[string, Uint8Array]>, appJso
 		listFiles: () => Promise.resolve(paths),
 		read: (p) => Promise.resolve(new TextDecoder().decode(get(p))),
 		readBinary: (p) => Promise.resolve(get(p)),
-		process: readOnly,
+		process: (p, update) => {
+			const before = new TextDecoder().decode(get(p));
+			const after = update(before);
+			if (after !== before) writes.push({ path: p, before, after });
+			return Promise.resolve(after);
+		},
 		create: readOnly,
 		exists: (p) => Promise.resolve(paths.includes(p)),
 		readConfig: (name) => Promise.resolve(name === "app.json" ? appJson : null),
@@ -168,10 +193,16 @@ async function techniques(r: TechniquesRequest): Promise<TechniqueItem[]> {
 		.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+async function links(r: LinksRequest): Promise<LinksResult> {
+	const writes: LinksResult["writes"] = [];
+	const report = await runLinks(memoryVault(r.paths, r.files, r.appJson, writes), { fix: r.fix, only: r.only });
+	return { report, writes };
+}
+
 /** Answer one request; never throws. */
 export async function handle(request: EngineRequest): Promise<EngineReply> {
 	try {
-		const result = request.kind === "store" ? store(request) : request.kind === "plan" ? await plan(request) : await techniques(request);
+		const result = request.kind === "store" ? store(request) : request.kind === "plan" ? await plan(request) : request.kind === "links" ? await links(request) : await techniques(request);
 		return { ok: true, result };
 	} catch (err) {
 		return { ok: false, message: err instanceof Error ? err.message : String(err), user: err instanceof UserError };

@@ -5,7 +5,7 @@
  * another runs waits for it, so two syncs never interleave.
  */
 import { Plugin, TFile, normalizePath, type Editor, type Menu } from "obsidian";
-import { runLinks, type LinksReport } from "../core/commands/links";
+import type { LinksReport } from "../core/commands/links";
 import { reportOf, type SyncReport } from "../core/commands/sync";
 import { UserError, messageOf } from "../core/errors";
 import { versionFromFileName } from "../core/fetch/index-json";
@@ -13,7 +13,7 @@ import { applyPlan, type SyncOptions, type SyncPlan } from "../core/sync/plan";
 import { isReadable } from "../core/notes/read";
 import { UndoLog } from "../core/sync/undo";
 import { AttackData, Cancelled, type Loaded } from "./data";
-import type { PlanRequest, PlanResult, TechniqueItem } from "./engine";
+import type { LinksResult, PlanRequest, PlanResult, TechniqueItem } from "./engine";
 import { Engine } from "./engine-client";
 import { ConfirmModal, FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal, notify } from "./modals";
 import { nameAndFolder } from "./preview-model";
@@ -46,7 +46,7 @@ export class AttackSyncPlugin extends Plugin {
 		this.api = {
 			fetchData: (o) => this.task(() => this.fetchData(o.domain, o.version ?? null)),
 			sync: (o = {}) => this.task(() => this.syncReport(o)),
-			checkLinks: (o = {}) => this.task(() => runLinks(this.vault(), { fix: o.fix === true })),
+			checkLinks: (o = {}) => this.task(() => this.runLinks(o.fix === true)),
 			undoLastSync: () => this.task(() => this.undo()),
 		};
 		const command = (id: string, name: string, run: () => Promise<unknown>) => this.addCommand({ id, name, callback: () => void this.run(run) });
@@ -336,13 +336,55 @@ export class AttackSyncPlugin extends Plugin {
 		}).open();
 	}
 
+	/**
+	 * Links are judged in the engine (reading every note's structure is the long part); the fixes
+	 * it works out are written here, each through Vault.process and only onto the text it was
+	 * worked out from: a note changed meanwhile is left alone and reported, as the core does.
+	 */
+	private async runLinks(fix: boolean, only?: ReadonlySet<string>): Promise<LinksReport> {
+		const { report, writes } = (await this.engine.run({ kind: "links", ...(await this.snapshot()), fix, only })) as LinksResult;
+		const vault = this.vault();
+		const s = report.summary;
+		for (const w of writes) {
+			let changed = false;
+			let reason: string | null = null;
+			try {
+				await vault.process(w.path, (current) => {
+					// Obsidian's read may keep a leading BOM that the engine's decoding dropped.
+					const bom = current.startsWith("\ufeff") && !w.before.startsWith("\ufeff") ? "\ufeff" : "";
+					if (current.slice(bom.length) !== w.before) {
+						changed = true;
+						return current;
+					}
+					return bom + w.after;
+				});
+			} catch (err) {
+				reason = `links not fixed: ${messageOf(err)}`;
+			}
+			if (changed) reason = "changed while links were being checked; run again";
+			if (reason === null) continue;
+			// Not written: its links are proposed fixes again, and the note is named.
+			const entry = { path: w.path, reason };
+			s.skipped.push(entry);
+			if (!changed) s.failed.push(entry);
+			s.notesChanged = s.notesChanged.filter((p) => p !== w.path);
+			for (const l of report.links) {
+				if (l.source !== w.path || l.fixed === undefined) continue;
+				l.proposed = l.fixed;
+				delete l.fixed;
+				s.fixed--;
+			}
+		}
+		return report;
+	}
+
 	/** The links report is the outcome; its Fix button runs the fix as a task of its own. */
 	private async links(fix: boolean, only?: string): Promise<void> {
 		const onlySet = only === undefined ? undefined : new Set([only]);
-		const report = await runLinks(this.vault(), { fix, only: onlySet });
+		const report = await this.runLinks(fix, onlySet);
 		const fixNow = async (): Promise<LinksReport> => {
 			let fixed: LinksReport | null = null;
-			await this.run(async () => (fixed = await runLinks(this.vault(), { fix: true, only: onlySet })));
+			await this.run(async () => (fixed = await this.runLinks(true, onlySet)));
 			return fixed ?? report;
 		};
 		new LinksModal(this.app, report, fix ? "Fixed links to ATT&CK notes" : "Links to ATT&CK notes", fix ? null : fixNow).open();

@@ -232,7 +232,9 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 	it("the links report counts unverified links, uses the CLI's words, stays open on a click, and fixes", async () => {
 		const shots = screenshotDir(tempDir("shots"));
 		const t = await openPlugin(browser, server, { shots });
+		await t.resetLongTasks();
 		await t.run("check-links");
+		expect(await t.longestTask()).toBeLessThan(200);
 		const counts = await t.page.textContent(".attack-sync-links-counts");
 		expect(counts).toMatch(/^\d+ ATT&CK links in \d+ notes: \d+ ok, \d+ broken, [1-9]\d* mismatch, \d+ ambiguous, \d+ unverified; 0 fixed\.$/);
 		expect(await t.page.locator(".modal").textContent()).not.toMatch(/wrong note/);
