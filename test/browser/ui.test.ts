@@ -155,6 +155,13 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		await ok.page.click(".attack-sync-preview-buttons button.mod-cta");
 		await ok.settle();
 		expect((await outcomes(ok)).slice(1)).toEqual([expect.stringMatching(/^ATT&CK Sync: updated \d+ notes\. "Undo last sync" restores them\.$/)]);
+		// Undo says which sync it undoes and what it restores, and waits for a yes.
+		await ok.run("undo-last-sync");
+		const confirm = ok.page.locator(".modal", { has: ok.page.locator(".modal-title", { hasText: /^Undo last sync$/ }) });
+		expect(await confirm.locator(".modal-content p").textContent()).toMatch(/^The sync of .+ \(ATT&CK 18\.1\): undoing it restores \d+ notes as they were\. A note changed since is left as it is\.$/);
+		await confirm.locator("button.mod-warning").click();
+		await ok.settle();
+		expect((await outcomes(ok)).slice(2)).toEqual([expect.stringMatching(/^ATT&CK Sync: Restored \d+ notes/)]);
 		await ok.close();
 	});
 
@@ -167,6 +174,9 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			await t.resetLongTasks();
 			await t.run("fetch-data");
 			expect(await t.notices()).toContain("ATT&CK Sync: Enterprise ATT&CK 18.1 is ready.");
+			// The step the parsing happens in was shown (and, with no long task, could be painted).
+			const steps = await t.page.evaluate(() => window.obsidianStandIn.notices.flatMap((n) => n.messages));
+			expect(steps).toContain("ATT&CK Sync: fetching Enterprise ATT&CK: checking and indexing the bundle… Click to cancel.");
 			const fetching = await t.longestTask();
 			await t.resetLongTasks();
 			await t.run("sync-all");
