@@ -149,7 +149,7 @@ export class AttackData {
 		progress.step("checking and indexing the bundle…");
 		let stored: StoreResult;
 		try {
-			stored = (await progress.race(this.engine.run({ kind: "store", bytes, source, target, createdAt: new Date().toISOString() }, [bytes.buffer]))) as StoreResult;
+			stored = (await progress.race(this.engine.run({ kind: "store", bytes, source, target, createdAt: new Date().toISOString() }))) as StoreResult;
 		} catch (err) {
 			if (err instanceof Cancelled) this.engine.stop();
 			throw err;

@@ -1,19 +1,21 @@
 /**
  * The page's side of the engine (engine.ts): requests go to a Web Worker started from the code
  * main.js carries, so parsing a bundle and planning a sync never hold Obsidian's window. Where
- * there is no Worker (or it cannot start) the engine runs in the page, as before. `stop()` ends the
- * worker and whatever it was doing (a cancel); the next request starts a new one.
+ * there is no Worker (or it does not answer its first message: a content policy may stop it) the
+ * engine runs in the page, as before. `stop()` ends the worker and whatever it was doing (a
+ * cancel); the next request starts a new one.
  */
 import workerCode from "attack-sync-worker-code";
 import { UserError } from "../core/errors";
 import { handle, type CacheRef, type EngineReply, type EngineRequest, type EngineResult } from "./engine";
 
-type Pending = (reply: EngineReply) => void;
+type Pending = { resolve: (reply: EngineReply) => void };
 
 export class Engine {
 	private worker: Worker | null = null;
 	private url: string | null = null;
 	private failed = false;
+	private starting: Promise<Worker | null> | null = null;
 	private next = 1;
 	private readonly pending = new Map<number, Pending>();
 	/** The caches the engine holds (sent once per worker). */
@@ -24,10 +26,10 @@ export class Engine {
 		return this.known.has(key);
 	}
 
-	async run(request: EngineRequest, transfer: Transferable[] = []): Promise<EngineResult> {
+	async run(request: EngineRequest): Promise<EngineResult> {
 		for (const ref of refsOf(request)) if (ref.bytes !== undefined) this.known.add(ref.key);
-		const worker = this.start();
-		const reply = worker ? await this.post(worker, request, transfer) : await handle(request);
+		const worker = await this.start();
+		const reply = worker ? await this.post(worker, request) : await handle(request);
 		if (!reply.ok) throw reply.user ? new UserError(reply.message) : new Error(reply.message);
 		const result = reply.result;
 		if ("key" in result) this.known.add(result.key);
@@ -48,43 +50,72 @@ export class Engine {
 		this.url = null;
 	}
 
-	private start(): Worker | null {
-		if (this.worker || this.failed) return this.worker;
+	/**
+	 * The worker, once it answered a first message; null where none can run (no Worker, or one
+	 * that a content policy stops): the engine then runs in the page.
+	 */
+	private start(): Promise<Worker | null> {
+		if (this.failed) return Promise.resolve(null);
+		if (this.worker) return Promise.resolve(this.worker);
 		if (typeof Worker === "undefined" || typeof Blob === "undefined" || typeof URL.createObjectURL !== "function") {
 			this.failed = true;
-			return null;
+			return Promise.resolve(null);
 		}
-		try {
-			this.url ??= URL.createObjectURL(new Blob([workerCode], { type: "text/javascript" }));
-			const worker = new Worker(this.url);
+		return (this.starting ??= new Promise<Worker | null>((ready) => {
+			const giveUp = () => {
+				this.failed = true;
+				this.starting = null;
+				ready(null);
+			};
+			let worker: Worker;
+			try {
+				this.url ??= URL.createObjectURL(new Blob([workerCode], { type: "text/javascript" }));
+				worker = new Worker(this.url);
+			} catch {
+				giveUp();
+				return;
+			}
+			let answered = false;
 			// Results come back as bytes or short strings, so taking them costs the page little.
-			worker.onmessage = (e: MessageEvent<{ id: number; reply: EngineReply }>) => {
+			worker.onmessage = (e: MessageEvent<{ id: number; reply?: EngineReply }>) => {
+				if (!answered) {
+					answered = true;
+					this.worker = worker;
+					this.starting = null;
+					ready(worker);
+				}
 				const p = this.pending.get(e.data.id);
 				this.pending.delete(e.data.id);
-				p?.(e.data.reply);
+				if (e.data.reply) p?.resolve(e.data.reply);
 			};
 			worker.onerror = (e) => {
-				this.fail(`the background worker stopped: ${e.message}`);
-				this.stop();
+				e.preventDefault();
+				worker.terminate();
+				if (!answered) giveUp();
+				else {
+					this.fail(`the background worker stopped: ${e.message}`);
+					this.stop();
+				}
 			};
-			this.worker = worker;
-		} catch {
-			this.failed = true;
-		}
-		return this.worker;
+			worker.postMessage({ id: 0, ping: true });
+		}));
 	}
 
-	private post(worker: Worker, request: EngineRequest, transfer: Transferable[]): Promise<EngineReply> {
+	/** Cache and bundle bytes move to the worker rather than being copied. */
+	private post(worker: Worker, request: EngineRequest): Promise<EngineReply> {
 		const id = this.next++;
+		const buffers = new Set<ArrayBuffer>();
+		if (request.kind === "store") buffers.add(request.bytes.buffer as ArrayBuffer);
+		for (const ref of refsOf(request)) if (ref.bytes) buffers.add(ref.bytes.buffer as ArrayBuffer);
 		return new Promise<EngineReply>((resolve) => {
-			this.pending.set(id, resolve);
-			worker.postMessage({ id, request }, transfer);
+			this.pending.set(id, { resolve });
+			worker.postMessage({ id, request }, [...buffers]);
 		});
 	}
 
 	/** Every pending request fails with this message. */
 	private fail(message: string): void {
-		for (const p of this.pending.values()) p({ ok: false, message, user: false });
+		for (const p of this.pending.values()) p.resolve({ ok: false, message, user: false });
 		this.pending.clear();
 	}
 }

@@ -321,4 +321,27 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		expect(await t.page.evaluate(() => window.obsidianStandIn.inserted)).toEqual(["[[CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Phishing|Phishing (T1566)]]"]);
 		await t.close();
 	});
+
+	it("where a worker cannot start, the same work runs in the page", async () => {
+		const t = await openPlugin(browser, server);
+		// A worker that fails as one blocked by a content policy does: an error event, no answer.
+		await t.page.evaluate(() => {
+			class Blocked {
+				onerror: ((e: { message: string; preventDefault(): void }) => void) | null = null;
+				onmessage: unknown = null;
+				constructor() {
+					setTimeout(() => this.onerror?.({ message: "blocked", preventDefault() {} }), 0);
+				}
+				postMessage(): void {}
+				terminate(): void {}
+			}
+			(window as unknown as { Worker: unknown }).Worker = Blocked;
+		});
+		await t.run("fetch-data");
+		expect(await t.notices()).toContain("ATT&CK Sync: Enterprise ATT&CK 18.1 is ready.");
+		await t.run("sync-all");
+		await t.page.waitForSelector(".attack-sync-preview");
+		expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/^\d+ notes to update/);
+		await t.close();
+	});
 });
