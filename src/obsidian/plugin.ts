@@ -319,7 +319,21 @@ export class AttackSyncPlugin extends Plugin {
 
 	/** Plan, then show the preview; nothing is written until the user chooses Apply. */
 	private async syncWithPreview(extra: SyncOptions): Promise<void> {
-		const { plan, preview } = await this.plan(extra);
+		// Planning a large vault takes a while (in the worker): say so, and let it be cancelled.
+		const what = "preparing the sync preview";
+		const progress = new ProgressNotice(what);
+		progress.step("reading the notes and working out their changes…");
+		let planned: PlanResult;
+		try {
+			planned = await progress.race(this.plan(extra));
+		} catch (err) {
+			if (!(err instanceof Cancelled)) throw err;
+			this.engine.stop();
+			throw new Cancelled(what);
+		} finally {
+			progress.close();
+		}
+		const { plan, preview } = planned;
 		if (extra.only === undefined && extra.createMissing === undefined) void this.updateStatus(plan.summary.updated + plan.summary.created);
 		const domains = plan.domain.split(", ");
 		const versions = (plan.attackVersion ?? "").split(", ");

@@ -63,6 +63,8 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			await t.run("fetch-data");
 			await t.run("sync-all");
 			const modal = await t.page.waitForSelector(".attack-sync-preview");
+			// Planning said what it was doing, in a notice that could cancel it, gone once the preview is open.
+			expect(await t.page.evaluate(() => window.obsidianStandIn.notices.some((n) => n.hidden && n.messages.some((m) => m.startsWith("ATT&CK Sync: preparing the sync preview: "))))).toBe(true);
 			expect(await inView(t.page, ".attack-sync-preview-summary")).toBe(true);
 			expect(await inView(t.page, ".attack-sync-preview-buttons button.mod-cta")).toBe(true);
 			expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/^\d+ notes to update/);
