@@ -44,6 +44,41 @@ const mobileSafe = {
   },
 };
 
+// The plugin's Web Worker (src/obsidian/worker.ts: parsing bundles, planning syncs), built on its
+// own and carried in main.js as the text of the module "attack-sync-worker-code": a plugin is one
+// file, and a Blob URL starts the worker on desktop and mobile alike.
+const worker = {
+  entryPoints: [path.join(root, "src/obsidian/worker.ts")],
+  bundle: true,
+  format: "iife",
+  platform: "browser",
+  target: "es2020",
+  logLevel: "warning",
+  minify: true,
+  write: false,
+  treeShaking: true,
+  inject: [path.join(root, "build/shim-buffer.js")],
+  plugins: [mobileSafe],
+};
+
+async function workerCode() {
+  const out = await esbuild.build(worker);
+  return out.outputFiles[0].text;
+}
+
+const workerModule = {
+  name: "worker-code",
+  setup(build) {
+    build.onResolve({ filter: /^attack-sync-worker-code$/ }, () => ({ path: "attack-sync-worker-code", namespace: "worker-code" }));
+    build.onLoad({ filter: /.*/, namespace: "worker-code" }, async () => ({
+      contents: `export default ${JSON.stringify(await workerCode())};`,
+      loader: "js",
+      // Rebuilt with main.js when a source changes (watch mode).
+      watchDirs: [path.join(root, "src")],
+    }));
+  },
+};
+
 const banner = "/* ATT&CK Sync: built by esbuild from the TypeScript sources at https://github.com/ (see README.md) */";
 
 const plugin = {
@@ -59,7 +94,7 @@ const plugin = {
   treeShaking: true,
   minify: production,
   inject: [path.join(root, "build/shim-buffer.js")],
-  plugins: [mobileSafe],
+  plugins: [mobileSafe, workerModule],
   outfile: path.join(root, "main.js"),
 };
 

@@ -45,6 +45,15 @@ export default defineConfig([
     },
   },
   {
+    // The browser tests' stand-in of Obsidian's API: it is what implements these helpers.
+    files: ["test/browser/obsidian-dom.ts"],
+    rules: {
+      "obsidianmd/prefer-create-el": "off",
+      "obsidianmd/no-static-styles-assignment": "off",
+      "obsidianmd/prefer-file-manager-trash-file": "off",
+    },
+  },
+  {
     files: ["src/core/**/*.ts"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [

@@ -6,26 +6,31 @@
  */
 import { normalizePath, requestUrl, type App, type DataAdapter } from "obsidian";
 import { MAX_BUNDLE_BYTES, MAX_INDEX_BYTES, checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
-import { modelFromJson, type AttackModel } from "../core/attack/model";
-import { cacheFileName, compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
+import { CACHE_FORMAT, cacheFileName, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
-import { FETCH_DEADLINE_MS, checkBundleDomain, checkModel, deadlineReason, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
+import { FETCH_DEADLINE_MS, networkErrorReason, deadlineReason, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
 import type { BackupStore } from "../core/sync/undo";
+import { cacheKey, type CacheRef, type StoreResult } from "./engine";
+import type { Engine } from "./engine-client";
 
+/** A cached release: its header, and the cache as the engine knows it (its text, until the engine holds it). */
 export interface Loaded {
-	model: AttackModel;
 	meta: CacheMeta;
+	ref: CacheRef;
 }
 
 /** Reports a step ("Downloading…") and says whether the user asked to stop. */
 export interface Progress {
 	step(message: string): void;
 	readonly cancelled: boolean;
+	/** `work`, or a Cancelled rejection the moment the user cancels: waiting stops at once, the result is dropped. */
+	race<T>(work: Promise<T>): Promise<T>;
 }
 
 export class Cancelled extends Error {
-	constructor() {
-		super("Cancelled; nothing was changed.");
+	/** `what`: what stopped, as a phrase ("fetching Enterprise ATT&CK"). */
+	constructor(what = "the task") {
+		super(`${what} was cancelled; nothing was changed.`);
 	}
 }
 
@@ -39,12 +44,13 @@ export class AttackData {
 	/** MAX_BUNDLE_BYTES and FETCH_DEADLINE_MS; a test can lower them (`plugin.attackData().limits`). */
 	readonly limits: Limits = { maxBytes: MAX_BUNDLE_BYTES, deadlineMs: FETCH_DEADLINE_MS };
 	private readonly adapter: DataAdapter;
-	/** Models already read this session, by domain. */
+	/** Caches already read this session, by domain and which. */
 	private readonly loaded = new Map<string, Loaded>();
 
 	constructor(
 		private readonly app: App,
 		readonly folder: string,
+		private readonly engine: Engine,
 	) {
 		this.adapter = app.vault.adapter;
 	}
@@ -59,28 +65,52 @@ export class AttackData {
 	 * probably synced from it, and sync replaces its words only when it knows them.
 	 */
 	async previous(domain: string): Promise<Loaded | null> {
-		const path = this.cachePath(domain, "previous");
-		if (!(await this.adapter.exists(path))) return null;
-		try {
-			return readCache(await this.adapter.read(path), path);
-		} catch {
-			return null;
-		}
+		const e = await this.entry(domain, "previous");
+		return e && this.withText(e);
 	}
 
-	/** The cached data for a domain, or null when none was fetched yet (or the cache is unreadable). */
+	/** The cached data for a domain, or null when none was fetched yet (or the cache has no header). */
 	async cached(domain: string): Promise<Loaded | null> {
-		const known = this.loaded.get(domain);
+		const e = await this.entry(domain, "current");
+		return e && this.withText(e);
+	}
+
+	/** The header only: what settings and the status bar show, without the engine. */
+	async cachedMeta(domain: string): Promise<CacheMeta | null> {
+		return (await this.entry(domain, "current"))?.meta ?? null;
+	}
+
+	/** A cache's header and where it is, read once a session (its first 4 KB only). */
+	private async entry(domain: string, which: "current" | "previous"): Promise<Loaded | null> {
+		const memo = `${domain} ${which}`;
+		const known = this.loaded.get(memo);
 		if (known) return known;
-		const path = this.cachePath(domain);
+		const path = this.cachePath(domain, which);
 		if (!(await this.adapter.exists(path))) return null;
-		try {
-			const loaded = readCache(await this.adapter.read(path), path);
-			this.loaded.set(domain, loaded);
-			return loaded;
-		} catch {
-			return null;
-		}
+		const meta = peekCacheMeta(await this.head(path));
+		if (!meta) return null;
+		const loaded = { meta, ref: { key: cacheKey(meta), source: path } };
+		this.loaded.set(memo, loaded);
+		return loaded;
+	}
+
+	/** A file's first bytes. The adapter reads whole files; this keeps none of it but the head. */
+	private async head(path: string): Promise<Uint8Array> {
+		return new Uint8Array(await this.adapter.readBinary(path)).slice(0, 4096);
+	}
+
+	/** The cache's bytes go along only when the engine does not hold it (a new worker after a cancel). */
+	private async withText(l: Loaded): Promise<Loaded> {
+		if (this.engine.has(l.ref.key)) return { ...l, ref: { key: l.ref.key, source: l.ref.source } };
+		return { ...l, ref: { ...l.ref, bytes: new Uint8Array(await this.adapter.readBinary(l.ref.source)) } };
+	}
+
+	/** The newest release of a domain that index.json on the base URL lists (the new-release check). */
+	async latestRelease(domain: string, baseUrl: string): Promise<string> {
+		const index = indexUrl(baseUrl);
+		const deadline = { at: Date.now() + 60_000, ms: 60_000 };
+		const text = decodeUtf8(await get(index, MAX_INDEX_BYTES, "index", deadline), index, "an ATT&CK index");
+		return planDownload(text, index, baseUrl, { domain, version: null }).version;
 	}
 
 	/** Download a domain's bundle (the pinned version, or the latest in index.json) and cache it. */
@@ -88,19 +118,19 @@ export class AttackData {
 		const index = indexUrl(baseUrl);
 		// One deadline for the index and the bundle: a server sending a byte now and then must not keep the fetch going.
 		const deadline = { at: Date.now() + this.limits.deadlineMs, ms: this.limits.deadlineMs };
-		progress.step(`Reading the ATT&CK index (${index})…`);
-		const indexText = decodeUtf8(await get(index, MAX_INDEX_BYTES, "index", deadline), index, "an ATT&CK index");
+		progress.step("reading the list of releases…");
+		const indexText = decodeUtf8(await progress.race(get(index, MAX_INDEX_BYTES, "index", deadline)), index, "an ATT&CK index");
 		if (progress.cancelled) throw new Cancelled();
 		const target = planDownload(indexText, index, baseUrl, { domain, version });
-		progress.step(`Downloading ${domain} ${target.version}…`);
-		const bytes = await get(target.url, this.limits.maxBytes, "bundle", deadline);
+		progress.step(`downloading release ${target.version}…`);
+		const bytes = await progress.race(get(target.url, this.limits.maxBytes, "bundle", deadline));
 		if (progress.cancelled) throw new Cancelled();
-		return this.store(decodeUtf8(bytes, target.url), target.url, progress, target);
+		return this.store(bytes, target.url, progress, target);
 	}
 
 	/** Import a bundle file the user put in the vault (the offline path). */
 	async importFile(path: string, progress: Progress): Promise<Loaded> {
-		progress.step(`Reading ${path}…`);
+		progress.step(`reading ${path}…`);
 		const file = normalizePath(path);
 		// A 2 GB file is refused before it is read, not after.
 		const stat = await this.adapter.stat(file);
@@ -108,44 +138,48 @@ export class AttackData {
 		// Bytes, decoded strictly: a Latin-1 file is refused, not read with U+FFFD in its accents' place.
 		const bytes = new Uint8Array(await this.adapter.readBinary(file));
 		checkBundleSize(bytes.length, path, this.limits.maxBytes);
-		return this.store(decodeUtf8(bytes, path), path, progress);
+		return this.store(bytes, path, progress);
 	}
 
-	private async store(text: string, source: string, progress: Progress, target?: DownloadTarget): Promise<Loaded> {
-		progress.step("Checking the bundle…");
-		if (/^\s*</.test(text)) throw new UserError(`${source} is an HTML page, not an ATT&CK STIX bundle; nothing was saved.`);
-		let parsed: unknown;
+	/**
+	 * Check and compact the bundle in the engine (a worker: seconds of parsing never hold the
+	 * window), then write the cache. A cancel stops the worker and keeps nothing.
+	 */
+	private async store(bytes: Uint8Array, source: string, progress: Progress, target?: DownloadTarget): Promise<Loaded> {
+		progress.step("checking and indexing the bundle…");
+		let stored: StoreResult;
 		try {
-			parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-		} catch {
-			throw new UserError(`${source} is not valid JSON (cut off?); nothing was saved.`);
+			stored = (await progress.race(this.engine.run({ kind: "store", bytes, source, target, createdAt: new Date().toISOString() }))) as StoreResult;
+		} catch (err) {
+			if (err instanceof Cancelled) this.engine.stop();
+			throw err;
 		}
-		// The same checks as the CLI's fetch: the domain, and the version when the bundle says.
-		const full = modelFromJson(parsed, source);
-		// The cache's file name comes from the domain: only ATT&CK's own are kept.
-		checkBundleDomain(full.domain, source);
-		if (target) checkModel(full, target);
 		if (progress.cancelled) throw new Cancelled();
-		progress.step("Indexing…");
-		const cache = compactBundle(parsed, { source, createdAt: new Date().toISOString() });
-		const loaded = readCache(cache, source);
-		if (progress.cancelled) throw new Cancelled();
-		const path = this.cachePath(loaded.meta.domain);
-		const before = await this.cached(loaded.meta.domain);
-		if (before && (before.meta.attackVersion ?? before.meta.source) !== (loaded.meta.attackVersion ?? loaded.meta.source)) {
-			// A different release replaces this one: keep it as the previous one.
-			await this.writeAtomically(this.cachePath(loaded.meta.domain, "previous"), await this.adapter.read(path));
-		}
-		await this.writeAtomically(path, cache);
-		this.loaded.set(loaded.meta.domain, loaded);
+		const { meta, cache } = stored;
+		const path = this.cachePath(meta.domain);
+		const before = await this.entry(meta.domain, "current");
+		// A different release replaces this one: it is kept as the previous one (renamed, never read here).
+		const keep = before !== null && (before.meta.attackVersion ?? before.meta.source) !== (meta.attackVersion ?? meta.source);
+		await this.writeAtomically(path, cache, keep ? this.cachePath(meta.domain, "previous") : null);
+		if (keep) this.loaded.delete(`${meta.domain} previous`);
+		const loaded: Loaded = { meta, ref: { key: stored.key, source: path } };
+		this.loaded.set(`${meta.domain} current`, loaded);
 		return loaded;
 	}
 
-	private async writeAtomically(path: string, data: string): Promise<void> {
+	/**
+	 * The bytes to a temporary file, then renamed over `path`; with `keepAs`, the file that was at
+	 * `path` is first renamed there (the previous release), once the new one is safely written.
+	 */
+	private async writeAtomically(path: string, data: Uint8Array, keepAs: string | null = null): Promise<void> {
 		if (!(await this.adapter.exists(this.folder))) await this.adapter.mkdir(this.folder);
 		const temp = `${path}.tmp`;
-		await this.adapter.write(temp, data);
+		await this.adapter.writeBinary(temp, data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? (data.buffer as ArrayBuffer) : data.slice().buffer);
 		try {
+			if (keepAs !== null && (await this.adapter.exists(path))) {
+				if (await this.adapter.exists(keepAs)) await this.adapter.remove(keepAs);
+				await this.adapter.rename(path, keepAs);
+			}
 			if (await this.adapter.exists(path)) await this.adapter.remove(path);
 			await this.adapter.rename(temp, path);
 		} catch (err) {
@@ -189,7 +223,7 @@ async function get(url: string, maxBytes: number, what: "bundle" | "index", dead
 		response = await Promise.race([requestUrl({ url, method: "GET", throw: false }), late]);
 	} catch (err) {
 		if (err instanceof UserError) throw err;
-		throw new UserError(downloadFailure(url, `${messageOf(err)} (offline?)`));
+		throw new UserError(downloadFailure(url, networkWords(err, url)));
 	} finally {
 		window.clearTimeout(timer);
 	}
@@ -197,4 +231,41 @@ async function get(url: string, maxBytes: number, what: "bundle" | "index", dead
 	const bytes = new Uint8Array(response.arrayBuffer);
 	if (bytes.length > maxBytes) throw new UserError(downloadFailure(url, tooLargeReason(bytes.length, maxBytes, what)));
 	return bytes;
+}
+
+/**
+ * A failed request in words. requestUrl throws Chromium's `net::ERR_...` on desktop, which
+ * networkErrorReason knows; a bare "Failed to fetch" or "TypeError: fetch failed" says nothing a
+ * user can act on, so it becomes where the answer should have come from.
+ */
+function networkWords(err: unknown, url: string): string {
+	const reason = networkErrorReason(typeof err === "object" && err !== null ? err : { message: String(err) });
+	if (!/fetch|TypeError|NetworkError|Load failed|unknown error/i.test(reason)) return reason;
+	let host = url;
+	try {
+		host = new URL(url).host;
+	} catch {
+		// The URL itself: still better than the error's name.
+	}
+	return `there was no answer from ${host} (offline, or a wrong base URL in the settings?)`;
+}
+
+/**
+ * A cache's header, read from the start of its text without parsing the rest (compactBundle
+ * writes it before the objects); null when it is not there or not whole.
+ */
+export function peekCacheMeta(bytes: Uint8Array): CacheMeta | null {
+	// Whole characters only: a cut multi-byte sequence at the end decodes to U+FFFD, after the header.
+	const head = new TextDecoder().decode(bytes.subarray(0, 4096));
+	const m = /"x_attack_sync_cache":(\{[^{}]*\})/.exec(head);
+	if (!m) return null;
+	try {
+		const h = JSON.parse(m[1]) as Partial<Record<keyof CacheMeta, unknown>>;
+		const str = (v: unknown): v is string => typeof v === "string";
+		const orNull = (v: unknown): v is string | null => v === null || typeof v === "string";
+		if (!str(h.domain) || !orNull(h.attackVersion) || !orNull(h.modified) || !str(h.source) || !str(h.createdAt) || h.format !== CACHE_FORMAT) return null;
+		return { domain: h.domain, attackVersion: h.attackVersion, modified: h.modified, source: h.source, createdAt: h.createdAt, format: CACHE_FORMAT };
+	} catch {
+		return null;
+	}
 }

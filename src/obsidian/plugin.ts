@@ -4,23 +4,25 @@
  * bundle or note is parsed until a command runs. Tasks run one at a time: a command started while
  * another runs waits for it, so two syncs never interleave.
  */
-import { Notice, Plugin, TFile, normalizePath, type Editor } from "obsidian";
-import type { AttackModel } from "../core/attack/model";
-import { attackIdOf, isActive } from "../core/attack/model";
-import { runLinks, type LinksReport } from "../core/commands/links";
+import { Plugin, TFile, normalizePath, type Editor, type Menu } from "obsidian";
+import type { LinksReport } from "../core/commands/links";
 import { reportOf, type SyncReport } from "../core/commands/sync";
 import { writeChangesNote } from "../core/commands/changes";
 import { writeLayerFile } from "../core/commands/layer";
+import type { AttackModel } from "../core/attack/model";
+import { decodeUtf8 } from "../core/attack/bytes";
+import { readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
-import { SyncContext } from "../core/sync/context";
-import { buildPreview } from "../core/sync/preview";
 import { versionFromFileName } from "../core/fetch/index-json";
-import { applyPlan, mergePlans, planSync, type SyncOptions, type SyncPlan } from "../core/sync/plan";
+import { applyPlan, type SyncOptions, type SyncPlan } from "../core/sync/plan";
+import { isReadable } from "../core/notes/read";
 import { UndoLog } from "../core/sync/undo";
-import { buildVaultIndex } from "../core/vault-index";
 import { AttackData, Cancelled, type Loaded } from "./data";
-import { FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal } from "./modals";
-import { AttackSyncSettingTab, mergeSettings, type AttackSyncSettings } from "./settings";
+import type { LinksResult, PlanRequest, PlanResult, TechniqueItem } from "./engine";
+import { Engine } from "./engine-client";
+import { ConfirmModal, FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal, notify } from "./modals";
+import { nameAndFolder } from "./preview-model";
+import { AttackSyncSettingTab, domainName, mergeSettings, type AttackSyncSettings } from "./settings";
 import { ObsidianVault } from "./vault";
 
 /** What scripts (Templater, QuickAdd, the console) and tests call: the CLI's `--json` reports. */
@@ -37,14 +39,19 @@ export class AttackSyncPlugin extends Plugin {
 	private queue: Promise<unknown> = Promise.resolve();
 	private running = false;
 	private dataStore: AttackData | null = null;
+	/** Parsing and planning, in a worker (engine-client.ts); started on first use, not at load. */
+	private readonly engine = new Engine();
+	private status: HTMLElement | null = null;
+	/** Notes the last plan found to update or create (null: none planned yet). */
+	private toSync: number | null = null;
 
 	override async onload(): Promise<void> {
 		this.settings = mergeSettings(await this.loadData());
 		this.addSettingTab(new AttackSyncSettingTab(this.app, this));
 		this.api = {
-			fetchData: (o) => this.task(() => this.fetchData(o.domain, o.version ?? null, null)),
+			fetchData: (o) => this.task(() => this.fetchData(o.domain, o.version ?? null)),
 			sync: (o = {}) => this.task(() => this.syncReport(o)),
-			checkLinks: (o = {}) => this.task(() => runLinks(this.vault(), { fix: o.fix === true })),
+			checkLinks: (o = {}) => this.task(() => this.runLinks(o.fix === true)),
 			undoLastSync: () => this.task(() => this.undo()),
 		};
 		const command = (id: string, name: string, run: () => Promise<unknown>) => this.addCommand({ id, name, callback: () => void this.run(run) });
@@ -61,20 +68,106 @@ export class AttackSyncPlugin extends Plugin {
 			});
 		command("fetch-data", "Fetch or update ATT&CK data", () => this.fetchConfigured());
 		command("import-data", "Import ATT&CK data from a bundle file in the vault", () => this.pickImport());
-		command("sync-all", "Sync all ATT&CK notes…", () => this.syncWithPreview());
-		forNote("sync-current-note", "Sync the current note", (file) => this.syncNow({ only: new Set([file.path]) }, "Synced"));
+		command("sync-all", "Sync all ATT&CK notes…", () => this.syncWithPreview({}));
+		forNote("sync-current-note", "Sync the current note", (file) => this.syncWithPreview({ only: new Set([file.path]) }));
 		command("check-links", "Check ATT&CK links", () => this.links(false));
 		command("fix-links", "Fix ATT&CK links in all notes", () => this.links(true));
 		forNote("fix-links-current-note", "Fix ATT&CK links in the current note", (file) => this.links(true, file.path));
-		command("create-missing-notes", "Create missing tactic and mitigation notes", () => this.syncNow({ createMissing: ["tactic", "mitigation"] }, "Created"));
+		command("create-missing-notes", "Create missing tactic and mitigation notes", () => this.syncWithPreview({ createMissing: ["tactic", "mitigation"] }));
 		this.addCommand({
 			id: "insert-technique-link",
 			name: "Insert a link to a technique…",
 			editorCallback: (editor: Editor, view) => void this.run(() => this.insertLink(editor, view.file?.path ?? "")),
 		});
-		command("undo-last-sync", "Undo last sync", async () => new Notice(await this.undo()));
-		command("write-changes-note", "Write what changed in ATT&CK for my notes", async () => new Notice(`Wrote ${await writeChangesNote(this.vault(), await this.attackData().previous(this.settings.domains[0]), await this.loaded(this.settings.domains[0]), this.settings.notesFolder || undefined)}`));
-		command("write-layer", "Write a Navigator layer of my ATT&CK notes", async () => new Notice(`Wrote ${await writeLayerFile(this.vault(), this.app.vault.getName(), await this.attackData().cached(this.settings.domains[0]), this.settings.domains[0], this.settings.notesFolder || undefined)}`));
+		command("undo-last-sync", "Undo last sync", () => this.confirmUndo());
+		command("write-changes-note", "Write what changed in ATT&CK for my notes", async () => notify(`Wrote ${await writeChangesNote(this.vault(), await this.release(await this.attackData().previous(this.settings.domains[0])), await this.currentRelease(), this.settings.notesFolder || undefined)}`));
+		command("write-layer", "Write a Navigator layer of my ATT&CK notes", async () => notify(`Wrote ${await writeLayerFile(this.vault(), this.app.vault.getName(), await this.release(await this.attackData().cached(this.settings.domains[0])), this.settings.domains[0], this.settings.notesFolder || undefined)}`));
+		this.addEntryPoints();
+	}
+
+	override onunload(): void {
+		this.engine.dispose();
+	}
+
+	/**
+	 * Where users look besides the palette: a ribbon icon and a status bar item (the cached release,
+	 * and how many notes the last plan found to sync; a click opens the preview), "Sync this note"
+	 * in the file and editor menus, and the optional daily check for a new release. Only elements
+	 * and handlers here: the status bar is filled, and the release checked, once the layout is ready.
+	 */
+	private addEntryPoints(): void {
+		const syncAll = () => void this.run(() => this.syncWithPreview({}));
+		this.addRibbonIcon("shield-check", "Sync ATT&CK notes", syncAll);
+		this.status = this.addStatusBarItem();
+		this.status.addClass("attack-sync-status");
+		this.status.setAttr("aria-label", "Sync ATT&CK notes");
+		this.registerDomEvent(this.status, "click", syncAll);
+		const syncNote = (file: TFile) => void this.run(() => this.syncWithPreview({ only: new Set([file.path]) }));
+		const menuItem = (menu: Menu, file: TFile | null) => {
+			if (!(file instanceof TFile) || file.extension !== "md") return;
+			menu.addItem((item) => item.setTitle("Sync this note with ATT&CK").setIcon("shield-check").onClick(() => syncNote(file)));
+		};
+		this.registerEvent(this.app.workspace.on("file-menu", (menu, file) => menuItem(menu, file instanceof TFile ? file : null)));
+		this.registerEvent(this.app.workspace.on("editor-menu", (menu, _editor, view) => menuItem(menu, view.file)));
+		this.app.workspace.onLayoutReady(() => {
+			void this.updateStatus();
+			void this.checkReleases();
+			// At most daily whatever the interval: the check remembers when it last asked.
+			this.registerInterval(window.setInterval(() => void this.checkReleases(), 60 * 60 * 1000));
+		});
+	}
+
+	/** "ATT&CK 18.1 · 3 notes to sync": the cached release, and what the last plan found. */
+	private async updateStatus(toSync?: number): Promise<void> {
+		if (toSync !== undefined) this.toSync = toSync;
+		const releases: string[] = [];
+		for (const domain of this.settings.domains) {
+			const r = await this.cachedRelease(domain);
+			if (r?.attackVersion) releases.push(r.attackVersion);
+		}
+		const release = releases.length > 0 ? `ATT&CK ${[...new Set(releases)].join(", ")}` : "ATT&CK: no data yet";
+		const notes = this.toSync === null ? "" : this.toSync === 0 ? " · notes up to date" : ` · ${this.toSync} ${this.toSync === 1 ? "note" : "notes"} to sync`;
+		this.status?.setText(release + notes);
+	}
+
+	/**
+	 * When the user turned it on: at most once a day, read index.json on the base URL and say once
+	 * when a release newer than the cached one is out. Failures are silent (it is a courtesy).
+	 */
+	private async checkReleases(): Promise<void> {
+		const s = this.settings;
+		if (!s.checkReleases || Date.now() - s.lastReleaseCheck < 24 * 60 * 60 * 1000) return;
+		s.lastReleaseCheck = Date.now();
+		await this.saveSettings();
+		for (const domain of s.domains) {
+			const cached = await this.cachedRelease(domain);
+			let latest: string;
+			try {
+				latest = await this.attackData().latestRelease(domain, s.baseUrl);
+			} catch {
+				return;
+			}
+			const told = `${domain} ${latest}`;
+			if (cached?.attackVersion === latest || s.toldRelease === told) continue;
+			if (cached?.attackVersion && Number.parseFloat(cached.attackVersion) >= Number.parseFloat(latest)) continue;
+			s.toldRelease = told;
+			await this.saveSettings();
+			notify(`${domainName(domain, latest)} is out${cached?.attackVersion ? ` (you have ${cached.attackVersion})` : ""}. Run "Fetch or update ATT&CK data" to get it.`);
+		}
+	}
+
+	/** For the settings tab: the cached release of a domain (its header only). */
+	async cachedRelease(domain: string): Promise<{ attackVersion: string | null; createdAt: string } | null> {
+		const meta = await this.attackData().cachedMeta(domain);
+		return meta ? { attackVersion: meta.attackVersion ?? versionFromFileName(meta.source), createdAt: meta.createdAt } : null;
+	}
+
+	/** The settings tab's "Fetch now": the fetch command for one domain. */
+	fetchNow(domain: string): Promise<void> {
+		return this.run(async () => {
+			notify(`${releaseName(await this.fetchData(domain, null))} is ready.`);
+			void this.updateStatus();
+		});
 	}
 
 	async saveSettings(): Promise<void> {
@@ -86,7 +179,7 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	private attackData(): AttackData {
-		return (this.dataStore ??= new AttackData(this.app, normalizePath(`${this.app.vault.configDir}/plugins/${this.manifest.id}`)));
+		return (this.dataStore ??= new AttackData(this.app, normalizePath(`${this.app.vault.configDir}/plugins/${this.manifest.id}`), this.engine));
 	}
 
 	/** Run tasks one after another; the next waits for the one running. */
@@ -103,30 +196,39 @@ export class AttackSyncPlugin extends Plugin {
 		return next;
 	}
 
-	/** A command: queued like any task; failures become one notice, never a thrown error. */
+	/** A command: queued like any task; a failure becomes its one notice, never a thrown error. */
 	private async run(work: () => Promise<unknown>): Promise<void> {
-		if (this.running) new Notice("ATT&CK Sync: another task is running; this one starts when it is done.");
+		if (this.running) notify("another task is running; this one starts when it is done.");
 		try {
 			await this.task(work);
 		} catch (err) {
-			new Notice(err instanceof Cancelled ? err.message : `ATT&CK Sync: ${messageOf(err)}`, 10000);
+			notify(messageOf(err), !(err instanceof Cancelled));
 		}
 	}
 
-	private async fetchData(domain: string, version: string | null, progress: ProgressNotice | null): Promise<Loaded["meta"]> {
-		const own = progress ?? new ProgressNotice(`ATT&CK ${domain}`);
+	/**
+	 * Download and cache a domain's release. Reports nothing itself: the caller's one notice says
+	 * how it went (a failure is thrown, a cancel too, as Cancelled naming what stopped).
+	 */
+	private async fetchData(domain: string, version: string | null): Promise<Loaded["meta"]> {
+		const what = `fetching ${domainName(domain)}`;
+		const progress = new ProgressNotice(what);
 		try {
-			const loaded = await this.attackData().fetch(domain, version ?? (this.settings.version === "latest" ? null : this.settings.version), this.settings.baseUrl, own);
-			if (!progress) own.done(`ATT&CK ${domain} ${loaded.meta.attackVersion ?? ""} is ready.`);
+			const loaded = await this.attackData().fetch(domain, version ?? (this.settings.version === "latest" ? null : this.settings.version), this.settings.baseUrl, progress);
 			return loaded.meta;
 		} catch (err) {
-			own.done(`ATT&CK Sync: ${messageOf(err)}`);
-			throw err;
+			throw err instanceof Cancelled ? new Cancelled(what) : err;
+		} finally {
+			progress.close();
 		}
 	}
 
+	/** Every configured domain, then one notice naming the releases now cached. */
 	private async fetchConfigured(): Promise<void> {
-		for (const domain of this.settings.domains) await this.fetchData(domain, null, null);
+		const ready: string[] = [];
+		for (const domain of this.settings.domains) ready.push(releaseName(await this.fetchData(domain, null)));
+		notify(`${ready.join(" and ")} ${ready.length === 1 ? "is" : "are"} ready.`);
+		void this.updateStatus();
 	}
 
 	private pickImport(): Promise<void> {
@@ -134,12 +236,16 @@ export class AttackSyncPlugin extends Plugin {
 		if (files.length === 0) throw new UserError("there is no .json file in the vault; put an ATT&CK STIX bundle in it first.");
 		new FileSuggestModal(this.app, files, (file) => {
 			void this.run(async () => {
-				const progress = new ProgressNotice("Importing ATT&CK data");
+				const what = `importing ${file.name}`;
+				const progress = new ProgressNotice(what);
 				try {
 					const loaded = await this.attackData().importFile(file.path, progress);
-					progress.done(`Imported ${loaded.meta.domain} ${loaded.meta.attackVersion ?? ""} from ${file.path}.`);
+					notify(`imported ${releaseName(loaded.meta)} from ${file.path}.`);
+					void this.updateStatus();
 				} catch (err) {
-					progress.done(`ATT&CK Sync: ${messageOf(err)}`);
+					throw err instanceof Cancelled ? new Cancelled(what) : err;
+				} finally {
+					progress.close();
 				}
 			});
 		}).open();
@@ -147,17 +253,46 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	/** The data for a domain: the cache, or fetched now when there is none. */
+	/**
+	 * A cached release's model on this thread, for the two report commands (what changed, the
+	 * layer). Unlike sync it is parsed here, not in the engine: a known pause on a user's click.
+	 */
+	private async release(l: Loaded | null): Promise<{ model: AttackModel; meta: CacheMeta } | null> {
+		if (l === null) return null;
+		const bytes = l.ref.bytes ?? new Uint8Array(await this.app.vault.adapter.readBinary(l.ref.source));
+		return readCache(decodeUtf8(bytes, l.ref.source, "an ATT&CK cache"), l.ref.source);
+	}
+
+	private async currentRelease(): Promise<{ model: AttackModel; meta: CacheMeta }> {
+		const r = await this.release(await this.loaded(this.settings.domains[0]));
+		if (r === null) throw new UserError("no ATT&CK data is cached yet: run \"Fetch or update ATT&CK data\" first.");
+		return r;
+	}
+
 	private async loaded(domain: string): Promise<Loaded> {
 		const cached = await this.attackData().cached(domain);
 		if (cached) return cached;
-		await this.fetchData(domain, null, null);
+		await this.fetchData(domain, null);
 		const loaded = await this.attackData().cached(domain);
 		if (!loaded) throw new UserError(`no ATT&CK data for ${domain}; run "Fetch or update ATT&CK data".`);
 		return loaded;
 	}
 
-	private async model(domain: string): Promise<AttackModel> {
-		return (await this.loaded(domain)).model;
+	/** What the engine needs of the vault: every path, the notes' bytes, the link settings. */
+	private async snapshot(): Promise<{ paths: string[]; files: Array<[string, Uint8Array]>; appJson: string | null }> {
+		const vault = this.vault();
+		const paths = await vault.listFiles();
+		const files: Array<[string, Uint8Array]> = [];
+		for (const p of paths) {
+			if (!isReadable(p)) continue;
+			try {
+				files.push([p, await vault.readBinary(p)]);
+			} catch {
+				// Not sent: the engine's index reports it as a note that cannot be read.
+			}
+		}
+		const appJson = await vault.readConfig("app.json").catch(() => null);
+		return { paths, files, appJson };
 	}
 
 	private syncOptions(extra: SyncOptions = {}): SyncOptions {
@@ -171,70 +306,150 @@ export class AttackSyncPlugin extends Plugin {
 		};
 	}
 
-	/** One plan over the vault for the given domains (by default every configured one). */
-	private async plan(extra: SyncOptions = {}, domains = this.settings.domains): Promise<SyncPlan> {
-		const index = await buildVaultIndex(this.vault());
-		const plans: SyncPlan[] = [];
+	/** One plan over the vault for the given domains (by default every configured one), and its preview; made in the engine. */
+	private async plan(extra: SyncOptions = {}, domains = this.settings.domains): Promise<PlanResult> {
+		const snapshot = await this.snapshot();
+		const list: PlanRequest["domains"] = [];
 		for (const domain of domains) {
-			const { model, meta } = await this.loaded(domain);
+			const { meta, ref } = await this.loaded(domain);
 			// STIX 2.0 bundles (mitre/cti) do not name their release; the file they came from does.
 			const version = meta.attackVersion ?? versionFromFileName(meta.source);
 			const previous = await this.attackData().previous(domain);
-			plans.push(planSync(index, model, { version, previous: previous ? [previous.model] : [], ...this.syncOptions(extra) }));
+			list.push({ current: ref, previous: previous?.ref ?? null, version });
 		}
-		return mergePlans(plans);
+		return (await this.engine.run({ kind: "plan", ...snapshot, domains: list, options: this.syncOptions(extra) })) as PlanResult;
 	}
 
 	/** Keep the originals, then write, with progress; a click on the notice stops before the next note. */
-	private async apply(plan: SyncPlan): Promise<SyncReport> {
+	private async apply(plan: SyncPlan): Promise<{ report: SyncReport; cancelled: boolean }> {
 		await new UndoLog(this.attackData().backups()).record(plan, new Date().toISOString());
-		const progress = new ProgressNotice("ATT&CK sync");
-		const result = await applyPlan(this.vault(), plan, (done, total) => {
-			progress.step(`writing ${done} of ${total} notes…`);
-			return !progress.cancelled;
-		});
-		if (progress.cancelled) progress.done("ATT&CK sync cancelled; the notes already written can be restored with Undo last sync.");
-		else progress.close();
-		return reportOf(plan, false, result.failed);
+		const progress = new ProgressNotice("syncing");
+		try {
+			const result = await applyPlan(this.vault(), plan, (done, total) => {
+				progress.step(`writing ${done} of ${total} notes…`);
+				return !progress.cancelled;
+			});
+			return { report: reportOf(plan, false, result.failed), cancelled: progress.cancelled };
+		} finally {
+			progress.close();
+		}
 	}
 
 	private async syncReport(o: { dryRun?: boolean; createMissing?: boolean; domain?: string }): Promise<SyncReport> {
-		const plan = await this.plan(o.createMissing === undefined ? {} : { createMissing: o.createMissing }, o.domain === undefined ? this.settings.domains : [o.domain]);
-		return o.dryRun === true ? reportOf(plan, true) : this.apply(plan);
+		const { plan } = await this.plan(o.createMissing === undefined ? {} : { createMissing: o.createMissing }, o.domain === undefined ? this.settings.domains : [o.domain]);
+		return o.dryRun === true ? reportOf(plan, true) : (await this.apply(plan)).report;
 	}
 
-	private async syncWithPreview(): Promise<void> {
-		const plan = await this.plan();
-		new PreviewModal(this.app, buildPreview(plan), () => {
-			void this.run(async () => new Notice(summaryOf(await this.apply(plan))));
+	/** Plan, then show the preview; nothing is written until the user chooses Apply. */
+	private async syncWithPreview(extra: SyncOptions): Promise<void> {
+		// Planning a large vault takes a while (in the worker): say so, and let it be cancelled.
+		const what = "preparing the sync preview";
+		const progress = new ProgressNotice(what);
+		progress.step("reading the notes and working out their changes…");
+		let planned: PlanResult;
+		try {
+			planned = await progress.race(this.plan(extra));
+		} catch (err) {
+			if (!(err instanceof Cancelled)) throw err;
+			this.engine.stop();
+			throw new Cancelled(what);
+		} finally {
+			progress.close();
+		}
+		const { plan, preview } = planned;
+		if (extra.only === undefined && extra.createMissing === undefined) void this.updateStatus(plan.summary.updated + plan.summary.created);
+		const domains = plan.domain.split(", ");
+		const versions = (plan.attackVersion ?? "").split(", ");
+		const title = `Sync with ${domains.map((d, i) => domainName(d, versions[i] === "?" ? null : versions[i])).join(" and ")}`;
+		new PreviewModal(this.app, preview, {
+			title,
+			unchanged: plan.summary.unchanged,
+			apply: () =>
+				void this.run(async () => {
+					const { report, cancelled } = await this.apply(plan);
+					if (!cancelled && report.failed.length === 0 && this.toSync !== null) void this.updateStatus(Math.max(0, this.toSync - report.summary.updated - report.summary.created));
+					notify(appliedText(report, cancelled), report.failed.some((f) => !/cancelled/.test(f.reason)));
+				}),
 		}).open();
 	}
 
-	private async syncNow(extra: SyncOptions, verb: string): Promise<void> {
-		const report = await this.apply(await this.plan(extra));
-		new Notice(`${verb}: ${summaryOf(report)}`);
+	/**
+	 * Links are judged in the engine (reading every note's structure is the long part); the fixes
+	 * it works out are written here, each through Vault.process and only onto the text it was
+	 * worked out from: a note changed meanwhile is left alone and reported, as the core does.
+	 */
+	private async runLinks(fix: boolean, only?: ReadonlySet<string>): Promise<LinksReport> {
+		const { report, writes } = (await this.engine.run({ kind: "links", ...(await this.snapshot()), fix, only })) as LinksResult;
+		const vault = this.vault();
+		const s = report.summary;
+		for (const w of writes) {
+			let changed = false;
+			let reason: string | null = null;
+			try {
+				await vault.process(w.path, (current) => {
+					// Obsidian's read may keep a leading BOM that the engine's decoding dropped.
+					const bom = current.startsWith("\ufeff") && !w.before.startsWith("\ufeff") ? "\ufeff" : "";
+					if (current.slice(bom.length) !== w.before) {
+						changed = true;
+						return current;
+					}
+					return bom + w.after;
+				});
+			} catch (err) {
+				reason = `links not fixed: ${messageOf(err)}`;
+			}
+			if (changed) reason = "changed while links were being checked; run again";
+			if (reason === null) continue;
+			// Not written: its links are proposed fixes again, and the note is named.
+			const entry = { path: w.path, reason };
+			s.skipped.push(entry);
+			if (!changed) s.failed.push(entry);
+			s.notesChanged = s.notesChanged.filter((p) => p !== w.path);
+			for (const l of report.links) {
+				if (l.source !== w.path || l.fixed === undefined) continue;
+				l.proposed = l.fixed;
+				delete l.fixed;
+				s.fixed--;
+			}
+		}
+		return report;
 	}
 
+	/** The links report is the outcome; its Fix button runs the fix as a task of its own. */
 	private async links(fix: boolean, only?: string): Promise<void> {
-		const report = await runLinks(this.vault(), { fix, only: only === undefined ? undefined : new Set([only]) });
-		const s = report.summary;
-		new Notice(`ATT&CK links: ${s.ok} ok, ${s.broken} broken, ${s.mismatch} wrong, ${s.ambiguous} ambiguous; ${s.fixed} fixed.`);
-		new LinksModal(this.app, report, fix ? "Fixed links to ATT&CK notes" : "Links to ATT&CK notes").open();
+		const onlySet = only === undefined ? undefined : new Set([only]);
+		const report = await this.runLinks(fix, onlySet);
+		const fixNow = async (): Promise<LinksReport> => {
+			let fixed: LinksReport | null = null;
+			await this.run(async () => (fixed = await this.runLinks(true, onlySet)));
+			return fixed ?? report;
+		};
+		new LinksModal(this.app, report, fix ? "Fixed links to ATT&CK notes" : "Links to ATT&CK notes", fix ? null : fixNow).open();
 	}
 
 	private async insertLink(editor: Editor, from: string): Promise<void> {
-		const model = await this.model(this.settings.domains[0]);
-		const index = await buildVaultIndex(this.vault());
-		const ctx = new SyncContext(model, index, { version: model.attackVersion, createMissing: false, ...this.syncOptions({ createMissing: false }) });
-		const items = model
-			.all("technique")
-			.filter(isActive)
-			.map((t) => ({ id: attackIdOf(t) ?? "", name: t.name ?? "" }))
-			.filter((t) => t.id !== "")
-			.sort((a, b) => (a.id < b.id ? -1 : 1));
-		new TechniqueSuggestModal(this.app, items, (item) => {
-			const link = ctx.wikiLink(item.id, from, `${item.name} (${item.id})`) ?? `${item.name} (${item.id})`;
-			editor.replaceSelection(link);
+		const { ref } = await this.loaded(this.settings.domains[0]);
+		const snapshot = await this.snapshot();
+		const items = (await this.engine.run({ kind: "techniques", cache: ref, ...snapshot, from, options: this.syncOptions({ createMissing: false }) })) as TechniqueItem[];
+		new TechniqueSuggestModal(this.app, items, (item) => editor.replaceSelection(item.link)).open();
+	}
+
+	/** Say which sync Undo would undo and what it restores; undo only when the user agrees. */
+	private async confirmUndo(): Promise<void> {
+		const record = await new UndoLog(this.attackData().backups()).latest();
+		if (!record) {
+			notify("there is no sync to undo.");
+			return;
+		}
+		const restored = record.files.filter((f) => f.before !== null).length;
+		const created = record.files.length - restored;
+		const when = new Date(record.at).toLocaleString();
+		const what = [restored > 0 ? `restores ${restored} ${restored === 1 ? "note" : "notes"} as they were` : "", created > 0 ? `deletes the ${created} ${created === 1 ? "note" : "notes"} it created` : ""].filter(Boolean).join(" and ");
+		new ConfirmModal(this.app, {
+			title: "Undo last sync",
+			text: `The sync of ${when}${record.attackVersion ? ` (ATT&CK ${record.attackVersion})` : ""}: undoing it ${what}. A note changed since is left as it is.`,
+			confirm: "Undo sync",
+			onConfirm: () => void this.run(async () => notify(await this.undo())),
 		}).open();
 	}
 
@@ -249,7 +464,19 @@ export class AttackSyncPlugin extends Plugin {
 	}
 }
 
-function summaryOf(report: SyncReport): string {
+/** `Enterprise ATT&CK 18.1`: STIX 2.0 bundles do not name their release; the file they came from does. */
+function releaseName(meta: Loaded["meta"]): string {
+	return domainName(meta.domain, meta.attackVersion ?? versionFromFileName(meta.source));
+}
+
+/** What a sync did, in one sentence, and how to take it back. */
+function appliedText(report: SyncReport, cancelled: boolean): string {
 	const s = report.summary;
-	return `${s.updated} notes updated, ${s.created} created, ${s.unchanged} unchanged, ${s.skipped} skipped.`;
+	const notes = (n: number) => `${n} ${n === 1 ? "note" : "notes"}`;
+	const done = [s.updated > 0 ? `updated ${notes(s.updated)}` : "", s.created > 0 ? `created ${notes(s.created)}` : ""].filter(Boolean).join(" and ") || "wrote no note";
+	const failed = report.failed.filter((f) => !/cancelled/.test(f.reason));
+	const parts = [cancelled ? `sync cancelled after it ${done}` : done];
+	if (failed.length > 0) parts.push(`${notes(failed.length)} could not be written (${nameAndFolder(failed[0].path).name}: ${failed[0].reason})`);
+	const written = s.updated + s.created;
+	return `${parts.join("; ")}.${written > 0 ? ` "Undo last sync" restores ${written === 1 ? "it" : "them"}.` : ""}`;
 }

@@ -22,6 +22,11 @@ export interface AttackSyncSettings {
 	createMissing: boolean;
 	/** `vault`: follow Obsidian's "New link format"; else always this style. */
 	linkStyle: "vault" | LinkStyle;
+	/** Check index.json at most daily and say when ATT&CK publishes a release newer than the one cached. */
+	checkReleases: boolean;
+	/** When that check last ran (ms since the epoch), and the newest release it has told about. */
+	lastReleaseCheck: number;
+	toldRelease: string;
 }
 
 export const DEFAULT_SETTINGS: AttackSyncSettings = {
@@ -32,6 +37,9 @@ export const DEFAULT_SETTINGS: AttackSyncSettings = {
 	sections: [...MANAGED_SECTIONS],
 	createMissing: false,
 	linkStyle: "vault",
+	checkReleases: false,
+	lastReleaseCheck: 0,
+	toldRelease: "",
 };
 
 /** Saved data merged over the defaults; values of the wrong type fall back to the default. */
@@ -50,25 +58,46 @@ export function mergeSettings(saved: unknown): AttackSyncSettings {
 		sections: sections ?? [...MANAGED_SECTIONS],
 		createMissing: s.createMissing === true,
 		linkStyle: ["vault", "absolute", "shortest", "relative"].includes(style) ? (style as AttackSyncSettings["linkStyle"]) : "vault",
+		checkReleases: s.checkReleases === true,
+		lastReleaseCheck: typeof s.lastReleaseCheck === "number" && Number.isFinite(s.lastReleaseCheck) ? s.lastReleaseCheck : 0,
+		toldRelease: text(s.toldRelease, ""),
 	};
 }
 
 const DOMAIN_NAMES: Readonly<Record<string, string>> = { "enterprise-attack": "Enterprise", "mobile-attack": "Mobile", "ics-attack": "ICS" };
-const SECTION_NAMES: Readonly<Record<ManagedSection, string>> = {
-	description: "Description",
-	tactics: "Tactics",
-	platforms: "Platforms",
-	permissions: "Permissions required",
-	mitigations: "Mitigations",
-	"sub-techniques": "Sub-techniques",
-	groups: "Related groups (export layout)",
-	detection: "Detection (export layout)",
+
+/** A domain as users name it: `Enterprise ATT&CK`; a release when known: `Enterprise ATT&CK 18.1`. */
+export function domainName(domain: string, version?: string | null): string {
+	return `${DOMAIN_NAMES[domain] ?? domain} ATT&CK${version ? ` ${version}` : ""}`;
+}
+const DOMAIN_DESCRIPTIONS: Readonly<Record<string, string>> = {
+	"enterprise-attack": "Techniques on Windows, macOS, Linux, cloud, network and containers.",
+	"mobile-attack": "Techniques on Android and iOS.",
+	"ics-attack": "Techniques against industrial control systems.",
 };
 
-interface SettingsHost extends Plugin {
+const SECTION_NAMES: Readonly<Record<ManagedSection, [string, string]>> = {
+	description: ["Description", "The technique's text, under its heading."],
+	tactics: ["Tactics", "The tactics a technique serves, as links to your tactic notes."],
+	platforms: ["Platforms", "The systems it applies to (Windows, Linux...)."],
+	permissions: ["Permissions required", "The permissions an adversary needs, where ATT&CK lists them."],
+	mitigations: ["Mitigations", "The mitigations table, with how each one applies."],
+	"sub-techniques": ["Sub-techniques", "The list of a technique's sub-techniques."],
+	groups: ["Related groups", "Groups known to use the technique (notes in the export layout)."],
+	detection: ["Detection", "Data components, or detection strategies and analytics from release 18 (export layout)."],
+};
+
+/** What the settings tab asks of the plugin. */
+export interface SettingsHost extends Plugin {
 	settings: AttackSyncSettings;
 	saveSettings(): Promise<void>;
+	/** The release cached for a domain (its header only), or null. */
+	cachedRelease(domain: string): Promise<{ attackVersion: string | null; createdAt: string } | null>;
+	/** Fetch a domain now, reporting as the command does; resolves when done. */
+	fetchNow(domain: string): Promise<void>;
 }
+
+const VERSION = /^(latest|\d+\.\d+)$/;
 
 export class AttackSyncSettingTab extends PluginSettingTab {
 	constructor(
@@ -83,41 +112,76 @@ export class AttackSyncSettingTab extends PluginSettingTab {
 		containerEl.empty();
 		const settings = this.host.settings;
 		const save = async () => this.host.saveSettings();
+		/** A setting's description, or a message in its place while its value is not valid. */
+		const explain = (setting: Setting, desc: string) => (message: string | null) => {
+			setting.setDesc(message ?? desc);
+			if (message === null) setting.descEl.removeClass("attack-sync-invalid");
+			else setting.descEl.addClass("attack-sync-invalid");
+		};
 
-		new Setting(containerEl).setName("Data").setHeading();
+		new Setting(containerEl).setName("ATT&CK data").setHeading();
 		for (const domain of KNOWN_DOMAINS) {
-			new Setting(containerEl)
-				.setName(`${DOMAIN_NAMES[domain]} ATT&CK`)
-				.setDesc(`Fetch and sync ${domain}.`)
-				.addToggle((t) =>
-					t.setValue(settings.domains.includes(domain)).onChange(async (on) => {
-						const rest = settings.domains.filter((d) => d !== domain);
-						settings.domains = on ? [...rest, domain] : rest.length > 0 ? rest : [domain];
-						await save();
-					}),
-				);
-		}
-		new Setting(containerEl)
-			.setName("Version")
-			.setDesc("Latest, or a release to stay on, such as 17.1.")
-			.addText((t) =>
-				t
-					.setPlaceholder("Latest")
-					.setValue(settings.version)
-					.onChange(async (value) => {
-						const v = value.trim();
-						if (v === "" || /^(latest|\d+\.\d+)$/.test(v)) {
-							settings.version = v === "" ? "latest" : v;
-							await save();
-						}
-					}),
+			const desc = DOMAIN_DESCRIPTIONS[domain];
+			const setting = new Setting(containerEl).setName(domainName(domain)).setDesc(desc);
+			const say = explain(setting, desc);
+			setting.addToggle((t) =>
+				t.setValue(settings.domains.includes(domain)).onChange(async (on) => {
+					const rest = settings.domains.filter((d) => d !== domain);
+					if (!on && rest.length === 0) {
+						// The last domain stays on, and the toggle shows it.
+						t.setValue(true);
+						say("At least one domain must stay on.");
+						return;
+					}
+					say(null);
+					settings.domains = on ? [...rest, domain] : rest;
+					await save();
+					this.display();
+				}),
 			);
+			if (settings.domains.includes(domain)) this.cached(containerEl, domain);
+		}
+		const versionDesc = "Latest, or a release to stay on, such as 17.1.";
+		const version = new Setting(containerEl).setName("Release").setDesc(versionDesc);
+		const sayVersion = explain(version, versionDesc);
+		version.addText((t) =>
+			t
+				.setPlaceholder("Latest")
+				.setValue(settings.version)
+				.onChange(async (value) => {
+					const v = value.trim() === "" ? "latest" : value.trim().toLowerCase();
+					if (!VERSION.test(v)) {
+						sayVersion(`"${value.trim()}" is not a release: enter latest, or a number such as 17.1. The setting stays ${settings.version}.`);
+						return;
+					}
+					sayVersion(null);
+					settings.version = v;
+					await save();
+				}),
+		);
+		const baseDesc = "Where the attack-stix-data files are: GitHub, or a mirror.";
+		const base = new Setting(containerEl).setName("Base URL").setDesc(baseDesc).setClass("attack-sync-wide");
+		const sayBase = explain(base, baseDesc);
+		// A text area, so the whole address shows, on a phone too.
+		base.addTextArea((t) => {
+			t.inputEl.rows = 2;
+			t.setValue(settings.baseUrl).onChange(async (value) => {
+				const v = value.trim() || DEFAULT_BASE_URL;
+				if (!/^https?:\/\/[^/\s]+/i.test(v)) {
+					sayBase(`"${value.trim()}" is not a web address (http:// or https://). The setting stays ${settings.baseUrl}.`);
+					return;
+				}
+				sayBase(null);
+				settings.baseUrl = v;
+				await save();
+			});
+		});
 		new Setting(containerEl)
-			.setName("Base URL")
-			.setDesc("Where the attack-stix-data files are: GitHub, or a mirror.")
-			.addText((t) =>
-				t.setValue(settings.baseUrl).onChange(async (value) => {
-					settings.baseUrl = value.trim() || DEFAULT_BASE_URL;
+			.setName("Tell me about new releases")
+			.setDesc("Check the base URL's list of releases at most once a day while Obsidian is open, and show a notice when ATT&CK publishes a newer one. Off: the plugin uses the network only when you fetch.")
+			.addToggle((t) =>
+				t.setValue(settings.checkReleases).onChange(async (on) => {
+					settings.checkReleases = on;
 					await save();
 				}),
 			);
@@ -156,7 +220,8 @@ export class AttackSyncSettingTab extends PluginSettingTab {
 
 		new Setting(containerEl).setName("Sections sync manages").setHeading();
 		for (const section of MANAGED_SECTIONS) {
-			new Setting(containerEl).setName(SECTION_NAMES[section]).addToggle((t) =>
+			const [name, desc] = SECTION_NAMES[section];
+			new Setting(containerEl).setName(name).setDesc(desc).addToggle((t) =>
 				t.setValue(settings.sections.includes(section)).onChange(async (on) => {
 					const rest = settings.sections.filter((s) => s !== section);
 					settings.sections = on ? [...rest, section] : rest;
@@ -164,5 +229,24 @@ export class AttackSyncSettingTab extends PluginSettingTab {
 				}),
 			);
 		}
+	}
+
+	/** The release cached for a domain and when it was fetched, with a button to fetch now. */
+	private cached(containerEl: HTMLElement, domain: string): void {
+		const setting = new Setting(containerEl).setName(`${domainName(domain)} data`).setDesc("Looking for the cached release…").setClass("attack-sync-cached");
+		setting.addButton((b) =>
+			b
+				.setButtonText("Fetch now")
+				.setCta()
+				.onClick(async () => {
+					b.setDisabled(true).setButtonText("Fetching…");
+					await this.host.fetchNow(domain);
+					this.display();
+				}),
+		);
+		void this.host.cachedRelease(domain).then((meta) => {
+			if (!meta) setting.setDesc("Not fetched yet: sync fetches it the first time, or fetch it now.");
+			else setting.setDesc(`Release ${meta.attackVersion ?? "unknown"}, fetched ${new Date(meta.createdAt).toLocaleString()}.`);
+		});
 	}
 }

@@ -32,6 +32,8 @@ export interface StandInEl {
 	createSpan(o?: { text?: string; cls?: string }): StandInEl;
 	setText(t: string): void;
 	addClass(c: string): void;
+	removeClass(c: string): void;
+	setAttr(name: string, value: string): void;
 	empty(): void;
 	addEventListener(type: string, fn: (e: { preventDefault(): void }) => void): void;
 	click(): void;
@@ -72,6 +74,13 @@ function element(tag = "div"): StandInEl {
 		addClass(c) {
 			el.cls = `${el.cls} ${c}`.trim();
 		},
+		setAttr() {},
+		removeClass(c) {
+			el.cls = el.cls
+				.split(" ")
+				.filter((x) => x !== "" && x !== c)
+				.join(" ");
+		},
 		empty() {
 			el.children = [];
 		},
@@ -92,6 +101,10 @@ export function makeObsidian(registered: Registered) {
 	class Component {
 		register(): void {}
 		registerEvent(): void {}
+		registerDomEvent(): void {}
+		registerInterval(id: number): number {
+			return id;
+		}
 	}
 	class Plugin extends Component {
 		app: unknown;
@@ -110,7 +123,10 @@ export function makeObsidian(registered: Registered) {
 			registered.settingTabs.push(tab);
 		}
 		addRibbonIcon(): unknown {
-			return {};
+			return element();
+		}
+		addStatusBarItem(): StandInEl {
+			return element();
 		}
 		loadData(): Promise<unknown> {
 			return Promise.resolve(this.saved);
@@ -138,6 +154,13 @@ export function makeObsidian(registered: Registered) {
 			},
 			setPlaceholder: () => c,
 			addOptions: () => c,
+			setButtonText: () => c,
+			setCta: () => c,
+			setDisabled: () => c,
+			onClick(fn: (v: unknown) => unknown) {
+				c.change = fn;
+				return c;
+			},
 			onChange(fn: (v: unknown) => unknown) {
 				c.change = fn;
 				return c;
@@ -146,8 +169,10 @@ export function makeObsidian(registered: Registered) {
 		return c;
 	};
 	class Setting {
-		static created: Array<{ name: string; components: Array<ReturnType<typeof component>> }> = [];
-		private readonly own = { name: "", components: [] as Array<ReturnType<typeof component>> };
+		static created: Array<{ name: string; desc: string; components: Array<ReturnType<typeof component>> }> = [];
+		private readonly own = { name: "", desc: "", components: [] as Array<ReturnType<typeof component>> };
+		settingEl = element();
+		descEl = element();
 		constructor(_container: unknown) {
 			Setting.created.push(this.own);
 		}
@@ -155,7 +180,11 @@ export function makeObsidian(registered: Registered) {
 			this.own.name = name;
 			return this;
 		}
-		setDesc() {
+		setDesc(desc: string) {
+			this.own.desc = desc;
+			return this;
+		}
+		setClass() {
 			return this;
 		}
 		setHeading() {
@@ -172,6 +201,12 @@ export function makeObsidian(registered: Registered) {
 		}
 		addToggle(cb?: (c: ReturnType<typeof component>) => unknown) {
 			return this.add(cb);
+		}
+		addTextArea(cb?: (c: ReturnType<typeof component>) => unknown) {
+			return this.add((c) => {
+				(c as unknown as { inputEl: { rows: number } }).inputEl = { rows: 1 };
+				return cb?.(c);
+			});
 		}
 		addDropdown(cb?: (c: ReturnType<typeof component>) => unknown) {
 			return this.add(cb);
@@ -198,6 +233,7 @@ export function makeObsidian(registered: Registered) {
 		}
 	}
 	class Modal {
+		modalEl = element();
 		titleEl = element();
 		contentEl = element();
 		closed = false;
@@ -332,6 +368,11 @@ export function makeFolderApp(obsidian: ReturnType<typeof makeObsidian>, root: s
 				writeFileSync(abs(p), data);
 				return Promise.resolve();
 			},
+			writeBinary: (p: string, data: ArrayBuffer) => {
+				mkdirSync(path.dirname(abs(p)), { recursive: true });
+				writeFileSync(abs(p), new Uint8Array(data));
+				return Promise.resolve();
+			},
 			remove: (p: string) => {
 				rmSync(abs(p));
 				return Promise.resolve();
@@ -352,6 +393,9 @@ export function makeFolderApp(obsidian: ReturnType<typeof makeObsidian>, root: s
 		},
 	};
 	const workspace = {
+		// Layout-ready work (the status bar, the release check) is not what these tests look at.
+		onLayoutReady: () => undefined,
+		on: (name: string, fn: unknown) => ({ name, fn }),
 		getActiveFile: () => (active === null ? null : fileFor(active)),
 		openLinkText: (link: string) => {
 			opened.push(link);

@@ -50,7 +50,7 @@ describe("main.js", () => {
 		const { registered, required, context, Plugin } = loadPlugin();
 		expect([...new Set(required)]).toEqual(["obsidian"]);
 		expect(vm.runInContext("typeof process + typeof Buffer + typeof global", context)).toBe("undefinedundefinedundefined");
-		const plugin = new Plugin({ vault: {}, workspace: {} }, { id: "attack-sync", version: "0.1.0" });
+		const plugin = new Plugin({ vault: {}, workspace: { on: () => ({}), onLayoutReady: () => undefined } }, { id: "attack-sync", version: "0.1.0" });
 		const started = performance.now();
 		await plugin.onload();
 		const elapsed = performance.now() - started;
@@ -120,6 +120,13 @@ async function startPlugin(settings: Record<string, unknown> = {}) {
 	return { ...loaded, ...folder, root, plugin, command, run, read: (p: string) => readFileSync(path.join(root, p), "utf8") };
 }
 
+/** Choose Apply in the sync preview last opened, and wait for the writes. */
+async function applyPreview(t: Awaited<ReturnType<typeof startPlugin>>): Promise<void> {
+	const preview = t.registered.modals.at(-1);
+	preview?.contentEl.children.find((c) => c.cls.includes("modal-button-container"))?.children[0]?.click();
+	await settle(t.plugin);
+}
+
 /** Wait until the plugin's queue is idle (commands start tasks without awaiting them). */
 async function settle(plugin: LoadedPlugin): Promise<void> {
 	for (let i = 0; i < 200; i++) {
@@ -163,20 +170,31 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		const t = await startPlugin();
 		await t.run("sync-all");
 		const preview = t.registered.modals.at(-1);
-		expect(preview?.titleEl.text).toMatch(/^Sync with ATT&CK/);
+		expect(preview?.titleEl.text).toBe("Sync with Enterprise ATT&CK 18.1");
 		const text = preview?.contentEl.allText() ?? "";
 		expect(text).toMatch(/notes to update/);
-		expect(text).toContain(`Update: ${SEED}`);
-		expect(text).toMatch(/^- .*Mobile-Attack\/tactics\/Execution\]\] \(TA0002\)$/m);
+		// A row per note, named by the note; its diff is built when it is opened.
+		const scroll = preview?.contentEl.children.find((c) => c.cls === "attack-sync-scroll");
+		const rows = scroll?.children.find((c) => c.cls === "attack-sync-rows")?.children ?? [];
+		const seed = rows.find((r) => r.allText().split("\n").includes("Malicious Link") && r.allText().includes("Enterprise-Attack/techniques"));
+		expect(seed?.allText()).not.toMatch(/Mobile-Attack/);
+		for (const fn of seed?.listeners.toggle ?? []) fn({ preventDefault() {} });
+		// The wrong link's words are shown removed (word by word, so split over several elements).
+		expect(seed?.allText()).toMatch(/Mobile-Attack/);
 		expect(t.writes).toEqual([]);
-		const apply = preview?.contentEl.children.find((c) => c.cls === "modal-button-container")?.children[0];
+		const apply = preview?.contentEl.children.find((c) => c.cls.includes("modal-button-container"))?.children[0];
 		apply?.click();
 		await settle(t.plugin);
 		expect(t.writes).toContain(SEED);
-		expect(t.registered.notices.at(-1)).toMatch(/notes updated/);
-		// Undo from the command palette.
+		expect(t.registered.notices.at(-1)).toMatch(/^ATT&CK Sync: updated \d+ notes\. "Undo last sync" restores them\.$/);
+		// Undo from the command palette: it says which sync it undoes, and waits for a yes.
 		await t.run("undo-last-sync");
-		expect(t.registered.notices.at(-1)).toMatch(/^Restored/);
+		const confirm = t.registered.modals.at(-1);
+		expect(confirm?.contentEl.allText()).toMatch(/^The sync of .* \(ATT&CK 18\.1\): undoing it restores \d+ notes as they were/);
+		expect(t.read(SEED)).not.toContain("Mobile-Attack/");
+		confirm?.contentEl.children.find((c) => c.cls.includes("modal-button-container"))?.children[0]?.click();
+		await settle(t.plugin);
+		expect(t.registered.notices.at(-1)).toMatch(/^ATT&CK Sync: Restored \d+ notes/);
 	});
 
 	it("current-note commands apply to the active note only, and are hidden without one", async () => {
@@ -188,6 +206,9 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		await t.run("fix-links-current-note");
 		expect(t.writes).toEqual([SEED]);
 		await t.run("sync-current-note");
+		// Through the preview, like any sync: nothing is written before Apply.
+		expect(t.writes).toEqual([SEED]);
+		await applyPreview(t);
 		expect([...new Set(t.writes)]).toEqual([SEED]);
 	});
 
@@ -195,6 +216,8 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		const t = await startPlugin();
 		await t.plugin.api.fetchData({ domain: "enterprise-attack" });
 		await t.run("create-missing-notes");
+		expect(t.writes).toEqual([]);
+		await applyPreview(t);
 		const created = t.writes.filter((p) => !existsSync(path.join(FIXTURES, "sample-vault", p)));
 		expect(created.length).toBeGreaterThan(0);
 		for (const p of created) expect(p).toMatch(/Enterprise-Attack\/(tactics|mitigations)\//);
@@ -235,7 +258,7 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		const picker = t.registered.modals.at(-1);
 		picker?.onChooseItem?.((picker.getItems?.() ?? [])[0]);
 		await settle(t.plugin);
-		expect(t.registered.notices.at(-1)).toMatch(/^Imported enterprise-attack/);
+		expect(t.registered.notices.at(-1)).toBe("ATT&CK Sync: imported Enterprise ATT&CK 18.1 from enterprise-attack-18.1.json.");
 		const report = await t.plugin.api.sync({ dryRun: true });
 		expect(report.summary.updated).toBeGreaterThan(40);
 
@@ -245,7 +268,7 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		online.registered.noticeObjects?.at(-1)?.messageEl.click();
 		await started;
 		await settle(online.plugin);
-		expect(online.registered.notices.at(-1)).toMatch(/Cancelled; nothing was changed/);
+		expect(online.registered.notices.filter((n) => /cancel/i.test(n) && !/Click to cancel/.test(n))).toEqual(["ATT&CK Sync: fetching Enterprise ATT&CK was cancelled; nothing was changed."]);
 		expect(existsSync(path.join(online.root, PLUGIN_DIR, "cache-enterprise-attack.json"))).toBe(false);
 	});
 
@@ -299,7 +322,6 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		const report = await t.plugin.api.sync();
 		expect(report.summary.updated).toBe(1);
 		expect((report as unknown as { failed: Array<{ reason: string }> }).failed[0]?.reason).toMatch(/cancelled/);
-		expect(t.registered.notices.at(-1)).toMatch(/cancelled; the notes already written can be restored/);
 		expect(await t.plugin.api.undoLastSync()).toMatch(/^Restored/);
 		expect(t.read(SEED)).toBe(original);
 	});

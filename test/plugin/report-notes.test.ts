@@ -24,7 +24,7 @@ describe("write-changes-note", () => {
 		const t = await pluginWith("enterprise-attack-17.1-subset.json", "enterprise-attack-18.1-subset.json");
 		await t.run("write-changes-note");
 		const note = `${ATTACK_FOLDER}/ATT&CK 17.1 to 18.1.md`;
-		expect(t.lastNotice()).toBe(`Wrote ${note}`);
+		expect(t.lastNotice()).toBe(`ATT&CK Sync: Wrote ${note}`);
 		const text = readFileSync(path.join(t.root, note), "utf8");
 		expect(text.startsWith("# ATT&CK 17.1 to 18.1\n")).toBe(true);
 		expect(text).toMatch(/\n- \[\[CyberSecurity\/[^\]]*\|[^\]]*\(T\d{4}(\.\d{3})?\)\]\]\n/);
@@ -48,7 +48,7 @@ describe("write-layer", () => {
 		const t = await pluginWith("enterprise-attack-18.1-subset.json");
 		await t.run("write-layer");
 		const file = `${ATTACK_FOLDER}/ATT&CK notes (enterprise-attack).layer.json`;
-		expect(t.lastNotice()).toBe(`Wrote ${file}`);
+		expect(t.lastNotice()).toBe(`ATT&CK Sync: Wrote ${file}`);
 		const layer = JSON.parse(readFileSync(path.join(t.root, file), "utf8")) as { versions: { layer: string }; techniques: Array<{ techniqueID: string; links: Array<{ url: string }> }> };
 		expect(layer.versions.layer).toBe("4.5");
 		expect(layer.techniques.find((x) => x.techniqueID === "T1566")?.links[0].url).toMatch(/^obsidian:\/\/open\?vault=vault&file=CyberSecurity%2F.*Phishing$/);
@@ -58,12 +58,12 @@ describe("write-layer", () => {
 		// A new technique note: the command's own file is brought up to date in place.
 		writeFileSync(path.join(t.root, "Credential Stuffing.md"), "---\nalias: T1110.004\n---\n\n## T1110.004\n\nMy notes.\n");
 		await t.run("write-layer");
-		expect(t.lastNotice()).toBe(`Wrote ${file}`);
+		expect(t.lastNotice()).toBe(`ATT&CK Sync: Wrote ${file}`);
 		expect(readFileSync(path.join(t.root, file), "utf8")).toContain('"techniqueID": "T1110.004"');
 		// A file of that name that is not this command's: left alone, the next name taken.
 		writeFileSync(path.join(t.root, file), '{"mine": true}\n');
 		await t.run("write-layer");
-		expect(t.lastNotice()).toBe(`Wrote ${file.replace(".layer.json", " 2.layer.json")}`);
+		expect(t.lastNotice()).toBe(`ATT&CK Sync: Wrote ${file.replace(".layer.json", " 2.layer.json")}`);
 		expect(readFileSync(path.join(t.root, file), "utf8")).toBe('{"mine": true}\n');
 	});
 });

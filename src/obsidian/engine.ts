@@ -1,0 +1,210 @@
+/**
+ * The plugin's heavy work, with no DOM and no `obsidian`: turning a downloaded bundle into the
+ * cache (decode, JSON.parse, check, compact: seconds for Enterprise), and planning a sync (reading
+ * every note, the model, the merge, the preview's diffs). It runs in a Web Worker (worker.ts,
+ * built by esbuild into main.js; desktop and mobile both have workers), so Obsidian's window stays
+ * responsive; where there is no Worker it runs in the page (engine-client.ts).
+ *
+ * Models are kept by key (the domain and when its cache was written), so a cache crosses from the
+ * page once per worker and is parsed once.
+ */
+import { decodeUtf8 } from "../core/attack/bytes";
+import { attackIdOf, isActive, modelFromJson, type AttackModel } from "../core/attack/model";
+import { compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
+import { runLinks, type LinksReport } from "../core/commands/links";
+import { UserError } from "../core/errors";
+import { checkBundleDomain, checkModel, type DownloadTarget } from "../core/fetch/index-json";
+import { SyncContext } from "../core/sync/context";
+import { buildPreview, type SyncPreview } from "../core/sync/preview";
+import { mergePlans, planSync, type SyncOptions, type SyncPlan } from "../core/sync/plan";
+import type { Vault } from "../core/vault";
+import { buildVaultIndex, notesAbout } from "../core/vault-index";
+
+/** A cache the engine may already hold: its bytes only when the page has not sent them yet. */
+export interface CacheRef {
+	key: string;
+	bytes?: Uint8Array;
+	source: string;
+}
+
+export interface StoreRequest {
+	kind: "store";
+	bytes: Uint8Array;
+	source: string;
+	target?: DownloadTarget;
+	createdAt: string;
+}
+
+export interface PlanRequest {
+	kind: "plan";
+	/** Every file in the vault, and the bytes of those sync reads (notes). */
+	paths: string[];
+	files: Array<[string, Uint8Array]>;
+	appJson: string | null;
+	domains: Array<{ current: CacheRef; previous: CacheRef | null; version: string | null }>;
+	options: SyncOptions;
+}
+
+export interface TechniquesRequest {
+	kind: "techniques";
+	cache: CacheRef;
+	paths: string[];
+	files: Array<[string, Uint8Array]>;
+	appJson: string | null;
+	/** The note the link goes into, and the settings that shape links. */
+	from: string;
+	options: SyncOptions;
+}
+
+/** Judge the vault's links (and work out their fixes); the page writes the fixes (`writes`). */
+export interface LinksRequest {
+	kind: "links";
+	paths: string[];
+	files: Array<[string, Uint8Array]>;
+	appJson: string | null;
+	fix: boolean;
+	only?: ReadonlySet<string>;
+}
+
+export interface LinksResult {
+	report: LinksReport;
+	/** Each note the fix changes: its text as read, and with the fixes. */
+	writes: Array<{ path: string; before: string; after: string }>;
+}
+
+export type EngineRequest = StoreRequest | PlanRequest | TechniquesRequest | LinksRequest;
+
+export interface StoreResult {
+	/** The cache file's bytes (UTF-8 JSON): encoded here, so the page only writes them. */
+	cache: Uint8Array;
+	meta: CacheMeta;
+	key: string;
+}
+
+export interface PlanResult {
+	plan: SyncPlan;
+	preview: SyncPreview;
+}
+
+/** A technique for the picker: its parent's name for a sub-technique, the vault's note about it (if any), and the link to insert. */
+export interface TechniqueItem {
+	id: string;
+	name: string;
+	parent: string | null;
+	note: string | null;
+	link: string;
+}
+
+export type EngineResult = StoreResult | PlanResult | TechniqueItem[] | LinksResult;
+
+/** What the engine answers: the result, or the error's message (a UserError's, for the user). */
+export type EngineReply = { ok: true; result: EngineResult } | { ok: false; message: string; user: boolean };
+
+export function cacheKey(meta: CacheMeta): string {
+	return `${meta.domain} ${meta.createdAt}`;
+}
+
+const models = new Map<string, AttackModel>();
+
+function model(ref: CacheRef): AttackModel {
+	const known = models.get(ref.key);
+	if (known) return known;
+	if (ref.bytes === undefined) throw new Error(`internal: the engine has no cache ${ref.key}`);
+	const { model: m } = readCache(new TextDecoder().decode(ref.bytes), ref.source);
+	models.set(ref.key, m);
+	return m;
+}
+
+/**
+ * The vault as the page read it: every path, and the bytes of the files the core reads. It never
+ * writes: `process` records what would be written, in `writes`, for the page to write.
+ */
+function memoryVault(paths: string[], files: Array<[string, Uint8Array]>, appJson: string | null, writes: LinksResult["writes"] = []): Vault {
+	const data = new Map(files);
+	const get = (p: string) => {
+		const d = data.get(p);
+		if (!d) throw new Error(`${p}: not read`);
+		return d;
+	};
+	const readOnly = () => Promise.reject(new Error("internal: the engine does not write"));
+	return {
+		listFiles: () => Promise.resolve(paths),
+		read: (p) => Promise.resolve(new TextDecoder().decode(get(p))),
+		readBinary: (p) => Promise.resolve(get(p)),
+		process: (p, update) => {
+			const before = new TextDecoder().decode(get(p));
+			const after = update(before);
+			if (after !== before) writes.push({ path: p, before, after });
+			return Promise.resolve(after);
+		},
+		create: readOnly,
+		exists: (p) => Promise.resolve(paths.includes(p)),
+		readConfig: (name) => Promise.resolve(name === "app.json" ? appJson : null),
+	};
+}
+
+/** Bundle bytes to the cache: the same checks as before, now off the page's thread. */
+function store(r: StoreRequest): StoreResult {
+	const text = decodeUtf8(r.bytes, r.source);
+	if (/^\s*</.test(text)) throw new UserError(`${r.source} is an HTML page, not an ATT&CK STIX bundle; nothing was saved.`);
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+	} catch {
+		throw new UserError(`${r.source} is not valid JSON (cut off?); nothing was saved.`);
+	}
+	// The same checks as the CLI's fetch: the domain, and the version when the bundle says.
+	const full = modelFromJson(parsed, r.source);
+	// The cache's file name comes from the domain: only ATT&CK's own are kept.
+	checkBundleDomain(full.domain, r.source);
+	if (r.target) checkModel(full, r.target);
+	const cache = compactBundle(parsed, { source: r.source, createdAt: r.createdAt });
+	const loaded = readCache(cache, r.source);
+	const key = cacheKey(loaded.meta);
+	models.set(key, loaded.model);
+	return { cache: new TextEncoder().encode(cache), meta: loaded.meta, key };
+}
+
+async function plan(r: PlanRequest): Promise<PlanResult> {
+	const index = await buildVaultIndex(memoryVault(r.paths, r.files, r.appJson));
+	const plans: SyncPlan[] = [];
+	for (const d of r.domains) {
+		plans.push(planSync(index, model(d.current), { version: d.version, previous: d.previous ? [model(d.previous)] : [], ...r.options }));
+	}
+	const merged = mergePlans(plans);
+	return { plan: merged, preview: buildPreview(merged) };
+}
+
+async function techniques(r: TechniquesRequest): Promise<TechniqueItem[]> {
+	const m = model(r.cache);
+	const index = await buildVaultIndex(memoryVault(r.paths, r.files, r.appJson));
+	const ctx = new SyncContext(m, index, { version: m.attackVersion, ...r.options, createMissing: false });
+	return m
+		.all("technique")
+		.filter(isActive)
+		.map((t): TechniqueItem => {
+			const id = attackIdOf(t) ?? "";
+			const parentId = id.includes(".") ? id.slice(0, id.indexOf(".")) : null;
+			const parent = parentId === null ? null : (m.get(parentId)?.name ?? null);
+			const text = `${t.name ?? ""} (${id})`;
+			return { id, name: t.name ?? "", parent, note: notesAbout(index, id)[0] ?? null, link: ctx.wikiLink(id, r.from, text) ?? text };
+		})
+		.filter((t) => t.id !== "")
+		.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+async function links(r: LinksRequest): Promise<LinksResult> {
+	const writes: LinksResult["writes"] = [];
+	const report = await runLinks(memoryVault(r.paths, r.files, r.appJson, writes), { fix: r.fix, only: r.only });
+	return { report, writes };
+}
+
+/** Answer one request; never throws. */
+export async function handle(request: EngineRequest): Promise<EngineReply> {
+	try {
+		const result = request.kind === "store" ? store(request) : request.kind === "plan" ? await plan(request) : request.kind === "links" ? await links(request) : await techniques(request);
+		return { ok: true, result };
+	} catch (err) {
+		return { ok: false, message: err instanceof Error ? err.message : String(err), user: err instanceof UserError };
+	}
+}

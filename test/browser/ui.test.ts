@@ -1,0 +1,349 @@
+// The plugin as a user meets it: the built main.js in headless Chromium, on a DOM stand-in of
+// Obsidian's API (test/browser/obsidian-dom.ts), driven through its commands on a desktop window
+// (1280x800) and a phone (390x844). Skipped, with one line saying so, where /usr/bin/chromium is
+// absent (`.ci/run` installs it). `SCREENSHOTS=1` writes the screenshots to docs/screenshots.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
+import { tempDir } from "../helpers/temp";
+import type {} from "./obsidian-dom";
+import { DESKTOP, HAVE_CHROMIUM, PHONE, fixtureAttackFiles, openPlugin, screenshotDir, startBrowser, startTestServer, type PluginPage, type TestServer } from "./page";
+
+if (!HAVE_CHROMIUM) console.warn("[skip] /usr/bin/chromium is absent: the browser tests (test/browser) are skipped; `apt-get install chromium` runs them.");
+
+/** Whether the element is on screen and nothing covers its middle. */
+async function inView(page: Page, selector: string): Promise<boolean> {
+	return page.$eval(selector, (el) => {
+		const r = el.getBoundingClientRect();
+		if (r.width === 0 || r.bottom > window.innerHeight || r.top < 0 || r.right > window.innerWidth || r.left < 0) return false;
+		const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+		return hit !== null && (el === hit || el.contains(hit));
+	});
+}
+
+/** The class names of the elements inside the open modal that scroll (their content is taller than they are). */
+async function scrollers(page: Page): Promise<string[]> {
+	return page.$$eval(".modal-container .modal *", (els) => els.filter((el) => /auto|scroll/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight).map((el) => el.getAttribute("class") ?? ""));
+}
+
+describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
+	let browser: Browser;
+	let server: TestServer;
+
+	beforeAll(async () => {
+		server = await startTestServer();
+		browser = (await startBrowser()) as Browser;
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await server?.server.close();
+	});
+
+	it("loads in under 50 ms, reading no ATT&CK data, and sets no hotkeys", async () => {
+		const t = await openPlugin(browser, server);
+		console.log(`onload took ${t.onloadMs.toFixed(1)} ms`);
+		expect(t.onloadMs).toBeLessThan(50);
+		expect(t.onloadReads.filter((p) => /cache|releases/.test(p))).toEqual([]);
+		const commands = await t.page.evaluate(() => window.obsidianStandIn.commands.map((c) => ({ id: c.localId, hotkeys: c.hotkeys ?? [] })));
+		expect(commands.length).toBeGreaterThan(5);
+		for (const c of commands) expect(c.hotkeys).toEqual([]);
+		await t.close();
+	});
+
+	for (const [size, viewport] of [
+		["desktop", DESKTOP],
+		["phone", PHONE],
+	] as const) {
+		it(`previews a sync on a ${size}: summary and buttons in view, rows by name, word-level diffs built when opened`, async () => {
+			const shots = screenshotDir(tempDir("shots"));
+			const t = await openPlugin(browser, server, { viewport, shots });
+			await t.run("fetch-data");
+			await t.run("sync-all");
+			const modal = await t.page.waitForSelector(".attack-sync-preview");
+			// Planning said what it was doing, in a notice that could cancel it, gone once the preview is open.
+			expect(await t.page.evaluate(() => window.obsidianStandIn.notices.some((n) => n.hidden && n.messages.some((m) => m.startsWith("ATT&CK Sync: preparing the sync preview: "))))).toBe(true);
+			expect(await inView(t.page, ".attack-sync-preview-summary")).toBe(true);
+			expect(await inView(t.page, ".attack-sync-preview-buttons button.mod-cta")).toBe(true);
+			expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/^\d+ notes to update/);
+			expect(await t.page.locator(".attack-sync-preview-summary .attack-sync-chip").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ techniques$/), expect.stringMatching(/^\d+ mitigations$/), expect.stringMatching(/^\d+ new facts$/), expect.stringMatching(/^\d+ changed text$/)]));
+			// Rows are named by the note; the folder is a muted line of its own.
+			const names = await t.page.locator(".attack-sync-note .attack-sync-note-name").allTextContents();
+			expect(names).toContain("Malicious Link");
+			for (const n of names) expect(n).not.toContain("/");
+			// One scrolling part; no diff is built before its row is opened, and none scrolls inside it.
+			expect(await scrollers(t.page)).toEqual(["attack-sync-scroll"]);
+			expect(await t.page.locator(".attack-sync-diff").count()).toBe(0);
+			const row = t.page.locator(".attack-sync-note", { has: t.page.locator(".attack-sync-note-name", { hasText: /^Malicious Link$/ }) }).first();
+			await row.locator("summary").click();
+			await row.locator(".attack-sync-diff").waitFor();
+			expect(await t.page.locator(".attack-sync-diff").count()).toBe(1);
+			expect(await row.locator(".attack-sync-diff del, .attack-sync-diff ins").count()).toBeGreaterThan(0);
+			expect(await row.locator(".attack-sync-diff").evaluate((el) => getComputedStyle(el).overflowY)).toBe("visible");
+			expect(await modal.textContent()).not.toMatch(/@@/);
+			await row.scrollIntoViewIfNeeded();
+			await t.shot(`sync-preview-${size}`);
+			// Scrolled to the end, the summary and the buttons are still there.
+			await t.page.locator(".attack-sync-note").last().scrollIntoViewIfNeeded();
+			expect(await inView(t.page, ".attack-sync-preview-summary")).toBe(true);
+			expect(await inView(t.page, ".attack-sync-preview-buttons button.mod-cta")).toBe(true);
+			await t.page.click(".attack-sync-preview-buttons button.mod-cta");
+			await t.settle();
+			// With nothing left to apply, the one button says Close.
+			await t.run("sync-all");
+			await t.page.waitForSelector(".attack-sync-preview");
+			expect(await t.page.locator(".attack-sync-preview-buttons button").allTextContents()).toEqual(["Close"]);
+			await t.close();
+		});
+	}
+
+	it("syncs the current note and creates missing notes through the same preview", async () => {
+		const t = await openPlugin(browser, server);
+		await t.run("fetch-data");
+		const seed = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
+		await t.page.evaluate((p) => window.obsidianStandIn.setActive(p), seed);
+		const before = await t.page.evaluate((p) => window.obsidianStandIn.readFile(p), seed);
+		await t.run("sync-current-note");
+		await t.page.waitForSelector(".attack-sync-preview");
+		expect(await t.page.locator(".attack-sync-note .attack-sync-note-name").allTextContents()).toEqual(["Malicious Link"]);
+		expect(await t.page.evaluate((p) => window.obsidianStandIn.readFile(p), seed)).toBe(before);
+		await t.page.click(".attack-sync-preview-buttons button.mod-cta");
+		await t.settle();
+		expect(await t.page.evaluate((p) => window.obsidianStandIn.readFile(p), seed)).not.toBe(before);
+
+		await t.run("create-missing-notes");
+		await t.page.waitForSelector(".attack-sync-preview");
+		expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/\d+ notes? to create$/);
+		expect(await t.page.locator(".attack-sync-note .attack-sync-change-new").count()).toBeGreaterThan(0);
+		expect(await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.length)).toBe(1);
+		await t.page.click(".attack-sync-preview-buttons button:not(.mod-cta)");
+		expect(await t.page.locator(".attack-sync-preview").count()).toBe(0);
+		expect(await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.length)).toBe(1);
+		await t.close();
+	});
+
+	it("says each outcome once, in words, with the plugin's name; a cancel takes effect at once", async () => {
+		const outcomes = async (t: PluginPage) => (await t.notices()).filter((n) => !/Click to cancel\.$/.test(n));
+		const offline = await openPlugin(browser, server, { settings: { baseUrl: "http://127.0.0.1:9/" } });
+		await offline.run("fetch-data");
+		const failed = await outcomes(offline);
+		expect(failed).toHaveLength(1);
+		expect(failed[0]).toMatch(/^ATT&CK Sync: could not download http:\/\/127\.0\.0\.1:9\/index\.json: /);
+		expect(failed[0]).not.toMatch(/TypeError|Failed to fetch|fetch failed/);
+		await offline.close();
+
+		// The bundle never comes until released: the cancel must not wait for it.
+		const t = await openPlugin(browser, server, { settings: { baseUrl: server.held } });
+		await t.page.evaluate(() => window.obsidianStandIn.runCommand("fetch-data"));
+		const progress = t.page.locator(".notice", { hasText: /downloading release 18\.1/ });
+		await progress.click();
+		await t.settle();
+		expect(await outcomes(t)).toEqual(["ATT&CK Sync: fetching Enterprise ATT&CK was cancelled; nothing was changed."]);
+		expect(await t.page.locator(".notice", { hasText: /Click to cancel/ }).count()).toBe(0);
+		server.release();
+		// The download that arrives after the cancel is dropped: no second notice, no cache.
+		await t.page.waitForFunction(() => window.obsidianStandIn.requests.length >= 2);
+		await t.settle();
+		expect(await outcomes(t)).toHaveLength(1);
+		expect(await t.page.evaluate(() => [...window.obsidianStandIn.store.files.keys()].filter((p) => p.includes("plugins/attack-sync/cache")))).toEqual([]);
+		await t.close();
+
+		const ok = await openPlugin(browser, server);
+		await ok.run("fetch-data");
+		expect(await outcomes(ok)).toEqual(["ATT&CK Sync: Enterprise ATT&CK 18.1 is ready."]);
+		await ok.run("sync-all");
+		await ok.page.click(".attack-sync-preview-buttons button.mod-cta");
+		await ok.settle();
+		expect((await outcomes(ok)).slice(1)).toEqual([expect.stringMatching(/^ATT&CK Sync: updated \d+ notes\. "Undo last sync" restores them\.$/)]);
+		// Undo says which sync it undoes and what it restores, and waits for a yes.
+		await ok.run("undo-last-sync");
+		const confirm = ok.page.locator(".modal", { has: ok.page.locator(".modal-title", { hasText: /^Undo last sync$/ }) });
+		expect(await confirm.locator(".modal-content p").textContent()).toMatch(/^The sync of .+ \(ATT&CK 18\.1\): undoing it restores \d+ notes as they were\. A note changed since is left as it is\.$/);
+		await confirm.locator("button.mod-warning").click();
+		await ok.settle();
+		expect((await outcomes(ok)).slice(2)).toEqual([expect.stringMatching(/^ATT&CK Sync: Restored \d+ notes/)]);
+		await ok.close();
+	});
+
+	it.skipIf(!HAVE_SHARED)("no main-thread task over 200 ms while the full Enterprise bundle is fetched, cached and synced", async () => {
+		const files = fixtureAttackFiles();
+		files.set("enterprise-attack/enterprise-attack-18.1.json", readFileSync(path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json")));
+		const full = await startTestServer(files);
+		try {
+			const t = await openPlugin(browser, full);
+			await t.resetLongTasks();
+			await t.run("fetch-data");
+			expect(await t.notices()).toContain("ATT&CK Sync: Enterprise ATT&CK 18.1 is ready.");
+			// The step the parsing happens in was shown (and, with no long task, could be painted).
+			const steps = await t.page.evaluate(() => window.obsidianStandIn.notices.flatMap((n) => n.messages));
+			expect(steps).toContain("ATT&CK Sync: fetching Enterprise ATT&CK: checking and indexing the bundle… Click to cancel.");
+			const fetching = await t.longestTask();
+			await t.resetLongTasks();
+			await t.run("sync-all");
+			await t.page.waitForSelector(".attack-sync-preview");
+			const planning = await t.longestTask();
+			await t.resetLongTasks();
+			await t.page.click(".attack-sync-preview-buttons button.mod-cta");
+			await t.settle();
+			const applying = await t.longestTask();
+			// Two techniques share the name "Spearphishing Link": the picker tells them apart.
+			await t.run("insert-technique-link");
+			await t.page.fill(".prompt-input", "Spearphishing Link");
+			const same = t.page.locator(".suggestion-item", { has: t.page.locator(".attack-sync-technique-name", { hasText: /^Spearphishing Link$/ }) });
+			await expect.poll(() => same.count()).toBe(2);
+			expect((await same.allTextContents()).sort()).toEqual([expect.stringMatching(/^Spearphishing LinkT1566\.002Sub-technique of Phishing/), expect.stringMatching(/^Spearphishing LinkT1598\.003Sub-technique of Phishing for Information/)]);
+			await t.page.keyboard.press("Escape");
+			console.log(`longest main-thread task: fetch ${fetching.toFixed(0)} ms, sync preview ${planning.toFixed(0)} ms, apply ${applying.toFixed(0)} ms`);
+			expect(Math.max(fetching, planning, applying)).toBeLessThan(200);
+			await t.close();
+		} finally {
+			await full.server.close();
+		}
+	});
+
+	for (const [size, viewport] of [
+		["desktop", DESKTOP],
+		["phone", PHONE],
+	] as const) {
+		it(`settings on a ${size}: the cached release and its date, fetch now, messages for values not saved`, async () => {
+			const shots = screenshotDir(tempDir("shots"));
+			const t = await openPlugin(browser, server, { viewport, shots });
+			await t.run("fetch-data");
+			await t.page.evaluate(() => void window.obsidianStandIn.openSettings());
+			const cached = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Enterprise ATT&CK data$/ }) });
+			await expect.poll(() => cached.locator(".setting-item-description").textContent()).toMatch(/^Release 18\.1, fetched .+\.$/);
+			expect(await cached.locator("button", { hasText: "Fetch now" }).count()).toBe(1);
+			const tab = t.page.locator(".vertical-tab-content");
+			expect(await tab.textContent()).not.toMatch(/enterprise-attack|mobile-attack|ics-attack/);
+			// Every toggle says what it does.
+			const undescribed = await t.page.$$eval(".vertical-tab-content .setting-item", (items) => items.filter((i) => i.querySelector(".checkbox-container") && (i.querySelector(".setting-item-description")?.textContent ?? "") === "").map((i) => i.querySelector(".setting-item-name")?.textContent));
+			expect(undescribed).toEqual([]);
+			// The base URL is shown whole.
+			expect(await t.page.$eval(".attack-sync-wide textarea", (el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight)).toBe(true);
+			await t.shot(`settings-${size}`);
+
+			const version = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Release$/ }) });
+			await version.locator("input").fill("eighteen");
+			expect(await version.locator(".setting-item-description.attack-sync-invalid").textContent()).toMatch(/"eighteen" is not a release/);
+			expect(await t.page.evaluate(() => (window as unknown as { plugin: { settings: { version: string } } }).plugin.settings.version)).toBe("latest");
+			await version.locator("input").fill("17.1");
+			expect(await version.locator(".attack-sync-invalid").count()).toBe(0);
+			expect(await t.page.evaluate(() => (window as unknown as { plugin: { settings: { version: string } } }).plugin.settings.version)).toBe("17.1");
+
+			// The last domain cannot be turned off, and the toggle says so rather than pretending.
+			const enterprise = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Enterprise ATT&CK$/ }) });
+			await enterprise.locator(".checkbox-container").click();
+			expect(await enterprise.locator(".checkbox-container").getAttribute("class")).toContain("is-enabled");
+			expect(await enterprise.locator(".setting-item-description").textContent()).toBe("At least one domain must stay on.");
+			await t.close();
+		});
+	}
+
+	it("the links report counts unverified links, uses the CLI's words, stays open on a click, and fixes", async () => {
+		const shots = screenshotDir(tempDir("shots"));
+		const t = await openPlugin(browser, server, { shots });
+		await t.resetLongTasks();
+		await t.run("check-links");
+		expect(await t.longestTask()).toBeLessThan(200);
+		const counts = await t.page.textContent(".attack-sync-links-counts");
+		expect(counts).toMatch(/^\d+ ATT&CK links in \d+ notes: \d+ ok, \d+ broken, [1-9]\d* mismatch, \d+ ambiguous, \d+ unverified; 0 fixed\.$/);
+		expect(await t.page.locator(".modal").textContent()).not.toMatch(/wrong note/);
+		expect(await t.notices()).toEqual([]);
+		await t.shot("links-report-desktop");
+		const first = t.page.locator(".attack-sync-link a").first();
+		await first.click();
+		expect(await t.page.evaluate(() => window.obsidianStandIn.app.workspace.opened.length)).toBe(1);
+		expect(await t.page.locator(".attack-sync-links").count()).toBe(1);
+		await t.page.click(".modal-button-container button.mod-cta");
+		await expect.poll(() => t.page.textContent(".attack-sync-links-counts")).toMatch(/; [1-9]\d* fixed\.$/);
+		expect(await t.page.locator(".modal-button-container button.mod-cta").count()).toBe(0);
+		expect(await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.length)).toBeGreaterThan(0);
+		await t.close();
+	});
+
+	it("a status bar item, a ribbon icon and the file and editor menus lead to the preview", async () => {
+		const shots = screenshotDir(tempDir("shots"));
+		const t = await openPlugin(browser, server, { shots });
+		const status = t.page.locator(".status-bar-item.attack-sync-status");
+		await expect.poll(() => status.textContent()).toBe("ATT&CK: no data yet");
+		// The release check is off unless turned on: loading asked the network nothing.
+		expect(await t.page.evaluate(() => window.obsidianStandIn.requests)).toEqual([]);
+		await t.run("fetch-data");
+		await expect.poll(() => status.textContent()).toBe("ATT&CK 18.1");
+		await t.page.click('.side-dock-ribbon-action[aria-label="Sync ATT&CK notes"]');
+		await t.page.waitForSelector(".attack-sync-preview");
+		await expect.poll(() => status.textContent()).toMatch(/^ATT&CK 18\.1 · \d+ notes to sync$/);
+		await t.page.click(".attack-sync-preview-buttons button:not(.mod-cta)");
+
+		const seed = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
+		await t.page.evaluate((p) => window.obsidianStandIn.setActive(p), seed);
+		for (const kind of ["file-menu", "editor-menu"] as const) {
+			await t.page.evaluate(([k, p]) => void window.obsidianStandIn.openMenu(k, p), [kind, seed] as const);
+			if (kind === "file-menu") await t.shot("menu-and-status-bar-desktop");
+			await t.page.locator(".menu .menu-item", { hasText: "Sync this note with ATT&CK" }).click();
+			await t.settle();
+			await t.page.waitForSelector(".attack-sync-preview");
+			expect(await t.page.locator(".attack-sync-note .attack-sync-note-name").allTextContents()).toEqual(["Malicious Link"]);
+			await t.page.click(".attack-sync-preview-buttons button:not(.mod-cta)");
+		}
+		await t.close();
+	});
+
+	it("says once when ATT&CK has a newer release, only when asked to check, at most daily", async () => {
+		const t = await openPlugin(browser, server, { settings: { checkReleases: true } });
+		await expect.poll(() => t.notices()).toEqual(['ATT&CK Sync: Enterprise ATT&CK 18.1 is out. Run "Fetch or update ATT&CK data" to get it.']);
+		await t.close();
+		const recent = await openPlugin(browser, server, { settings: { checkReleases: true, lastReleaseCheck: Date.now() } });
+		// The status bar is filled in the same layout-ready step that would have checked.
+		await expect.poll(() => recent.page.textContent(".attack-sync-status")).toBe("ATT&CK: no data yet");
+		expect(await recent.page.evaluate(() => window.obsidianStandIn.requests)).toEqual([]);
+		await recent.close();
+	});
+
+	it("the technique picker shows each result's ID, parent and whether the vault has a note", async () => {
+		const shots = screenshotDir(tempDir("shots"));
+		const t = await openPlugin(browser, server, { viewport: PHONE, shots });
+		await t.run("fetch-data");
+		await t.page.evaluate(() => window.obsidianStandIn.setActive("CyberSecurity/Security+/Security+ Domain 2 - Threats.md"));
+		await t.run("insert-technique-link");
+		await t.page.fill(".prompt-input", "spearphishing");
+		const items = t.page.locator(".suggestion-item");
+		await expect.poll(() => items.count()).toBeGreaterThan(0);
+		const link = items.filter({ has: t.page.locator(".attack-sync-technique-id", { hasText: /^T1566\.002$/ }) });
+		expect(await link.locator(".attack-sync-technique-about").textContent()).toMatch(/^Sub-technique of Phishing(Note in vault|No note yet)$/);
+		await t.shot("technique-picker-phone");
+		const phishing = await t.page.evaluate(() => window.obsidianStandIn.readFile("CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Phishing.md"));
+		expect(phishing).not.toBeNull();
+		await t.page.fill(".prompt-input", "T1566 Phishing");
+		const parent = items.filter({ has: t.page.locator(".attack-sync-technique-id", { hasText: /^T1566$/ }) });
+		expect(await parent.locator(".attack-sync-has-note").textContent()).toBe("Note in vault");
+		await parent.click();
+		expect(await t.page.evaluate(() => window.obsidianStandIn.inserted)).toEqual(["[[CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Phishing|Phishing (T1566)]]"]);
+		await t.close();
+	});
+
+	it("where a worker cannot start, the same work runs in the page", async () => {
+		const t = await openPlugin(browser, server);
+		// A worker that fails as one blocked by a content policy does: an error event, no answer.
+		await t.page.evaluate(() => {
+			class Blocked {
+				onerror: ((e: { message: string; preventDefault(): void }) => void) | null = null;
+				onmessage: unknown = null;
+				constructor() {
+					setTimeout(() => this.onerror?.({ message: "blocked", preventDefault() {} }), 0);
+				}
+				postMessage(): void {}
+				terminate(): void {}
+			}
+			(window as unknown as { Worker: unknown }).Worker = Blocked;
+		});
+		await t.run("fetch-data");
+		expect(await t.notices()).toContain("ATT&CK Sync: Enterprise ATT&CK 18.1 is ready.");
+		await t.run("sync-all");
+		await t.page.waitForSelector(".attack-sync-preview");
+		expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/^\d+ notes to update/);
+		await t.close();
+	});
+});
