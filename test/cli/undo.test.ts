@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { UndoRecord } from "../../src/core/sync/undo";
 import { runCli } from "../helpers/cli";
-import { PLUGIN_DIR, startPlugin } from "../helpers/plugin-harness";
+import { PLUGIN_DIR, settle, startPlugin } from "../helpers/plugin-harness";
 import { ENTERPRISE_FIXTURE, FIXTURES } from "../helpers/paths";
 import { copyWritable } from "../helpers/sample-vault";
 import { tempDir } from "../helpers/temp";
@@ -102,9 +102,12 @@ describe("attack-sync undo", () => {
 		const sync = await runCli(["sync", "--vault", t.root, ...SYNC, "--create-missing"]);
 		expect(sync.code, sync.stderr).toBe(0);
 		expect(files(t.root)).not.toEqual(before);
-		// The command palette's "Undo last sync".
+		// The command palette's "Undo last sync": it names the sync it undoes and waits for a yes.
 		await t.run("undo-last-sync");
-		expect(t.lastNotice()).toMatch(/^Restored \d+ notes and deleted the \d+ the sync created\.$/);
+		const confirm = t.registered.modals.at(-1);
+		confirm?.contentEl.children.find((c) => c.cls.includes("modal-button-container"))?.children[0]?.click();
+		await settle(t.plugin);
+		expect(t.lastNotice()).toMatch(/^ATT&CK Sync: Restored \d+ notes and deleted the \d+ the sync created\.$/);
 		expect(files(t.root)).toEqual(before);
 		expect(records(t.root)).toEqual([]);
 	});
