@@ -33,6 +33,7 @@ describe.skipIf(!HAVE_SHARED)("peer vaults: every synced fact is the new release
 				if (n.action === "skipped" || !n.id) continue;
 				findings.push(...auditNote(n.path, n.id, n.path === rootkit ? edited : (before[n.path] ?? ""), textOf(vault.files.get(n.path)), old, fresh));
 			}
+			expect(report.notes.filter((n) => (n.reason ?? "").startsWith("could not be synced"))).toEqual([]);
 			expect(findings).toEqual([]);
 			const after = textOf(vault.files.get(rootkit));
 			for (const mine of ["==presence==", "My own line zq2.", "my_key: kept # zq3"]) expect(after, `${rootkit}: ${mine}`).toContain(mine);

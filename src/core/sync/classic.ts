@@ -20,7 +20,7 @@ import type { ManagedSection, SyncContext } from "./context";
 import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
 import type { Classifier, NewLine, Shape, Verdict } from "./merge";
 import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences, type Stale } from "./prose";
-import { addDefinitions, learnFootnoteStyle } from "./footnote-style";
+import { addDefinitions, learnFootnoteStyle, placeDefinitions } from "./footnote-style";
 import { relationTableEdits } from "./tables";
 import { locateProse, paragraphTokens } from "./locate";
 import { carryInsertions, merge3, sameWords, similarity, tokenize } from "./words";
@@ -125,6 +125,21 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 		}
 		return baseRows.get(id)?.[column];
 	};
+	// A new row's link written like the table's first ATT&CK row (`[[kb/.../M1042-Name\|M1042]]`):
+	// that row's ID and name (from the Name column) swapped for the new row's.
+	const nameAt = (oldHeader ?? []).findIndex((h) => columnName(h) === "name");
+	const template = [...oldCells.entries()].find(([, cells]) => cells[idColumn]?.startsWith("[["));
+	const likeTemplate = (r: { id: string; cells: string[] }): string | null => {
+		if (!template || nameAt < 0) return null;
+		const [tid, tcells] = template;
+		const from = { id: tid, name: normalizeLine(tcells[nameAt] ?? "") };
+		const to = { id: r.id, name: r.cells[header.findIndex((h) => columnName(h) === "name")] ?? "" };
+		if (from.name === "" || to.name === "" || !tcells[idColumn].includes(tid)) return null;
+		let out = tcells[idColumn].split(tid).join(r.id);
+		for (const [a, b] of [[from.name, to.name], [from.name.replace(/ /g, "_"), to.name.replace(/ /g, "_")]]) if (a !== tid) out = out.split(a).join(b);
+		// Only a link that lands where ours does (a note named otherwise keeps ours).
+		return keepIdCell(out, r.cells[idColumn]) ? out : null;
+	};
 	const fresh: NewLine[] = [];
 	if (rows.length > 0 || userRows > 0) {
 		fresh.push({ text: `| ${columns.map((c) => c.title).join(" | ")} |`, key: "th" });
@@ -136,7 +151,10 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 				if ("old" in c) return old?.[c.old] ?? "";
 				const k = oldAt(c.title, c.ours);
 				// The ID cell stays as the note wrote it (its link form); a new row takes ours.
-				if (c.ours === idColumn) return old !== undefined && k >= 0 && old[k] !== undefined && keepIdCell(old[k], r.cells[c.ours]) ? old[k] : r.cells[c.ours];
+				if (c.ours === idColumn) {
+					if (old !== undefined && k >= 0 && old[k] !== undefined) return keepIdCell(old[k], r.cells[c.ours]) ? old[k] : r.cells[c.ours];
+					return likeTemplate(r) ?? r.cells[c.ours];
+				}
 				return old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale, baseCell(r.id, c.ours));
 			});
 			fresh.push({ text: `| ${cells.join(" | ")} |`.replace(/ {2}\|/g, " |"), key: `id:${r.id}` });
@@ -179,6 +197,9 @@ function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean
 		if (old === fresh || !sameWords(old, fresh)) return fresh;
 		// The same words: with the base, the note's form of them stays (its link style) where
 		// ATT&CK did not change the form; without it, the new text with the user's markup.
+		// ATT&CK's text as the note has it, citations the same: the cell stays byte for byte.
+		const cites = (x: string) => (x.match(/\[\^[^\]\s]+\]/g) ?? []).join("");
+		if (!old.includes("(Citation:") && cites(old) === cites(fresh) && (base === undefined || sameWords(base, fresh))) return old;
 		if (base !== undefined && !old.includes("(Citation:")) {
 			const merged = merge3(base, old, fresh);
 			if (!merged.conflict) return merged.text;
@@ -295,7 +316,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		edits.push(...more);
 		const cited = footnotes.list().filter((f) => edits.some((e) => e.text.includes(`[^${f.label}]`)));
 		const add = addDefinitions(style, text, cited);
-		if (add) edits.push(add);
+		if (add) placeDefinitions(style, edits, add);
 		return { text, edits };
 	}
 	if (refs) {

@@ -24,8 +24,9 @@ export interface FootnoteStyle {
 	byUrl: Map<string, string>;
 	byName: Map<string, string>;
 	taken: Set<string>;
-	/** Where new definitions go: after this offset, each line with this prefix, this many blank lines apart. */
+	/** Where new definitions go: after this offset (the end of the last one, labelled `last`), each line with this prefix, this many blank lines apart. */
 	insertAt: number;
+	last: string;
 	prefix: string;
 	gap: number;
 	eol: string;
@@ -66,6 +67,7 @@ export function learnFootnoteStyle(text: string, ours: (line: string) => boolean
 		byName: new Map(),
 		taken: new Set(defs.map((d) => d.label)),
 		insertAt: last.end,
+		last: last.label,
 		prefix: last.prefix,
 		gap: prev ? Math.max(0, last.line - prev.line - 1) : 0,
 		eol: text.includes("\r\n") ? "\r\n" : "\n",
@@ -119,4 +121,23 @@ export function addDefinitions(style: FootnoteStyle, text: string, cited: Readon
 	const atEnd = style.insertAt >= text.length && !text.endsWith("\n");
 	const block = (atEnd ? style.eol : "") + lines.join(style.eol) + (atEnd ? "" : style.eol);
 	return { start: style.insertAt, end: style.insertAt, text: block };
+}
+
+/**
+ * `add` placed among `edits`: when another edit spans the place (a section merged around the
+ * definitions, kept as the user's lines), the new definitions go into its text after the same
+ * last definition; else `add` is an edit of its own.
+ */
+export function placeDefinitions(style: FootnoteStyle, edits: Edit[], add: Edit): void {
+	const over = edits.find((e) => e.start <= add.start && add.start <= e.end && !(e.start === e.end));
+	if (!over) {
+		edits.push(add);
+		return;
+	}
+	const marker = `${style.prefix}[^${style.last}]:`;
+	const at = over.text.lastIndexOf(marker);
+	if (at < 0) return;
+	const nl = over.text.indexOf("\n", at);
+	const lines = add.text.replace(/^\r?\n/, "").replace(/\r?\n$/, "");
+	over.text = nl === -1 ? `${over.text}${style.eol}${lines}` : `${over.text.slice(0, nl + 1)}${lines}${style.eol}${over.text.slice(nl + 1)}`;
 }

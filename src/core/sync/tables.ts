@@ -142,7 +142,11 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const baseLines = was.length > 0 ? rowsOf(was, true).map((r) => `| ${r.cells.join(" | ")} |`) : [];
 		const stale = Object.assign(() => false, { lines: baseLines }) as Stale;
 		// The first column is an ID or a link to the row's note: kept as the note has it.
-		const plan = tablePlan(note.text, table, table.header, rowsOf(rel.list, true), (id) => ours.has(id), stale, roles.indexOf("id"));
+		// A row the base release had and the note does not is one the note's layout leaves out (a
+		// generator that writes no campaign rows): only facts new in this release are added.
+		const wasIds = new Set(was.map((r) => attackIdOf(r.object)));
+		const wanted = rel.list.filter((r) => oldRows.has(attackIdOf(r.object) ?? "") || !wasIds.has(attackIdOf(r.object)));
+		const plan = tablePlan(note.text, table, table.header, rowsOf(wanted, true), (id) => ours.has(id), stale, roles.indexOf("id"));
 		const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
 		if (e) edits.push(e);
 	}
