@@ -197,9 +197,9 @@ function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean
 		if (old === fresh || !sameWords(old, fresh)) return fresh;
 		// The same words: with the base, the note's form of them stays (its link style) where
 		// ATT&CK did not change the form; without it, the new text with the user's markup.
-		// ATT&CK's text as the note has it, citations the same: the cell stays byte for byte.
+		// ATT&CK did not change the cell and the note has its words and citations: byte for byte.
 		const cites = (x: string) => (x.match(/\[\^[^\]\s]+\]/g) ?? []).join("");
-		if (!old.includes("(Citation:") && cites(old) === cites(fresh) && (base === undefined || sameWords(base, fresh))) return old;
+		if (base === fresh && !old.includes("(Citation:") && cites(old) === cites(fresh)) return old;
 		if (base !== undefined && !old.includes("(Citation:")) {
 			const merged = merge3(base, old, fresh);
 			if (!merged.conflict) return merged.text;

@@ -39,9 +39,6 @@ export function paragraphTokens(texts: readonly string[]): Token[][] {
  */
 export function locateProse(note: Note, paragraphs: readonly Token[][]): { start: number; end: number } | null {
 	if (paragraphs.length === 0) return null;
-	const text = note.text;
-	let pos = note.frontmatter?.bodyStart ?? 0;
-	let fence: string | null = null;
 	type Run = { start: number; end: number; found: number };
 	let run: Run | null = null;
 	let best: Run | null = null;
@@ -49,25 +46,14 @@ export function locateProse(note: Note, paragraphs: readonly Token[][]): { start
 		if (run && run.found > 0 && (best === null || run.found > best.found)) best = run;
 		run = null;
 	};
-	while (pos < text.length) {
-		const nl = text.indexOf("\n", pos);
-		const next = nl === -1 ? text.length : nl + 1;
-		const line = text.slice(pos, nl === -1 ? text.length : nl).replace(/\r$/, "");
-		const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-		if (fence !== null) {
-			if (line.trimEnd().endsWith(fence)) fence = null;
-		} else if (f) {
-			close();
-			fence = f[1];
-		} else if (/^\s*(?:#|>|\|)/.test(line) || /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(line)) {
-			close();
-		} else if (line.trim() !== "" && !NOT_PROSE.test(line) && reads(line, paragraphs)) {
+	for (const { line, start, next, code } of bodyLines(note)) {
+		if (code || /^\s*(?:#|>|\|)/.test(line) || /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(line)) close();
+		else if (line.trim() !== "" && !NOT_PROSE.test(line) && reads(line, paragraphs)) {
 			if (run) {
 				run.end = next;
 				run.found++;
-			} else run = { start: pos, end: next, found: 1 };
+			} else run = { start, end: next, found: 1 };
 		}
-		pos = next;
 	}
 	close();
 	const found = best as Run | null;
@@ -81,4 +67,22 @@ function reads(line: string, paragraphs: readonly Token[][]): boolean {
 		if (paragraphs.some((p) => similarity(tokens, p) >= SIMILAR)) return true;
 	}
 	return false;
+}
+
+/** The note's body lines with their offsets (`next`: after the line break); `code`: a fence line or inside one. */
+export function bodyLines(note: Note): Array<{ line: string; start: number; next: number; code: boolean }> {
+	const text = note.text;
+	const out: Array<{ line: string; start: number; next: number; code: boolean }> = [];
+	let fence: string | null = null;
+	for (let pos = note.frontmatter?.bodyStart ?? 0; pos < text.length; ) {
+		const nl = text.indexOf("\n", pos);
+		const next = nl === -1 ? text.length : nl + 1;
+		const line = text.slice(pos, nl === -1 ? text.length : nl).replace(/\r$/, "");
+		const opens: RegExpExecArray | null = fence === null ? /^ {0,3}(`{3,}|~{3,})/.exec(line) : null;
+		out.push({ line, start: pos, next, code: fence !== null || opens !== null });
+		if (fence !== null && line.trimEnd().endsWith(fence)) fence = null;
+		else if (opens) fence = opens[1];
+		pos = next;
+	}
+	return out;
 }

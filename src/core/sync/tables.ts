@@ -17,6 +17,7 @@ import { splitRow, tablePlan } from "./classic";
 import type { SyncContext } from "./context";
 import { mergeEdit, type Edit } from "./edits";
 import { normalizeLine, type Stale } from "./prose";
+import { bodyLines } from "./locate";
 import { similarity, tokenize } from "./words";
 
 interface Table {
@@ -34,21 +35,11 @@ function relations(model: AttackModel, o: StixObject): Array<{ name: string; lis
 }
 
 function tablesOf(note: Note, idOf: (cells: string[]) => string | null): Table[] {
-	const text = note.text;
 	const out: Table[] = [];
-	let pos = note.frontmatter?.bodyStart ?? 0;
-	let fence: string | null = null;
 	let current: Table | null = null;
 	let pendingHeader: { start: number; cells: string[] } | null = null;
-	while (pos < text.length) {
-		const nl = text.indexOf("\n", pos);
-		const next = nl === -1 ? text.length : nl + 1;
-		const line = text.slice(pos, nl === -1 ? text.length : nl).replace(/\r$/, "");
-		const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-		if (fence !== null) {
-			if (line.trimEnd().endsWith(fence)) fence = null;
-		} else if (f) fence = f[1];
-		const cells = fence === null && !f ? splitRow(line) : null;
+	for (const { line, start, next, code } of bodyLines(note)) {
+		const cells = code ? null : splitRow(line);
 		if (cells !== null && current) {
 			current.rows.push({ id: idOf(cells), cells });
 			current.end = next;
@@ -58,9 +49,8 @@ function tablesOf(note: Note, idOf: (cells: string[]) => string | null): Table[]
 			pendingHeader = null;
 		} else {
 			current = null;
-			pendingHeader = cells !== null ? { start: pos, cells } : null;
+			pendingHeader = cells !== null ? { start, cells } : null;
 		}
-		pos = next;
 	}
 	return out;
 }
@@ -124,7 +114,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			if (r.id && obj && !templates.has(obj.type)) templates.set(obj.type, { id: r.id, name: obj.name ?? r.id, cells: r.cells });
 		}
 		const oldRows = new Map(table.rows.filter((r) => r.id !== null).map((r) => [r.id as string, r.cells]));
-		const render = (r: Related) => renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes);
+		const render = (r: Related) => renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes).trim();
 		const rowsOf = (list: Related[], withText: boolean) =>
 			list.map((r) => {
 				const id = attackIdOf(r.object) ?? "";
