@@ -8,10 +8,9 @@
  */
 import { attackIdOf, isActive, isSubtechnique, type AttackModel } from "./attack/model";
 import type { StixObject } from "./attack/stix";
-import { hasTag } from "./commands/layer";
+import { hasTag, techniqueNotes } from "./commands/layer";
 import { compareVersions } from "./fetch/index-json";
 import type { Note } from "./notes/read";
-import { idKind, subjectId } from "./notes/recognize";
 import type { VaultIndex } from "./vault-index";
 
 /** `none`: no note; `current`: synced from this release or a later one; `outdated`: from an earlier one (or never synced, or a newer release is cached); `retired`: revoked or deprecated in ATT&CK. */
@@ -97,16 +96,7 @@ function propertyOf(note: Note, name: string): string {
 
 /** The vault's notes about techniques and sub-techniques, by ID, shortest path first (Sigma rules aside). */
 function notesById(index: VaultIndex): Map<string, Note[]> {
-	const out = new Map<string, Note[]>();
-	for (const note of index.notes.values()) {
-		if (note.recognized.layout === "sigma") continue;
-		const id = subjectId(note.recognized);
-		const kind = id === null ? null : idKind(id);
-		if (id === null || (kind !== "technique" && kind !== "subtechnique")) continue;
-		const list = out.get(id);
-		if (list) list.push(note);
-		else out.set(id, [note]);
-	}
+	const out = techniqueNotes(index);
 	for (const list of out.values()) list.sort((a, b) => a.path.length - b.path.length || (a.path < b.path ? -1 : 1));
 	return out;
 }

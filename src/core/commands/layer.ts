@@ -72,7 +72,7 @@ export function obsidianUrl(vaultName: string, path: string): string {
 }
 
 /** The notes about each technique and sub-technique (their subject), by ID; Sigma rules aside. */
-function techniqueNotes(index: VaultIndex): Map<string, Note[]> {
+export function techniqueNotes(index: VaultIndex): Map<string, Note[]> {
 	const out = new Map<string, Note[]>();
 	for (const note of index.notes.values()) {
 		if (note.recognized.layout === "sigma") continue;
