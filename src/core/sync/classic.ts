@@ -105,12 +105,16 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 	});
 	const isRow = (p: { cells: string[] | null; id: string | null; linked: boolean }) => p.id !== null && p.linked && isOurs(p.id);
 	const oldCells = new Map<string, string[]>();
+	const oldLine = new Map<string, string>();
 	let userRows = 0;
 	for (const l of oldLines) {
 		const p = parse(l);
 		if (p.cells === null || isDelimiter(l.trim())) continue;
 		if (isRow(p) && p.id !== null) {
-			if (!oldCells.has(p.id)) oldCells.set(p.id, p.cells);
+			if (!oldCells.has(p.id)) {
+				oldCells.set(p.id, p.cells);
+				oldLine.set(p.id, l);
+			}
 		} else if (!(oldHeader && p.cells[0] === oldHeader[0])) userRows++;
 	}
 	// The cells the release the note came from wrote, by row ID: the bases of the word-level merge.
@@ -157,7 +161,9 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 				}
 				return old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale, baseCell(r.id, c.ours));
 			});
-			fresh.push({ text: `| ${cells.join(" | ")} |`.replace(/ {2}\|/g, " |"), key: `id:${r.id}` });
+			// A row whose every cell stays is kept byte for byte (a generator's padding too).
+			const same = old !== undefined && old.length === cells.length && cells.every((c, i) => c === old[i]);
+			fresh.push({ text: same ? (oldLine.get(r.id) as string) : `| ${cells.join(" | ")} |`.replace(/ {2}\|/g, " |"), key: `id:${r.id}` });
 		}
 	}
 	const ownRows = new Set(fresh.map((l) => l.text));

@@ -7,7 +7,7 @@
  * When unsure, a line is kept: stale ATT&CK text can stay, the user's words never go.
  */
 import type { Classifier, NewLine, Verdict } from "./merge";
-import { carryInsertions, merge3, sameWords, similarity, tokenize, type Token } from "./words";
+import { carryInsertions, merge3, sameText, sameWords, similarity, tokenize, type Token } from "./words";
 
 /**
  * Text an earlier release wrote (`--previous-bundle`, or the release the note came from): a test
@@ -125,6 +125,9 @@ function baseMatcher(fresh: readonly NewLine[], stale?: ((text: string) => boole
 		// ATT&CK dropped or rewrote the paragraph beyond recognition: it goes, and the user's
 		// version with it unless they wrote words into it (then it stays, marked).
 		if (!counterpart) return sameWords(base.text, line) ? { key: "stale" } : { key: "stale", aside: `${ASIDE}\n> ${line}` };
+		// ATT&CK did not change the paragraph and the note has its words and citations: the line
+		// stays byte for byte (a generator's link form and citation spacing too).
+		if (!line.includes("(Citation:") && sameText(base.text, counterpart.line.text) && sameText(line, base.text)) return line === counterpart.line.text ? { key: counterpart.line.key as string } : { key: counterpart.line.key as string, replace: line };
 		const merged = merge3(base.text, line, counterpart.line.text);
 		if (merged.conflict) return { key: counterpart.line.key as string, aside: `${ASIDE}\n> ${line}` };
 		return merged.text === counterpart.line.text ? { key: counterpart.line.key as string } : { key: counterpart.line.key as string, replace: merged.text };

@@ -101,6 +101,16 @@ export function similarity(a: readonly Token[], b: readonly Token[]): number {
 	return common / Math.max(wa.length, wb.length);
 }
 
+/**
+ * Whether two lines say the same in the same form up to how a generator wrote it: the same words,
+ * links and citations in the same places, whatever the link and citation syntax and the spacing.
+ */
+export function sameText(a: string, b: string): boolean {
+	const ca = tokenize(a).filter((t) => t.canon !== " ").map((t) => t.canon);
+	const cb = tokenize(b).filter((t) => t.canon !== " ").map((t) => t.canon);
+	return ca.length === cb.length && ca.every((c, i) => c === cb[i]);
+}
+
 /** Whether two lines have the same words in the same order, whatever markup, links and citations. */
 export function sameWords(a: string, b: string): boolean {
 	const ca = tokenize(a).filter(isWord).map((t) => t.canon);
