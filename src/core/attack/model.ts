@@ -265,6 +265,11 @@ export class AttackModel {
 		return this.byAttackIdOrder(this.related(o, "uses", "out"));
 	}
 
+	/** The groups a campaign is attributed to. */
+	attributedTo(campaign: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(campaign, "attributed-to", "out", (t) => t === "intrusion-set"));
+	}
+
 	/** v18+: the detection strategies that detect a technique. */
 	detectionStrategiesFor(technique: StixObject): StixObject[] {
 		return this.related(technique, "detects", "in", (t) => t === "x-mitre-detection-strategy").map((r) => r.object);

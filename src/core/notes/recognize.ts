@@ -25,7 +25,7 @@ export type IdKind =
 	| "analytic"
 	| "asset";
 
-export type IdSource = "alias" | "heading" | "title" | "tag" | "filename";
+export type IdSource = "alias" | "heading" | "title" | "url" | "tag" | "filename";
 
 export interface Recognized {
 	layout: Layout;
@@ -109,6 +109,9 @@ export function recognizeNote(path: string, text: string, fm: Frontmatter | null
 	add(heading, "heading");
 	// A `# Name (ID)` title without the export sections still names the note's subject.
 	add(exported, "title");
+	// A key holding the object's page on attack.mitre.org (`url:`, `mitre-attack:`), as reuteras
+	// and vincenzocaputo write it: the only place some generators put a group's ID.
+	if (fm) for (const value of Object.values(fm.data)) if (typeof value === "string") add(idFromUrl(value), "url");
 	for (const tag of fm ? readTags(fm.data) : []) add(ID_TAG.exec(tag)?.[1].toUpperCase(), "tag");
 	if (sources.length === 0) add(idFromFileName(path), "filename");
 	return { layout, ids: sources.map((s) => s.id), idSources: sources };
@@ -153,11 +156,35 @@ export function readTags(data: Record<string, unknown>): string[] {
 	return out;
 }
 
-/** The last resort: a file named `T1204.001.md` or `Malicious Link (T1204.001).md`. */
+/** An object's page: `https://attack.mitre.org/groups/G0006`, `.../techniques/T1003/001/`. */
+const ATTACK_URL = /^https?:\/\/attack\.mitre\.org\/[a-z]+\/((?:T|TA|DS|DC|DET|AN|[MGSCA])\d{4})(?:\/(\d{3}))?\/?$/i;
+
+function idFromUrl(value: string): string | null {
+	const m = ATTACK_URL.exec(value.trim());
+	if (!m) return null;
+	return normalizeId(m[2] === undefined ? m[1] : `${m[1]}.${m[2]}`);
+}
+
+/** A generator's file name with the ID at one end: `G0001-Axiom`, `T1518 - Name`, `Name - T1003.001`. */
+const ID_THEN_NAME = new RegExp(`^(${ID})\\s*-\\s*\\S`);
+const NAME_THEN_ID = new RegExp(`\\S\\s+-\\s+(${ID})$`);
+
+/**
+ * The last resort: a file named `T1204.001.md` or `Malicious Link (T1204.001).md`, or as a
+ * generator names it (`G0001-Axiom.md`; sync checks the rest of such a name is the object's).
+ */
 function idFromFileName(path: string): string | null {
 	const name = (path.split("/").pop() ?? "").replace(/\.[^.]*$/, "").trim();
-	const m = WHOLE_ID.exec(name) ?? NAME_WITH_ID.exec(name);
+	const m = WHOLE_ID.exec(name) ?? NAME_WITH_ID.exec(name) ?? ID_THEN_NAME.exec(name) ?? NAME_THEN_ID.exec(name);
 	return m ? m[1] : null;
+}
+
+/** The name part of a file named by a generator's pattern (`G0001-Axiom` -> `Axiom`), or null. */
+export function nameBesideId(path: string, id: string): string | null {
+	const name = (path.split("/").pop() ?? "").replace(/\.[^.]*$/, "").trim();
+	if (name.startsWith(id)) return name.slice(id.length).replace(/^\s*-\s*/, "");
+	if (name.endsWith(id)) return name.slice(0, -id.length).replace(/\s*-\s*$/, "");
+	return null;
 }
 
 /** A Sigma technique tag: `attack.t1059`, `attack.t1608.005` (not tactics like `attack.execution`). */

@@ -9,6 +9,7 @@ import { claimedId, hiddenRanges } from "../links/judge";
 import { scanWikiLinks } from "../links/wikilink";
 import { scanCode } from "../notes/code-scan";
 import { subjectId } from "../notes/recognize";
+import type { Note } from "../notes/read";
 import { notesAbout, type VaultIndex } from "../vault-index";
 import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place } from "./places";
 
@@ -30,7 +31,16 @@ export interface ContextOptions {
 /** Layouts whose notes are ATT&CK's own pages; links go to them first. */
 const ATTACK_LAYOUTS = ["classic", "export"];
 
-const isAttackNote = (index: VaultIndex, path: string): boolean => ATTACK_LAYOUTS.includes(index.notes.get(path)?.recognized.layout ?? "");
+/**
+ * A note that is ATT&CK's page about `id`: one in a layout sync knows, or a generator's note in
+ * none (reuteras and scorchederf group notes) whose subject is `id` by its `url:` key or its name.
+ */
+function isAttackPage(note: Note | undefined, id: string): boolean {
+	if (!note) return false;
+	const r = note.recognized;
+	if (ATTACK_LAYOUTS.includes(r.layout)) return true;
+	return r.layout === "other" && subjectId(r) === id && r.idSources.some((s) => s.id === id && (s.from === "url" || s.from === "filename"));
+}
 
 export class SyncContext {
 	readonly model: AttackModel;
@@ -63,14 +73,14 @@ export class SyncContext {
 		// Among several notes about an ID, the one a user would expect (see notesAbout): never a copy
 		// that sorts first, nor a note listing many IDs in its aliases.
 		for (const id of index.byId.keys()) {
-			const best = notesAbout(index, id, (note) => ATTACK_LAYOUTS.includes(note.recognized.layout))[0];
+			const best = notesAbout(index, id, (note) => isAttackPage(note, id))[0];
 			if (best !== undefined) this.noteOf.set(id, best);
 		}
 		const notable = notableObjects(model);
 		// The ATT&CK notes of these objects, whoever made them: new notes' names do not avoid them
 		// (they are decided from the bundle alone; see missingPaths).
 		const own = new Set<string>();
-		for (const o of notable) for (const path of index.byId.get(o.id) ?? []) if (isAttackNote(index, path)) own.add(path);
+		for (const o of notable) for (const path of index.byId.get(o.id) ?? []) if (isAttackPage(index.notes.get(path), o.id)) own.add(path);
 		this.expected = missingPaths(index.files, this.places, notable, new Set(this.noteOf.keys()), own);
 		const kinds = new Map(notable.map((o) => [o.id, o.kind]));
 		const create = opts.createMissing === true ? new Set<NoteKind>(["technique", "tactic", "mitigation"]) : new Set(opts.createMissing || []);

@@ -16,6 +16,8 @@ import { syncClassic } from "./classic";
 import { factKeys, ownedKeys } from "./common";
 import { SyncContext, type ManagedSection } from "./context";
 import type { NoteKind } from "./places";
+import { isNoteObject } from "../kinds";
+import { nameBesideId } from "../notes/recognize";
 import type { LinkStyle } from "../links/resolve";
 import { syncControls } from "./controls";
 import { applyEdits } from "./edits";
@@ -164,13 +166,28 @@ export function mergePlans(plans: readonly SyncPlan[]): SyncPlan {
 	return { attackVersion: plans.map((p) => p.attackVersion ?? "?").join(", "), domain: plans.map((p) => p.domain).join(", "), notes, summary, sharedIds: [...shared.values()] };
 }
 
-/** The object a note is about in this bundle: its first ID that names a technique, tactic or mitigation. */
+/** The object a note is about in this bundle: its first ID that names an object of a kind notes are about. */
 function subjectOf(note: Note, model: AttackModel): { id: string; object: StixObject } | null {
 	for (const id of note.recognized.ids) {
-		const o = model.getAll(id).find((x) => ["attack-pattern", "x-mitre-tactic", "course-of-action"].includes(x.type));
+		const o = model.getAll(id).find(isNoteObject);
 		if (o) return { id, object: model.get(id) ?? o };
 	}
 	return null;
+}
+
+/**
+ * A note known only by a generator-style file name (`G0001-Axiom.md`) is about the object when
+ * the rest of its name is the object's name in this release or an earlier one given; a note of
+ * the user's named `T1059 - my notes` is not ATT&CK's page and is left alone.
+ */
+function namedLikeIt(note: Note, id: string, ctx: SyncContext): boolean {
+	const sources = note.recognized.idSources;
+	if (sources.length !== 1 || sources[0].from !== "filename") return true;
+	const rest = nameBesideId(note.path, id);
+	if (rest === null || rest === "") return true;
+	const fold = (s: string) => s.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+	const want = fold(rest);
+	return [ctx, ...ctx.previous].some((c) => c.model.getAll(id).some((o) => fold(o.name ?? "") === want));
 }
 
 function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
@@ -179,6 +196,7 @@ function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
 	const base = { path: note.path, id: ids[0], layout };
 	if (layout === "sigma") return { ...base, action: "unchanged", ...sigmaWarnings(ids, ctx) };
 	const subject = subjectOf(note, ctx.model);
+	if (subject && !namedLikeIt(note, subject.id, ctx)) return null;
 	if (!subject) return { ...base, action: "skipped", reason: `${ids.join(", ")} ${ids.length > 1 ? "are" : "is"} not in this bundle (${ctx.model.domain}${ctx.version ? ` ${ctx.version}` : ""})` };
 	// A note in no known layout is synced only when it names one subject (not an index of many).
 	if (!SYNCED.has(layout) || (layout === "other" && ids.length > 1)) return { ...base, id: subject.id, action: "skipped", reason: "not in a layout sync knows (classic, export or controls)" };

@@ -11,6 +11,7 @@
  */
 import { attackIdOf, type AttackModel, type Related } from "../attack/model";
 import type { StixObject } from "../attack/stix";
+import { kindOfObject, kindSpec, type RelationTable } from "../kinds";
 import type { Note } from "../notes/read";
 import { renderAttackText, type FootnoteSet } from "./attack-text";
 import { splitRow, tablePlan } from "./classic";
@@ -27,11 +28,10 @@ interface Table {
 	rows: Array<{ id: string | null; cells: string[] }>;
 }
 
-/** The relationships whose tables a note about `o` may hold, by what a row's text is. */
-function relations(model: AttackModel, o: StixObject): Array<{ name: string; list: Related[] }> {
-	if (o.type === "attack-pattern") return [{ name: "procedures", list: [...model.groupsUsing(o), ...model.softwareUsing(o), ...model.campaignsUsing(o)] }];
-	if (o.type === "course-of-action") return [{ name: "techniques", list: model.techniquesMitigatedBy(o) }];
-	return [];
+/** The relationships whose tables a note about `o` may hold (the kinds table says which). */
+function relations(model: AttackModel, o: StixObject): RelationTable[] {
+	const kind = kindOfObject(o);
+	return kind === null ? [] : kindSpec(kind).tables(model, o);
 }
 
 function tablesOf(note: Note, idOf: (cells: string[]) => string | null): Table[] {
@@ -113,6 +113,14 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			const obj = r.id && ours.has(r.id) ? (ctx.model.get(r.id) ?? base?.get(r.id)) : undefined;
 			if (r.id && obj && !templates.has(obj.type)) templates.set(obj.type, { id: r.id, name: obj.name ?? r.id, cells: r.cells });
 		}
+		// A column of the user's that says the same on every ATT&CK row (reuteras' "Enterprise
+		// attack" Domain) says it on new rows too.
+		const constant = roles.map((role, c) => {
+			if (role !== "user") return undefined;
+			const values = new Set(table.rows.filter((r) => r.id !== null && ours.has(r.id)).map((r) => r.cells[c] ?? ""));
+			const [only] = values;
+			return values.size === 1 && only !== "" && table.rows.length >= 2 ? only : undefined;
+		});
 		const oldRows = new Map(table.rows.filter((r) => r.id !== null).map((r) => [r.id as string, r.cells]));
 		const render = (r: Related) => renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes).trim();
 		const rowsOf = (list: Related[], withText: boolean) =>
@@ -123,7 +131,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 				const cells = roles.map((role, c) => {
 					if (role === "text") return withText ? render(r) : "";
 					if (mine) return mine[c] ?? "";
-					if (role === "user") return "";
+					if (role === "user") return constant[c] ?? "";
 					if (t) return substitute(t.cells[c] ?? "", t, { id, name: r.object.name ?? id });
 					return role === "id" ? (ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true }) ?? id) : esc(r.object.name ?? id);
 				});

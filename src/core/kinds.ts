@@ -1,0 +1,150 @@
+/**
+ * The kinds of ATT&CK object a vault holds notes about, in one table: how each kind's IDs look,
+ * which STIX types it is, its page on attack.mitre.org, the folder its notes go in, and the
+ * tables of related objects its notes hold (with each relationship's own text). A new kind is one
+ * entry here; recognition, sync, create-missing and `--kinds` read it.
+ */
+import { isSubtechnique, type AttackModel, type Related } from "./attack/model";
+import type { StixObject } from "./attack/stix";
+
+export type NoteKind =
+	| "technique"
+	| "subtechnique"
+	| "tactic"
+	| "mitigation"
+	| "group"
+	| "software"
+	| "campaign"
+	| "datasource"
+	| "datacomponent"
+	| "detectionstrategy"
+	| "analytic"
+	| "asset";
+
+export interface RelationTable {
+	/** What a row is, for messages: "procedures", "techniques used". */
+	name: string;
+	list: Related[];
+}
+
+export interface KindSpec {
+	kind: NoteKind;
+	/** Singular and plural, for messages and settings ("sub-technique", "sub-techniques"). */
+	label: [string, string];
+	/** The whole ATT&CK ID (uppercase). */
+	id: RegExp;
+	/** The STIX types of its objects (sub-techniques are `attack-pattern` marked as such). */
+	stixTypes: readonly string[];
+	/** attack.mitre.org/<page>/<ID> (sub-techniques: techniques/T1234/001). */
+	page: string;
+	/** The folder its new notes go in, beside the other kinds' (`.../techniques`, `.../groups`). */
+	folder: string;
+	/** The relationship tables a note about `o` may hold, found by their rows' IDs. */
+	tables(model: AttackModel, o: StixObject): RelationTable[];
+}
+
+const isSoftware = (t: string): boolean => t === "malware" || t === "tool";
+const ofType = (list: Related[], test: (type: string) => boolean): Related[] => list.filter((r) => test(r.object.type));
+
+/** What a group, software or campaign uses: techniques (procedures) and software. */
+const usesTables = (model: AttackModel, o: StixObject): RelationTable[] => {
+	const used = model.usedBy(o);
+	return [
+		{ name: "techniques used", list: ofType(used, (t) => t === "attack-pattern") },
+		{ name: "software used", list: ofType(used, isSoftware) },
+	];
+};
+
+const NONE = (): RelationTable[] => [];
+
+export const KINDS: readonly KindSpec[] = [
+	{
+		kind: "technique",
+		label: ["technique", "techniques"],
+		id: /^T\d{4}$/,
+		stixTypes: ["attack-pattern"],
+		page: "techniques",
+		folder: "techniques",
+		tables: (m, o) => [{ name: "procedures", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] }],
+	},
+	{
+		kind: "subtechnique",
+		label: ["sub-technique", "sub-techniques"],
+		id: /^T\d{4}\.\d{3}$/,
+		stixTypes: ["attack-pattern"],
+		page: "techniques",
+		folder: "techniques",
+		tables: (m, o) => [{ name: "procedures", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] }],
+	},
+	{ kind: "tactic", label: ["tactic", "tactics"], id: /^TA\d{4}$/, stixTypes: ["x-mitre-tactic"], page: "tactics", folder: "tactics", tables: NONE },
+	{
+		kind: "mitigation",
+		label: ["mitigation", "mitigations"],
+		id: /^M\d{4}$/,
+		stixTypes: ["course-of-action"],
+		page: "mitigations",
+		folder: "mitigations",
+		tables: (m, o) => [{ name: "techniques addressed", list: m.techniquesMitigatedBy(o) }],
+	},
+	{ kind: "group", label: ["group", "groups"], id: /^G\d{4}$/, stixTypes: ["intrusion-set"], page: "groups", folder: "groups", tables: usesTables },
+	{
+		kind: "software",
+		label: ["software", "software"],
+		id: /^S\d{4}$/,
+		stixTypes: ["malware", "tool"],
+		page: "software",
+		folder: "software",
+		tables: (m, o) => [...usesTables(m, o), { name: "groups", list: m.groupsUsing(o) }, { name: "campaigns", list: m.campaignsUsing(o) }],
+	},
+	{
+		kind: "campaign",
+		label: ["campaign", "campaigns"],
+		id: /^C\d{4}$/,
+		stixTypes: ["campaign"],
+		page: "campaigns",
+		folder: "campaigns",
+		tables: (m, o) => [...usesTables(m, o), { name: "groups", list: m.attributedTo(o) }],
+	},
+	{ kind: "datasource", label: ["data source", "data sources"], id: /^DS\d{4}$/, stixTypes: ["x-mitre-data-source"], page: "datasources", folder: "datasources", tables: NONE },
+	{ kind: "datacomponent", label: ["data component", "data components"], id: /^DC\d{4}$/, stixTypes: ["x-mitre-data-component"], page: "datacomponents", folder: "datacomponents", tables: NONE },
+	{ kind: "detectionstrategy", label: ["detection strategy", "detection strategies"], id: /^DET\d{4}$/, stixTypes: ["x-mitre-detection-strategy"], page: "detectionstrategies", folder: "detectionstrategies", tables: NONE },
+	{ kind: "analytic", label: ["analytic", "analytics"], id: /^AN\d{4}$/, stixTypes: ["x-mitre-analytic"], page: "analytics", folder: "analytics", tables: NONE },
+	{ kind: "asset", label: ["asset", "assets"], id: /^A\d{4}$/, stixTypes: ["x-mitre-asset"], page: "assets", folder: "assets", tables: NONE },
+];
+
+const BY_KIND = new Map(KINDS.map((k) => [k.kind, k]));
+const BY_TYPE = new Map<string, KindSpec>();
+for (const k of KINDS) for (const t of k.stixTypes) if (!BY_TYPE.has(t)) BY_TYPE.set(t, k);
+
+export function kindSpec(kind: NoteKind): KindSpec {
+	return BY_KIND.get(kind) as KindSpec;
+}
+
+/** The kind of an ATT&CK object, or null for what no note is about (a matrix, a relationship). */
+export function kindOfObject(o: StixObject): NoteKind | null {
+	if (o.type === "attack-pattern") return isSubtechnique(o) ? "subtechnique" : "technique";
+	return BY_TYPE.get(o.type)?.kind ?? null;
+}
+
+/** The kind of an ATT&CK ID as ATT&CK writes it (uppercase), or null. */
+export function kindOfId(id: string): NoteKind | null {
+	for (const k of KINDS) if (k.id.test(id)) return k.kind;
+	return null;
+}
+
+/** Whether an object is of a kind notes are about. */
+export const isNoteObject = (o: StixObject): boolean => kindOfObject(o) !== null;
+
+/** `technique,group` or `all` → kinds; an unknown name → a message naming it and the known ones. */
+export function parseKinds(text: string): NoteKind[] | { error: string } {
+	const out: NoteKind[] = [];
+	const squash = (x: string) => x.replace(/[\s_-]+/g, "");
+	for (const raw of text.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "")) {
+		if (raw === "all") return KINDS.map((k) => k.kind);
+		const k = KINDS.find((x) => [x.kind, squash(x.label[0]), squash(x.label[1])].includes(squash(raw)));
+		if (!k) return { error: `"${raw}" is not a kind of ATT&CK note; use ${KINDS.map((x) => x.kind).join(", ")} or all` };
+		if (!out.includes(k.kind)) out.push(k.kind);
+	}
+	if (out.length === 0) return { error: `--kinds needs at least one kind: ${KINDS.map((x) => x.kind).join(", ")} or all` };
+	return out;
+}

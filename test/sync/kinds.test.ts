@@ -1,0 +1,103 @@
+// Every kind of ATT&CK note: the kinds table, how group, software and campaign notes are
+// recognized (an attack.mitre.org `url:` key, a generator's `G0001-Axiom` file name), and that
+// their notes are synced like technique notes: description and relationship tables current,
+// the user's words kept, a second sync writing nothing.
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { KINDS, kindOfId, parseKinds } from "../../src/core/kinds";
+import { recognizeNote } from "../../src/core/notes/recognize";
+import { readFrontmatter } from "../../src/core/notes/frontmatter";
+import { MemoryVault } from "../helpers/memory-vault";
+import { HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
+import { model, syncOnce, textOf } from "./helpers";
+
+const recognize = (p: string, text: string) => {
+	const r = readFrontmatter(text);
+	if (!r.ok) throw new Error(r.error);
+	return recognizeNote(p, text, r.frontmatter, null);
+};
+
+describe("the kinds table", () => {
+	it("gives each ID its kind, and reads --kinds", () => {
+		expect(["T1059", "T1059.001", "TA0002", "M1031", "G0006", "S0357", "C0028", "DS0036", "DC0001", "DET0001", "AN0001", "A0001"].map(kindOfId)).toEqual(KINDS.map((k) => k.kind));
+		expect(parseKinds("technique, group,Software")).toEqual(["technique", "group", "software"]);
+		expect(parseKinds("all")).toHaveLength(KINDS.length);
+		expect(parseKinds("data-sources")).toEqual(["datasource"]);
+		expect(parseKinds("grups")).toEqual({ error: expect.stringContaining('"grups" is not a kind of ATT&CK note') as string });
+	});
+});
+
+describe("recognizing group, software and campaign notes", () => {
+	it("takes the ID from a key holding the object's attack.mitre.org page", () => {
+		const text = "---\naliases:\n  - APT1\n  - Comment Crew\nurl: https://attack.mitre.org/groups/G0006\n---\n\n## APT1\n\nText.\n";
+		expect(recognize("MITRE/CTI/Groups/APT1.md", text).ids).toEqual(["G0006"]);
+		expect(recognize("x.md", "---\nlink: https://attack.mitre.org/techniques/T1003/001/\n---\n").ids).toEqual(["T1003.001"]);
+		// The page's key wins over a file name that looks like another ID (the group TA2541).
+		expect(recognize("Groups/TA2541.md", "---\nurl: https://attack.mitre.org/groups/G1018\n---\n").ids).toEqual(["G1018"]);
+	});
+
+	it("takes the ID from a generator's file name when nothing else names it", () => {
+		expect(recognize("kb/mitre/attack/groups/G0001-Axiom.md", "## Description\n").ids).toEqual(["G0001"]);
+		expect(recognize("groups/G0001 - Axiom.md", "").ids).toEqual(["G0001"]);
+		expect(recognize("x/Valid Accounts - T1078.md", "").ids).toEqual(["T1078"]);
+		expect(recognize("x/notes on T1078.md", "").ids).toEqual([]);
+	});
+});
+
+const BUNDLE = (v: string) => path.join(SHARED_STIX, `enterprise-attack-${v}.stix20.json`);
+
+describe.skipIf(!HAVE_SHARED)("syncing group, software and campaign notes (17.1 -> 18.1)", () => {
+	const opts = () => {
+		const old = model(BUNDLE("17.1"));
+		return { version: "18.1", releases: { local: ["17.1"], remote: () => Promise.resolve([]), load: (v: string) => Promise.resolve(v === "17.1" ? old : null) } };
+	};
+
+	it("brings a group note's description and techniques table up to date, keeping the user's words", async () => {
+		const old = model(BUNDLE("17.1"));
+		const fresh = model(BUNDLE("18.1"));
+		const g = old.get("G0129");
+		const rows = old.usedBy(g!).filter((r) => r.object.type === "attack-pattern").slice(0, 3);
+		const row = (r: (typeof rows)[number]) => {
+			const id = r.object.external_references?.find((x) => x.external_id)?.external_id ?? "";
+			return `| [[${r.object.name}\\|${id}]] | ${r.object.name} | ${r.description.replace(/\(Citation:[^)]*\)/g, "").replace(/\n/g, " ")} |`;
+		};
+		const before = [
+			"---",
+			"url: https://attack.mitre.org/groups/G0129",
+			"my_key: mine # a comment",
+			"---",
+			"",
+			"## Mustang Panda",
+			"",
+			(g?.description ?? "").replace(/\(Citation:[^)]*\)/g, "").replace("cyber espionage", "==cyber espionage=="),
+			"",
+			"My own line about this group.",
+			"",
+			"### Techniques Used",
+			"| ID | Name | Use |",
+			"| --- | --- | --- |",
+			...rows.map(row),
+			"",
+		].join("\n");
+		const vault = new MemoryVault({ "Groups/Mustang Panda.md": before });
+		const { report } = await syncOnce(vault, fresh, opts());
+		expect(report.notes.find((n) => n.path === "Groups/Mustang Panda.md")).toMatchObject({ id: "G0129", action: "updated" });
+		const after = textOf(vault.files.get("Groups/Mustang Panda.md"));
+		for (const mine of ["My own line about this group.", "my_key: mine # a comment", "==cyber espionage=="]) expect(after).toContain(mine);
+		expect(after).toContain("has been conducting operations since at least 2012");
+		// Every technique 18.1 says the group uses has its row.
+		for (const r of fresh.usedBy(fresh.get("G0129")!)) {
+			if (r.object.type !== "attack-pattern") continue;
+			const id = r.object.external_references?.find((x) => x.external_id)?.external_id ?? "";
+			expect(after, id).toContain(`\\|${id}]]`);
+		}
+		expect((await syncOnce(vault, fresh, opts())).wrote).toEqual([]);
+	});
+
+	it("leaves alone a note of the user's whose file name starts with an ID", async () => {
+		const vault = new MemoryVault({ "Study/T1059 - my notes.md": "Things I learned.\n" });
+		const { report } = await syncOnce(vault, model(BUNDLE("18.1")), opts());
+		expect(report.notes.filter((n) => n.action !== "skipped")).toEqual([]);
+		expect(textOf(vault.files.get("Study/T1059 - my notes.md"))).toBe("Things I learned.\n");
+	});
+});
