@@ -2,13 +2,14 @@
 // recognized (an attack.mitre.org `url:` key, a generator's `G0001-Axiom` file name), and that
 // their notes are synced like technique notes: description and relationship tables current,
 // the user's words kept, a second sync writing nothing.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { KINDS, kindOfId, parseKinds } from "../../src/core/kinds";
 import { recognizeNote } from "../../src/core/notes/recognize";
 import { readFrontmatter } from "../../src/core/notes/frontmatter";
 import { MemoryVault } from "../helpers/memory-vault";
-import { HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
+import { HAVE_SHARED, SHARED, SHARED_STIX } from "../helpers/paths";
 import { model, syncOnce, textOf } from "./helpers";
 
 const recognize = (p: string, text: string) => {
@@ -99,5 +100,19 @@ describe.skipIf(!HAVE_SHARED)("syncing group, software and campaign notes (17.1 
 		const { report } = await syncOnce(vault, model(BUNDLE("18.1")), opts());
 		expect(report.notes.filter((n) => n.action !== "skipped")).toEqual([]);
 		expect(textOf(vault.files.get("Study/T1059 - my notes.md"))).toBe("Things I learned.\n");
+	});
+
+	it("marks a data source note deprecated in 18.1 and names the data components that replaced it", async () => {
+		const file = "MITRE/Defenses/Detections/Data Components/Enterprise attack/Group.md";
+		const before = readFileSync(path.join(SHARED, "peer-vaults", "reuteras-17.1", file), "utf8");
+		const vault = new MemoryVault({ [file]: before });
+		const { report } = await syncOnce(vault, model(BUNDLE("18.1")), opts());
+		expect(report.notes.find((n) => n.path === file)).toMatchObject({ id: "DS0036", action: "updated" });
+		const after = textOf(vault.files.get(file));
+		expect(after).toContain("## Group\n\n> [!warning] Deprecated in ATT&CK 18.1: ATT&CK no longer has data sources; data components named after it stand on their own: Group Enumeration (DC0099), Group Metadata (DC0105), Group Modification (DC0094).\n\nA collection");
+		expect(after).toContain("attack_status: deprecated");
+		// Nothing else of the note changed: only the notice and the keys sync owns were added.
+		expect(after.replace(/^> \[!warning\].*\n\n/m, "").replace(/^attack_\w+: .*\n/gm, "")).toBe(before);
+		expect((await syncOnce(vault, model(BUNDLE("18.1")), opts())).wrote).toEqual([]);
 	});
 });

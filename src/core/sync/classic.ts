@@ -22,7 +22,7 @@ import type { Classifier, NewLine, Shape, Verdict } from "./merge";
 import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences, type Stale } from "./prose";
 import { addDefinitions, learnFootnoteStyle, placeDefinitions } from "./footnote-style";
 import { relationTableEdits } from "./tables";
-import { locateProse, paragraphTokens } from "./locate";
+import { bodyLines, locateProse, paragraphTokens } from "./locate";
 import { carryInsertions, merge3, sameWords, similarity, tokenize } from "./words";
 import { ATTACK_REF_SOURCES, knownPermissions, knownPlatforms, notice, refLines, type SectionPlan } from "./common";
 
@@ -222,6 +222,21 @@ function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean
 	return own === "" ? carried : `${carried} ${own}`;
 }
 
+/**
+ * The notice on a revoked or deprecated note with no `## ID` heading to put it under: the note's
+ * notice line replaced, else the notice added under the note's first heading (or atop its body).
+ */
+function noticeEdit(note: Note, marker: string, eol: string): Edit | null {
+	let heading: { end: number } | null = null;
+	for (const { line, start, next, code } of bodyLines(note)) {
+		if (code) continue;
+		if (NOTICE.test(line)) return line === marker ? null : { start, end: start + line.length, text: marker };
+		if (heading === null && /^#{1,6}\s/.test(line)) heading = { end: next };
+	}
+	const at = heading?.end ?? note.frontmatter?.bodyStart ?? 0;
+	return { start: at, end: at, text: heading ? `${eol}${marker}${eol}` : `${marker}${eol}${eol}` };
+}
+
 /** Marks the user's version of a table cell their edits could not be merged into. */
 export const CELL_ASIDE = "*Your edited version (kept by ATT&CK Sync):*";
 
@@ -294,7 +309,13 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		}
 	}
 	// Revoked and deprecated notes keep their content: only the notice and frontmatter change.
-	if (!active) return { text, edits };
+	if (!active) {
+		if (!head && marker) {
+			const e = noticeEdit(note, marker, eol);
+			if (e) edits.push(e);
+		}
+		return { text, edits };
+	}
 
 	const plans: SectionPlan[] = [];
 	if (o.type === "attack-pattern") {

@@ -59,8 +59,29 @@ export function notice(o: StixObject, ctx: SyncContext, from: string): string | 
 		const link = ctx.wikiLink(id, from, shown, { existingOnly: true });
 		return `> [!warning] Revoked in ${ctx.versionLabel}: replaced by ${link ?? `${id} (${by.name ?? ""})`}.`;
 	}
+	if (o.x_mitre_deprecated === true && o.type === "x-mitre-data-source") return `> [!warning] Deprecated in ${ctx.versionLabel}: ${dataSourceSuccessors(o, ctx, from)}`;
 	if (o.x_mitre_deprecated === true) return `> [!warning] Deprecated in ${ctx.versionLabel}: MITRE no longer maintains it.`;
 	return null;
+}
+
+/**
+ * What took a deprecated data source's place (ATT&CK v18 retired data sources): its data
+ * components, which stand on their own now and keep its name at their head (Group -> Group
+ * Enumeration, Group Modification). Worked out from the new release alone, so every sync writes
+ * the same notice whatever earlier releases it loaded.
+ */
+function dataSourceSuccessors(o: StixObject, ctx: SyncContext, from: string): string {
+	const name = (o.name ?? "").toLowerCase();
+	const components = ctx.model
+		.active("dataComponent")
+		.filter((c) => c.x_mitre_data_source_ref === o.id || (name !== "" && (c.name ?? "").toLowerCase().startsWith(`${name} `)))
+		.sort((a, b) => ((a.name ?? "") < (b.name ?? "") ? -1 : 1));
+	if (components.length === 0) return "ATT&CK no longer has data sources; detection strategies, analytics and data components describe detection now.";
+	const named = components.map((c) => {
+		const id = attackIdOf(c);
+		return id === null ? (c.name ?? "") : (ctx.wikiLink(id, from, c.name ?? id, { existingOnly: true }) ?? `${c.name ?? ""} (${id})`);
+	});
+	return `ATT&CK no longer has data sources; data components named after it stand on their own: ${named.join(", ")}.`;
 }
 
 /** The references section: the ATT&CK page, the references the text does not cite, then the footnotes. */
