@@ -2,7 +2,7 @@
  * The Node CLI: the same core as the plugin, run on a vault folder or a bundle file.
  *   node dist/cli.js inspect --bundle FILE [--json]
  *   node dist/cli.js links --vault DIR [--fix] [--json]
- *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline] [--dry-run [--diff]] [--create-missing] [--json] [--no-backup]
+ *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline] [--dry-run [--diff]] [--create-missing [--kinds K,...|all]] [--json] [--no-backup]
  *   node dist/cli.js fetch --domain enterprise-attack --out FILE [--version X.Y] [--base-url URL] [--json]
  *   node dist/cli.js undo --vault DIR [--json]
  * Exit codes: 0 success, 1 bad input (a bad bundle, an unreadable vault) or a note that could not
@@ -22,6 +22,7 @@ import { runChangesCommand } from "./changes";
 import { runLayerCommand } from "./layer";
 import { FsVault } from "./fs-vault";
 import { UserError, messageOf } from "../core/errors";
+import { parseKinds, type NoteKind } from "../core/kinds";
 import { parseArgs, UsageError, type Parsed } from "./args";
 import { buildPreview, formatPreview } from "../core/sync/preview";
 import { wordDiffLines } from "../core/sync/word-diff";
@@ -103,6 +104,7 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	if (diff && !dryRun) throw new UsageError("--diff shows what a sync would change: give it with --dry-run");
 	const version = args.value("attack-version");
 	if (version !== undefined && !/^\d+\.\d+$/.test(version)) throw new UsageError(`--attack-version must look like 18.1, not "${version}"`);
+	const kinds = kindsOption(args.value("kinds"), args.flag("create-missing"));
 	const baseUrl = baseUrlOf(args);
 	const vault = new FsVault(root, args.value("config-dir") ?? undefined);
 	const model = readBundleFile(file);
@@ -127,7 +129,7 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	// before anything is written.
 	const { plan } = await runSync(vault, model, {
 		dryRun: true,
-		createMissing: args.flag("create-missing"),
+		createMissing: kinds ?? args.flag("create-missing"),
 		version: current,
 		previous: given.map((g) => g.model),
 		releases,
@@ -192,7 +194,7 @@ async function runUndoCommand(args: Parsed): Promise<number> {
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
 	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
-	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir"], flags: ["dry-run", "diff", "create-missing", "json", "offline", "no-backup"], run: runSyncCommand },
+	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir", "kinds"], flags: ["dry-run", "diff", "create-missing", "json", "offline", "no-backup"], run: runSyncCommand },
 	fetch: { options: ["domain", "version", "base-url", "out"], flags: ["json"], run: runFetchCommand },
 	changes: { options: ["from", "to", "vault", "config-dir"], flags: ["json"], run: (args) => runChangesCommand(args, readBundleFile) },
 	layer: { options: ["vault", "out", "domain", "score-by", "bundle", "config-dir"], flags: [], run: (args) => runLayerCommand(args, readBundleFile) },
@@ -240,3 +242,12 @@ export async function main(argv: string[]): Promise<number> {
 void main(process.argv.slice(2)).then((code) => {
 	process.exitCode = code;
 });
+
+/** `--kinds a,b|all`: the kinds `--create-missing` creates (undefined: its default). */
+function kindsOption(value: string | null | undefined, createMissing: boolean): NoteKind[] | undefined {
+	if (value === null || value === undefined) return undefined;
+	if (!createMissing) throw new UsageError("--kinds says which missing notes --create-missing creates: add --create-missing, or leave --kinds out.");
+	const kinds = parseKinds(value);
+	if ("error" in kinds) throw new UsageError(`--kinds: ${kinds.error}`);
+	return kinds;
+}

@@ -44,7 +44,7 @@ export const HELP: Record<string, CommandHelp> = {
 	sync: {
 		about: "bring the vault's ATT&CK notes up to date",
 		usage: [
-			"sync --vault DIR --bundle FILE [--dry-run [--diff]] [--create-missing] [--json]",
+			"sync --vault DIR --bundle FILE [--dry-run [--diff]] [--create-missing [--kinds K,...|all]] [--json]",
 			"     [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline]",
 			"     [--attack-version X.Y] [--config-dir .obsidian] [--no-backup]",
 		],
@@ -53,7 +53,8 @@ export const HELP: Record<string, CommandHelp> = {
 			["--bundle FILE", "the ATT&CK release to sync to (from `attack-sync fetch`)"],
 			["--dry-run", "say what would change, write nothing"],
 			["--diff", "with --dry-run: each note's changes as a diff, a changed line word by word ([-old-]{+new+})"],
-			["--create-missing", "also add notes for the techniques, tactics and mitigations the vault lacks"],
+			["--create-missing", "also add the notes the vault lacks: techniques, sub-techniques, tactics, mitigations and the other kinds it has notes of"],
+			["--kinds K,...|all", "with --create-missing: only these kinds (technique, subtechnique, tactic, mitigation, group, software, campaign, datasource, datacomponent, detectionstrategy, analytic, asset)"],
 			["--json", "print the report as JSON"],
 			["--previous-bundle FILE", "an earlier release the notes may come from (repeatable)"],
 			["--base-url URL", "where earlier releases are downloaded from when needed (default GitHub's attack-stix-data)"],

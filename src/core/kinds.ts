@@ -22,7 +22,7 @@ export type NoteKind =
 	| "asset";
 
 export interface RelationTable {
-	/** What a row is, for messages: "procedures", "techniques used". */
+	/** What a row is, for messages and the heading of a new note's table: "techniques used". */
 	name: string;
 	list: Related[];
 }

@@ -62,7 +62,7 @@ describe.skipIf(!HAVE_SHARED)("peer vaults synced from 17.1 to 18.1", () => {
 		};
 		for (const [peer, want] of Object.entries(expected)) {
 			const vault = new MemoryVault(readTree(path.join(PEERS, `${peer}-17.1`)));
-			const opts = { previous: [model(bundle("17.1"))], version: "18.1", createMissing: ["technique" as const] };
+			const opts = { previous: [model(bundle("17.1"))], version: "18.1", createMissing: ["technique" as const, "subtechnique" as const] };
 			await syncOnce(vault, model(bundle("18.1")), opts);
 			expect(vault.files.has(want), `${peer}: ${want}`).toBe(true);
 			const again = await syncOnce(vault, model(bundle("18.1")), opts);

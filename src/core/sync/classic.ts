@@ -197,6 +197,8 @@ function columnName(title: string): string {
  * favourite)"), else the new text with the user's markup and their own sentences after it.
  */
 function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean, base?: string): string {
+	// An empty cell (a new note's frame, a generator that left it blank) takes the new text.
+	if (old.trim() === "") return fresh;
 	const a = normalizeLine(old);
 	const b = normalizeLine(fresh);
 	if (a === b || a === "") {
@@ -347,6 +349,8 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		return { text, edits };
 	}
 	if (refs) {
+		// The footnotes the relationship tables cite are known only now that they are rendered.
+		for (const f of footnotes.list()) known.add(f.name);
 		const fresh = refLines(o, footnotes);
 		const classify: Classifier = (line) => {
 			// Ours only when it also names a source ATT&CK cites (a footnote of the user's may look alike).

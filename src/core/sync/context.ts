@@ -11,7 +11,7 @@ import { scanCode } from "../notes/code-scan";
 import { subjectId } from "../notes/recognize";
 import type { Note } from "../notes/read";
 import { notesAbout, type VaultIndex } from "../vault-index";
-import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place } from "./places";
+import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place, type PlaceKind } from "./places";
 
 /** The parts of a note the user can leave to themselves (settings: "which sections sync manages"). */
 export const MANAGED_SECTIONS = ["description", "tactics", "platforms", "permissions", "mitigations", "sub-techniques", "groups", "detection"] as const;
@@ -26,6 +26,24 @@ export interface ContextOptions {
 	/** Where new notes go (`<folder>/techniques`...) instead of the folders learned from the vault. */
 	folder?: string;
 	sections?: readonly ManagedSection[];
+}
+
+/** The kinds an empty vault gets, and every vault's missing notes are link targets of. */
+const CORE_KINDS: ReadonlySet<NoteKind> = new Set(["technique", "subtechnique", "tactic", "mitigation"]);
+
+/**
+ * The kinds `--create-missing` creates when none are named: techniques, sub-techniques, tactics
+ * and mitigations, and every other kind the vault already has notes of.
+ */
+function defaultKinds(index: VaultIndex, notable: ReadonlyArray<{ id: string; kind: NoteKind }>): NoteKind[] {
+	const kinds = new Set<NoteKind>(CORE_KINDS);
+	const kindOf = new Map(notable.map((o) => [o.id, o.kind]));
+	for (const note of index.notes.values()) {
+		const id = subjectId(note.recognized);
+		const kind = id === null ? undefined : kindOf.get(id);
+		if (kind !== undefined && isAttackPage(note, id as string)) kinds.add(kind);
+	}
+	return [...kinds];
 }
 
 /** Layouts whose notes are ATT&CK's own pages; links go to them first. */
@@ -48,7 +66,7 @@ export class SyncContext {
 	/** `18.1`, or null when the bundle does not say (mitre/cti 2.0 bundles). */
 	readonly version: string | null;
 	readonly style: LinkStyle;
-	readonly places: Record<NoteKind, Place>;
+	readonly places: Record<PlaceKind, Place>;
 	/** Contexts for the earlier releases the notes may have been written from (see SyncOptions.previous). */
 	previous: SyncContext[] = [];
 	/** Each note's base release, when resolved (base.ts). */
@@ -76,14 +94,18 @@ export class SyncContext {
 			const best = notesAbout(index, id, (note) => isAttackPage(note, id))[0];
 			if (best !== undefined) this.noteOf.set(id, best);
 		}
-		const notable = notableObjects(model);
+		const all = notableObjects(model);
+		const create = new Set<NoteKind>(opts.createMissing === true ? defaultKinds(index, all) : opts.createMissing || []);
+		// Where notes the vault lacks would be: techniques, tactics and mitigations (links to them
+		// go there), and the kinds this run creates. Other kinds' missing notes are no link target,
+		// so they never lengthen the links to the notes the vault has.
+		const notable = all.filter((o) => CORE_KINDS.has(o.kind) || create.has(o.kind));
 		// The ATT&CK notes of these objects, whoever made them: new notes' names do not avoid them
 		// (they are decided from the bundle alone; see missingPaths).
 		const own = new Set<string>();
 		for (const o of notable) for (const path of index.byId.get(o.id) ?? []) if (isAttackPage(index.notes.get(path), o.id)) own.add(path);
 		this.expected = missingPaths(index.files, this.places, notable, new Set(this.noteOf.keys()), own);
 		const kinds = new Map(notable.map((o) => [o.id, o.kind]));
-		const create = opts.createMissing === true ? new Set<NoteKind>(["technique", "tactic", "mitigation"]) : new Set(opts.createMissing || []);
 		for (const [id, path] of this.expected) if (create.has(kinds.get(id) ?? "technique")) this.created.set(id, path);
 		this.resolver = new LinkResolver([...index.files, ...this.expected.values()]);
 	}

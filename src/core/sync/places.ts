@@ -6,12 +6,21 @@
  * the plugin's own layout under `MITRE ATT&CK/<Domain>/`.
  */
 import { attackIdOf, isActive, type AttackModel } from "../attack/model";
+import { KINDS, kindOfObject, kindSpec, type NoteKind } from "../kinds";
 import type { StixObject } from "../attack/stix";
 import type { VaultIndex } from "../vault-index";
 import { countOn, distinctNames, foldName, safeFileName, withId } from "./filenames";
 
-export type NoteKind = "technique" | "tactic" | "mitigation";
+export type { NoteKind };
+/** Where a kind's notes go: sub-techniques go where techniques do. */
+export type PlaceKind = Exclude<NoteKind, "subtechnique">;
 export type NoteLayout = "classic" | "export";
+
+const PLACE_KINDS: readonly PlaceKind[] = KINDS.map((k) => k.kind).filter((k): k is PlaceKind => k !== "subtechnique");
+/** The kinds whose notes the first version of sync knew: they share one pool of names (see sharedNames). */
+const CORE: readonly PlaceKind[] = ["technique", "tactic", "mitigation"];
+
+export const placeOf = (kind: NoteKind): PlaceKind => (kind === "subtechnique" ? "technique" : kind);
 
 export interface Place {
 	folder: string;
@@ -44,13 +53,7 @@ function patternOf(base: string, name: string, id: string): NamePattern | null {
 	return null;
 }
 
-const KIND_OF_STIX: Readonly<Record<string, NoteKind>> = {
-	"attack-pattern": "technique",
-	"x-mitre-tactic": "tactic",
-	"course-of-action": "mitigation",
-};
-
-const PLURAL: Readonly<Record<NoteKind, string>> = { technique: "techniques", tactic: "tactics", mitigation: "mitigations" };
+const PLURAL = (kind: PlaceKind): string => kindSpec(kind).folder;
 
 const DOMAIN_FOLDER: Readonly<Record<string, string>> = {
 	"enterprise-attack": "Enterprise-Attack",
@@ -63,8 +66,9 @@ function domainFolder(domain: string): string {
 	return Object.prototype.hasOwnProperty.call(DOMAIN_FOLDER, domain) ? DOMAIN_FOLDER[domain] : safeFileName(domain.replace(/\.\./g, ""), "Other");
 }
 
-export function noteKindOf(o: StixObject): NoteKind | null {
-	return KIND_OF_STIX[o.type] ?? null;
+export function noteKindOf(o: StixObject): PlaceKind | null {
+	const kind = kindOfObject(o);
+	return kind === null ? null : placeOf(kind);
 }
 
 const parentOf = (path: string): string => (path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "");
@@ -82,11 +86,11 @@ function mostCommon<T>(values: readonly T[]): T | undefined {
 	return best;
 }
 
-export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: string): Record<NoteKind, Place> {
+export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: string): Record<PlaceKind, Place> {
 	// An object whose name another one shares gets its ID in its new note's name whatever the
 	// vault does (`Spearphishing Link (T1566.002)`): its note says nothing about the vault's names.
 	const shared = sharedNames(model);
-	const seen: Record<NoteKind, Array<{ folder: string; layout: NoteLayout; nameWithId: boolean | null; pattern: NamePattern | null }>> = { technique: [], tactic: [], mitigation: [] };
+	const seen = Object.fromEntries(PLACE_KINDS.map((k) => [k, []])) as unknown as Record<PlaceKind, Array<{ folder: string; layout: NoteLayout; nameWithId: boolean | null; pattern: NamePattern | null }>>;
 	for (const note of index.notes.values()) {
 		const layout = note.recognized.layout;
 		if (layout !== "classic" && layout !== "export") continue;
@@ -97,9 +101,9 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 		const nameWithId = shared.has(id) ? null : baseName(note.path).endsWith(`(${id})`);
 		seen[kind].push({ folder: parentOf(note.path), layout, nameWithId, pattern: patternOf(baseName(note.path), o.name ?? id, id) });
 	}
-	const learned: Partial<Record<NoteKind, Place>> = {};
-	const noEvidence = new Set<NoteKind>();
-	for (const kind of ["technique", "tactic", "mitigation"] as const) {
+	const learned: Partial<Record<PlaceKind, Place>> = {};
+	const noEvidence = new Set<PlaceKind>();
+	for (const kind of PLACE_KINDS) {
 		const list = seen[kind];
 		if (list.length === 0) continue;
 		const folder = mostCommon(list.map((s) => s.folder)) ?? "";
@@ -115,7 +119,7 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 		if (pattern && list.filter((s) => s.pattern === pattern).length * 2 > list.length) (learned[kind]).pattern = pattern;
 	}
 	// A kind whose notes all have shared names names its new notes as the other kinds do.
-	const evidence = (["technique", "tactic", "mitigation"] as const).find((k) => learned[k] && !noEvidence.has(k));
+	const evidence = PLACE_KINDS.find((k) => learned[k] && !noEvidence.has(k));
 	for (const kind of noEvidence) (learned[kind] as Place).nameWithId = evidence ? (learned[evidence] as Place).nameWithId : false;
 	// A folder the vault has under another case or normalization (`mitre att&ck/`) is that folder.
 	const existing = folderSpellings(index.files);
@@ -123,23 +127,24 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 		// The user's choice of folder; the layout and names still follow the notes the vault has.
 		const root = folder.trim().replace(/^\/+|\/+$/g, "");
 		const like = learned.technique ?? learned.tactic ?? learned.mitigation;
-		const place = (kind: NoteKind): Place => ({ folder: existing(`${root}/${PLURAL[kind]}`), layout: like?.layout ?? "classic", nameWithId: like?.nameWithId ?? false });
-		return { technique: place("technique"), tactic: place("tactic"), mitigation: place("mitigation") };
+		const place = (kind: PlaceKind): Place => ({ folder: existing(`${root}/${PLURAL(kind)}`), layout: like?.layout ?? "classic", nameWithId: like?.nameWithId ?? false });
+		return Object.fromEntries(PLACE_KINDS.map((k) => [k, place(k)])) as Record<PlaceKind, Place>;
 	}
-	const any = learned.technique ?? learned.tactic ?? learned.mitigation;
-	const anyKind = (["technique", "tactic", "mitigation"] as const).find((k) => learned[k]);
-	const result = {} as Record<NoteKind, Place>;
-	for (const kind of ["technique", "tactic", "mitigation"] as const) {
+	// New notes of a kind the vault has none of go beside those of the kinds it has, most like them.
+	const anyKind = [...CORE, ...PLACE_KINDS].find((k) => learned[k]);
+	const any = anyKind === undefined ? undefined : learned[anyKind];
+	const result = {} as Record<PlaceKind, Place>;
+	for (const kind of PLACE_KINDS) {
 		const own = learned[kind];
 		if (own) result[kind] = own;
 		else if (any && anyKind) {
 			// Beside the notes the vault has: `.../techniques` -> `.../tactics`, else the same folder.
 			const folder = any.folder;
 			const last = folder.slice(folder.lastIndexOf("/") + 1);
-			const sibling = last.toLowerCase() === PLURAL[anyKind] ? `${parentOf(folder)}${parentOf(folder) ? "/" : ""}${PLURAL[kind]}` : folder;
+			const sibling = last.toLowerCase() === PLURAL(anyKind) ? `${parentOf(folder)}${parentOf(folder) ? "/" : ""}${PLURAL(kind)}` : folder;
 			result[kind] = { ...any, folder: existing(sibling) };
 		} else {
-			result[kind] = { folder: existing(`MITRE ATT&CK/${domainFolder(model.domain)}/${PLURAL[kind]}`), layout: "classic", nameWithId: false };
+			result[kind] = { folder: existing(`MITRE ATT&CK/${domainFolder(model.domain)}/${PLURAL(kind)}`), layout: "classic", nameWithId: false };
 		}
 	}
 	return result;
@@ -175,11 +180,17 @@ function folderSpellings(files: readonly string[]): (folder: string) => string {
 	};
 }
 
-/** IDs of the notable objects whose safe file name (folded) another notable object has too. */
+/**
+ * IDs of the notable objects whose safe file name (folded) another one of its pool has too: the
+ * technique, tactic and mitigation notes are one pool (as they were before other kinds had
+ * notes), each other kind its own (a group and a technique may share a name: they are in
+ * different folders, and a link to either names its folder when the name is ambiguous).
+ */
 function sharedNames(model: AttackModel): Set<string> {
 	const byName = new Map<string, string[]>();
 	for (const o of notableObjects(model)) {
-		const name = foldName(safeFileName(o.object.name ?? o.id, o.id));
+		const pool = CORE.includes(placeOf(o.kind)) ? "core" : o.kind;
+		const name = `${pool}\u0000${foldName(safeFileName(o.object.name ?? o.id, o.id))}`;
 		const ids = byName.get(name);
 		if (ids) ids.push(o.id);
 		else byName.set(name, [o.id]);
@@ -187,18 +198,26 @@ function sharedNames(model: AttackModel): Set<string> {
 	return new Set([...byName.values()].filter((ids) => ids.length > 1).flat());
 }
 
-/** Active techniques (sub-techniques included), tactics and mitigations: the notes a vault can have. */
+/** Active objects of every kind in the kinds table: the notes a vault can have. */
 export function notableObjects(model: AttackModel): Array<{ id: string; object: StixObject; kind: NoteKind }> {
-	const out: Array<{ id: string; object: StixObject; kind: NoteKind }> = [];
-	for (const kind of ["tactic", "technique", "mitigation"] as const) {
+	let out = notable.get(model);
+	if (out) return out;
+	out = [];
+	for (const kind of MODEL_KINDS) {
 		for (const o of model.all(kind)) {
 			const id = attackIdOf(o);
-			if (id === null || !isActive(o)) continue;
-			out.push({ id, object: o, kind });
+			const k = kindOfObject(o);
+			if (id === null || k === null || !isActive(o)) continue;
+			out.push({ id, object: o, kind: k });
 		}
 	}
-	return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	notable.set(model, out);
+	return out;
 }
+
+const notable = new WeakMap<AttackModel, Array<{ id: string; object: StixObject; kind: NoteKind }>>();
+const MODEL_KINDS = ["tactic", "technique", "mitigation", "group", "software", "campaign", "dataSource", "dataComponent", "detectionStrategy", "analytic", "asset"] as const;
 
 /**
  * Paths for the notes the vault lacks, one per object, distinct and safe, in the learned folders.
@@ -212,7 +231,7 @@ export function notableObjects(model: AttackModel): Array<{ id: string; object: 
  */
 export function missingPaths(
 	files: readonly string[],
-	places: Record<NoteKind, Place>,
+	places: Record<PlaceKind, Place>,
 	notable: ReadonlyArray<{ id: string; object: StixObject; kind: NoteKind }>,
 	present: ReadonlySet<string>,
 	own: ReadonlySet<string>,
@@ -227,7 +246,7 @@ export function missingPaths(
 	}
 	const byFolder = new Map<string, Array<{ id: string; name: string }>>();
 	for (const m of notable) {
-		const place = places[m.kind];
+		const place = places[placeOf(m.kind)];
 		const name = safeFileName(m.object.name ?? m.id, m.id);
 		const list = byFolder.get(place.folder) ?? [];
 		list.push({ id: m.id, name: place.pattern ? patternName(place.pattern, m.object.name ?? m.id, m.id) : place.nameWithId ? withId(name, m.id) : name });

@@ -15,7 +15,7 @@ import type { Vault } from "../vault";
 import { syncClassic } from "./classic";
 import { factKeys, ownedKeys } from "./common";
 import { SyncContext, type ManagedSection } from "./context";
-import type { NoteKind } from "./places";
+import { noteKindOf, type NoteKind, type PlaceKind } from "./places";
 import { isNoteObject } from "../kinds";
 import { nameBesideId } from "../notes/recognize";
 import type { LinkStyle } from "../links/resolve";
@@ -133,8 +133,8 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 	return { attackVersion: version, domain: model.domain, notes, summary, sharedIds: shared };
 }
 
-function kindOf(o: StixObject): "technique" | "tactic" | "mitigation" {
-	return o.type === "x-mitre-tactic" ? "tactic" : o.type === "course-of-action" ? "mitigation" : "technique";
+function kindOf(o: StixObject): PlaceKind {
+	return noteKindOf(o) ?? "technique";
 }
 
 /**
@@ -294,7 +294,7 @@ function staleTest(note: Note, o: StixObject, ctx: SyncContext): Stale | undefin
 			for (const prev of bases) {
 				const old = id === null ? undefined : prev.model.getAll(id).find((x) => x.type === o.type);
 				if (!old) continue;
-				for (const line of syncText(skeletonNote(note.path, layout, id as string, old, prev), old, prev).split("\n")) {
+				for (const line of syncText(skeletonNote(note.path, layout, id as string, old, prev, { tables: false }), old, prev).split("\n")) {
 					if (line.trim() !== "") whole.add(line);
 					// Whole lines, and their sentences (a user's sentence may sit in an old paragraph).
 					for (const part of [line, ...sentences(line)]) {
@@ -344,7 +344,7 @@ function renamed(note: Note, o: StixObject): string[] {
 	// The ID wherever the vault's naming put it (`Name (ID)`, `ID - Name`, `ID-Name_With_Underscores`).
 	const name = file.replace(id, " ").trim();
 	const safe = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
-	if (safe(name) === safe(o.name) || safe(name) === safe(id)) return [];
+	if (safe(name) === "" || safe(name) === safe(o.name) || safe(name) === safe(id)) return [];
 	return [`renamed in ATT&CK: ${id} is now "${o.name}"; the file keeps its name (rename it in Obsidian to update links)`];
 }
 

@@ -2,7 +2,9 @@
  * A new note is its layout's empty frame, then synced like any other note: what sync creates is
  * exactly what a later sync would write, so a second run leaves it alone.
  */
-import { isSubtechnique } from "../attack/model";
+import { attackIdOf, isSubtechnique } from "../attack/model";
+import { kindOfObject, kindSpec } from "../kinds";
+import { safeFileName } from "./filenames";
 import type { Note } from "../notes/read";
 import { readOutline } from "../notes/outline";
 import { recognizeNote } from "../notes/recognize";
@@ -13,15 +15,19 @@ import { frontmatterBlock } from "./frontmatter-edit";
 import type { NoteLayout } from "./places";
 
 /**
+ * `tables: false` leaves the relationship tables out: an earlier release's text rendered to tell
+ * its lines from the user's is prose (its rows are known to tables.ts by their IDs).
+ *
  * The frame as a read Note, built directly: its frontmatter is what we just wrote, so it is not
  * parsed back (creating the whole Enterprise matrix makes 749 of these).
  */
-export function skeletonNote(path: string, layout: NoteLayout, id: string, o: StixObject, ctx: SyncContext): Note {
+export function skeletonNote(path: string, layout: NoteLayout, id: string, o: StixObject, ctx: SyncContext, opts: { tables?: boolean } = {}): Note {
 	// The keys sync owns are written up front, so the sync that follows finds them in place.
 	const owned = ownedKeys(o, ctx);
 	const keys = layout === "export" ? owned : [["alias", id] as const, ...owned];
 	const fm = frontmatterBlock(keys);
-	const text = fm + (layout === "export" ? exportSkeleton(id, o) : classicSkeleton(id, o));
+	const tables = opts.tables === false ? "" : relationSections(path, o, ctx, layout === "export" ? "##" : "###");
+	const text = fm + (layout === "export" ? exportSkeleton(id, o) + tables : classicSkeleton(id, o, tables));
 	const data: Record<string, unknown> = {};
 	for (const [k, v] of keys) if (v !== null) data[k] = v;
 	const frontmatter = { data, start: 0, end: fm.length, bodyStart: fm.length };
@@ -29,10 +35,35 @@ export function skeletonNote(path: string, layout: NoteLayout, id: string, o: St
 	return { path, text, frontmatter, outline, structure: null, recognized: recognizeNote(path, text, frontmatter, outline) };
 }
 
-function classicSkeleton(id: string, o: StixObject): string {
-	if (o.type !== "attack-pattern") return `\n## ${id}\n\n---\n### References\n`;
+function classicSkeleton(id: string, o: StixObject, tables: string): string {
+	if (o.type !== "attack-pattern") return `\n## ${id}\n\n${tables === "" ? "" : `${tables.trimStart()}\n`}---\n### References\n`;
 	const subs = isSubtechnique(o) ? "" : "### Sub-techniques\n\n";
 	return `\n## ${id}\n\n### Tactic\n\n### Platforms\n\n### Permissions Required\n\n### Mitigations\n\n${subs}\n---\n### References\n`;
+}
+
+/**
+ * A new note's relationship tables (a group's techniques and software, a software's groups...),
+ * for the kinds beyond techniques, tactics and mitigations: each row's link and name, its text
+ * left for the sync that follows to fill in (tables.ts finds the table by its rows' IDs).
+ */
+function relationSections(path: string, o: StixObject, ctx: SyncContext, depth: string): string {
+	const kind = kindOfObject(o);
+	if (kind === null || ["technique", "subtechnique", "tactic", "mitigation"].includes(kind)) return "";
+	let out = "";
+	for (const table of kindSpec(kind).tables(ctx.model, o)) {
+		if (table.list.length === 0) continue;
+		const title = table.name.charAt(0).toUpperCase() + table.name.slice(1);
+		out += `\n${depth} ${title}\n\n| ID | Name | Use |\n| --- | --- | --- |\n`;
+		for (const r of table.list) {
+			const rid = attackIdOf(r.object);
+			if (rid === null) continue;
+			const name = (r.object.name ?? rid).replace(/\|/g, "\\|");
+			// A row's link is what tells sync the row is ATT&CK's; a note the vault lacks is linked by name.
+			const link = ctx.wikiLink(rid, path, rid, { inTable: true }) ?? `[[${safeFileName(r.object.name ?? rid, rid)}\\|${rid}]]`;
+			out += `| ${link} | ${name} |  |\n`;
+		}
+	}
+	return out;
 }
 
 function exportSkeleton(id: string, o: StixObject): string {
