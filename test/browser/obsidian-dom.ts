@@ -1094,6 +1094,7 @@ const network = (() => {
 async function requestUrl(req: RequestUrlParam) {
 	standIn.requests.push(req.url);
 	const res = await network(req);
+	standIn.answered.push(req.url);
 	const arrayBuffer = res.buffer;
 	if (req.throw !== false && res.status >= 400) throw new Error(`Request failed, status ${res.status}`);
 	return {
@@ -1122,6 +1123,8 @@ export interface StandIn {
 	notices: NoticeRecord[];
 	modals: Modal[];
 	requests: string[];
+	/** Requests whose answer came back to the plugin, by URL. */
+	answered: string[];
 	/** What editor commands inserted (`editor.replaceSelection`). */
 	inserted: string[];
 	/** Longest main-thread tasks seen (PerformanceObserver "longtask": over 50 ms). */
@@ -1165,6 +1168,7 @@ const standIn: StandIn = {
 	notices: [],
 	modals: [],
 	requests: [],
+	answered: [],
 	inserted: [],
 	longTasks: [],
 	loadVault(files) {

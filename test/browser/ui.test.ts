@@ -167,6 +167,36 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		await ok.close();
 	});
 
+	it("a cancel while the sync preview fetches missing data stops the fetch at once and keeps nothing", async () => {
+		// Its own server: the bundle is held until this test releases it.
+		const held = await startTestServer();
+		try {
+			const t = await openPlugin(browser, held, { settings: { baseUrl: held.held } });
+			await t.page.evaluate(() => window.obsidianStandIn.runCommand("sync-all"));
+			// One notice for the whole task: the preview's, saying it is downloading the missing data.
+			const progress = t.page.locator(".notice", { hasText: /^ATT&CK Sync: preparing the sync preview: fetching Enterprise ATT&CK, downloading release 18\.1… Click to cancel\.$/ });
+			await progress.waitFor();
+			expect(await t.page.locator(".notice").count()).toBe(1);
+			await progress.click();
+			// The plugin stops waiting at once: idle, one outcome, no progress left, while the bundle is still held.
+			await t.settle();
+			const outcomes = async () => (await t.notices()).filter((n) => !/Click to cancel\.$/.test(n));
+			expect(await outcomes()).toEqual(["ATT&CK Sync: preparing the sync preview was cancelled; nothing was changed."]);
+			expect(await t.page.locator(".notice").count()).toBe(1);
+			expect(await t.page.evaluate(() => window.obsidianStandIn.answered)).toEqual([`${held.held}index.json`]);
+			held.release();
+			// The bundle that arrives after the cancel is dropped: no preview, no second notice, no cache.
+			await t.page.waitForFunction(() => window.obsidianStandIn.answered.length >= 2);
+			await t.settle();
+			expect(await t.page.locator(".attack-sync-preview").count()).toBe(0);
+			expect(await t.notices()).toHaveLength(2);
+			expect(await t.page.evaluate(() => [...window.obsidianStandIn.store.files.keys()].filter((p) => p.includes("plugins/attack-sync/")))).toEqual([]);
+			await t.close();
+		} finally {
+			await held.server.close();
+		}
+	});
+
 	it.skipIf(!HAVE_SHARED)("no main-thread task over 200 ms while the full Enterprise bundle is fetched, cached and synced", async () => {
 		const files = fixtureAttackFiles();
 		files.set("enterprise-attack/enterprise-attack-18.1.json", readFileSync(path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json")));
