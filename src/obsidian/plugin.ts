@@ -121,11 +121,14 @@ export class AttackSyncPlugin extends Plugin {
 	private async updateStatus(toSync?: number): Promise<void> {
 		if (toSync !== undefined) this.toSync = toSync;
 		const releases: string[] = [];
+		let cached = false;
 		for (const domain of this.settings.domains) {
 			const r = await this.cachedRelease(domain);
+			cached ||= r !== null;
 			if (r?.attackVersion) releases.push(r.attackVersion);
 		}
-		const release = releases.length > 0 ? `ATT&CK ${[...new Set(releases)].join(", ")}` : "ATT&CK: no data yet";
+		// A bundle imported from a file that names no release is still data: not "no data yet".
+		const release = releases.length > 0 ? `ATT&CK ${[...new Set(releases)].join(", ")}` : cached ? "ATT&CK (release not stated)" : "ATT&CK: no data yet";
 		const notes = this.toSync === null ? "" : this.toSync === 0 ? " · notes up to date" : ` · ${this.toSync} ${this.toSync === 1 ? "note" : "notes"} to sync`;
 		this.status?.setText(release + notes);
 	}

@@ -28,6 +28,23 @@ async function scrollers(page: Page): Promise<string[]> {
 	return page.$$eval(".modal-container .modal *", (els) => els.filter((el) => /auto|scroll/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight).map((el) => el.getAttribute("class") ?? ""));
 }
 
+/** Put a bundle the test server serves into the vault at `vaultPath` (a file on disk), then import it with the command and its file picker. */
+async function importBundle(t: PluginPage, url: string, vaultPath: string): Promise<void> {
+	await t.page.evaluate(
+		async ([u, p]) => {
+			const store = window.obsidianStandIn.store;
+			store.put(p, new Uint8Array(await (await fetch(u)).arrayBuffer()));
+			store.onDisk.set(p, u);
+		},
+		[url, vaultPath] as const,
+	);
+	await t.resetLongTasks();
+	await t.run("import-data");
+	await t.page.fill(".prompt-input", vaultPath);
+	await t.page.locator(".suggestion-item", { hasText: vaultPath }).first().click();
+	await t.settle();
+}
+
 describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 	let browser: Browser;
 	let server: TestServer;
@@ -194,6 +211,36 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			await t.close();
 		} finally {
 			await held.server.close();
+		}
+	});
+
+	it("imports a bundle file from the vault: the step shown, one notice, no release named when the bundle names none", async () => {
+		const t = await openPlugin(browser, server);
+		// A STIX 2.0 bundle (no release inside) under a name with no release in it.
+		await importBundle(t, `${server.base}enterprise-attack/enterprise-attack-18.1.json`, "Downloads/attack bundle.json");
+		const steps = await t.page.evaluate(() => window.obsidianStandIn.notices.flatMap((n) => n.messages));
+		expect(steps).toContain("ATT&CK Sync: importing attack bundle.json: checking and indexing the bundle… Click to cancel.");
+		expect((await t.notices()).filter((n) => !/Click to cancel\.$/.test(n))).toEqual(["ATT&CK Sync: imported Enterprise ATT&CK from Downloads/attack bundle.json."]);
+		await expect.poll(() => t.page.textContent(".attack-sync-status")).toBe("ATT&CK (release not stated)");
+		await t.run("sync-all");
+		expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/^\d+ notes to update/);
+		await t.close();
+	});
+
+	it.skipIf(!HAVE_SHARED)("no main-thread task over 200 ms while the full Enterprise bundle is imported from the vault", async () => {
+		const files = fixtureAttackFiles();
+		files.set("enterprise-attack/enterprise-attack-18.1.json", readFileSync(path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json")));
+		const full = await startTestServer(files);
+		try {
+			const t = await openPlugin(browser, full);
+			await importBundle(t, `${full.base}enterprise-attack/enterprise-attack-18.1.json`, "Downloads/enterprise-attack-18.1.json");
+			expect((await t.notices()).filter((n) => !/Click to cancel\.$/.test(n))).toEqual(["ATT&CK Sync: imported Enterprise ATT&CK 18.1 from Downloads/enterprise-attack-18.1.json."]);
+			const importing = await t.longestTask();
+			console.log(`longest main-thread task: import ${importing.toFixed(0)} ms`);
+			expect(importing).toBeLessThan(200);
+			await t.close();
+		} finally {
+			await full.server.close();
 		}
 	});
 
