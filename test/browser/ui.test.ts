@@ -28,6 +28,19 @@ async function scrollers(page: Page): Promise<string[]> {
 	return page.$$eval(".modal-container .modal *", (els) => els.filter((el) => /auto|scroll/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight).map((el) => el.getAttribute("class") ?? ""));
 }
 
+/**
+ * Every message every notice showed: the plugin's name first, then words, not the machine IDs of
+ * domains, error class names or a double space left by a missing value.
+ */
+async function expectNoticesInWords(t: PluginPage): Promise<void> {
+	const all = await t.page.evaluate(() => window.obsidianStandIn.notices.flatMap((n) => n.messages));
+	expect(all.length).toBeGreaterThan(0);
+	for (const m of all) {
+		expect(m).toMatch(/^ATT&CK Sync: \S/);
+		expect(m).not.toMatch(/enterprise-attack|mobile-attack|ics-attack|TypeError|Error:|undefined|null| {2}/);
+	}
+}
+
 /** Put a bundle the test server serves into the vault at `vaultPath` (a file on disk), then import it with the command and its file picker. */
 async function importBundle(t: PluginPage, url: string, vaultPath: string): Promise<void> {
 	await t.page.evaluate(
@@ -84,12 +97,21 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			expect(await t.page.evaluate(() => window.obsidianStandIn.notices.some((n) => n.hidden && n.messages.some((m) => m.startsWith("ATT&CK Sync: preparing the sync preview: "))))).toBe(true);
 			expect(await inView(t.page, ".attack-sync-preview-summary")).toBe(true);
 			expect(await inView(t.page, ".attack-sync-preview-buttons button.mod-cta")).toBe(true);
+			expect(await inView(t.page, ".attack-sync-preview-buttons button:not(.mod-cta)")).toBe(true);
+			expect(await t.page.locator(".attack-sync-preview-buttons button").allTextContents()).toEqual([expect.stringMatching(/^Apply to \d+ notes$/), "Cancel"]);
 			expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/^\d+ notes to update/);
-			expect(await t.page.locator(".attack-sync-preview-summary .attack-sync-chip").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ techniques$/), expect.stringMatching(/^\d+ mitigations$/), expect.stringMatching(/^\d+ new facts$/), expect.stringMatching(/^\d+ changed text$/)]));
+			expect(await t.page.locator(".attack-sync-preview-summary .attack-sync-chip").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ techniques$/), expect.stringMatching(/^\d+ mitigations$/), expect.stringMatching(/^\d+ new facts$/), expect.stringMatching(/^\d+ changed text$/), expect.stringMatching(/^\d+ revoked or deprecated$/)]));
 			// Rows are named by the note; the folder is a muted line of its own.
 			const names = await t.page.locator(".attack-sync-note .attack-sync-note-name").allTextContents();
 			expect(names).toContain("Malicious Link");
 			for (const n of names) expect(n).not.toContain("/");
+			expect(await t.page.$eval(".attack-sync-note .attack-sync-note-name", (el) => getComputedStyle(el).fontFamily)).not.toMatch(/mono/i);
+			// The folder the notes share is said once, in the summary; a row shows only the rest of its folder, muted.
+			const common = /; notes in (.+)$/.exec((await t.page.locator(".attack-sync-preview-summary .attack-sync-muted").first().textContent()) ?? "")?.[1];
+			expect(common).toBe("CyberSecurity/Security+");
+			const folders = await t.page.$$eval(".attack-sync-note-folder", (els) => els.map((el) => ({ text: el.textContent ?? "", muted: getComputedStyle(el).color === getComputedStyle(document.querySelector(".attack-sync-muted") as Element).color })));
+			expect(folders.length).toBeGreaterThan(0);
+			for (const f of folders) expect(f).toEqual({ text: expect.not.stringContaining(common ?? "") as unknown, muted: true });
 			// One scrolling part; no diff is built before its row is opened, and none scrolls inside it.
 			expect(await scrollers(t.page)).toEqual(["attack-sync-scroll"]);
 			expect(await t.page.locator(".attack-sync-diff").count()).toBe(0);
@@ -149,6 +171,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		expect(failed).toHaveLength(1);
 		expect(failed[0]).toMatch(/^ATT&CK Sync: could not download http:\/\/127\.0\.0\.1:9\/index\.json: /);
 		expect(failed[0]).not.toMatch(/TypeError|Failed to fetch|fetch failed/);
+		await expectNoticesInWords(offline);
 		await offline.close();
 
 		// The bundle never comes until released: the cancel must not wait for it.
@@ -165,6 +188,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		await t.settle();
 		expect(await outcomes(t)).toHaveLength(1);
 		expect(await t.page.evaluate(() => [...window.obsidianStandIn.store.files.keys()].filter((p) => p.includes("plugins/attack-sync/cache")))).toEqual([]);
+		await expectNoticesInWords(t);
 		await t.close();
 
 		const ok = await openPlugin(browser, server);
@@ -181,6 +205,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		await confirm.locator("button.mod-warning").click();
 		await ok.settle();
 		expect((await outcomes(ok)).slice(2)).toEqual([expect.stringMatching(/^ATT&CK Sync: Restored \d+ notes/)]);
+		await expectNoticesInWords(ok);
 		await ok.close();
 	});
 
@@ -208,6 +233,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			expect(await t.page.locator(".attack-sync-preview").count()).toBe(0);
 			expect(await t.notices()).toHaveLength(2);
 			expect(await t.page.evaluate(() => [...window.obsidianStandIn.store.files.keys()].filter((p) => p.includes("plugins/attack-sync/")))).toEqual([]);
+			await expectNoticesInWords(t);
 			await t.close();
 		} finally {
 			await held.server.close();
@@ -292,6 +318,15 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			const cached = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Enterprise ATT&CK data$/ }) });
 			await expect.poll(() => cached.locator(".setting-item-description").textContent()).toMatch(/^Release 18\.1, fetched .+\.$/);
 			expect(await cached.locator("button", { hasText: "Fetch now" }).count()).toBe(1);
+			if (size === "desktop") {
+				// Fetch now fetches that domain and says so, and the row shows the release again.
+				await t.page.evaluate(() => window.obsidianStandIn.notices.splice(0));
+				await cached.locator("button", { hasText: "Fetch now" }).click();
+				await t.settle();
+				expect(await t.notices()).toContain("ATT&CK Sync: Enterprise ATT&CK 18.1 is ready.");
+				await expect.poll(() => cached.locator(".setting-item-description").textContent()).toMatch(/^Release 18\.1, fetched .+\.$/);
+				expect(await cached.locator("button", { hasText: "Fetch now" }).count()).toBe(1);
+			}
 			const tab = t.page.locator(".vertical-tab-content");
 			expect(await tab.textContent()).not.toMatch(/enterprise-attack|mobile-attack|ics-attack/);
 			// Every toggle says what it does.
@@ -371,7 +406,15 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 	it("says once when ATT&CK has a newer release, only when asked to check, at most daily", async () => {
 		const t = await openPlugin(browser, server, { settings: { checkReleases: true } });
 		await expect.poll(() => t.notices()).toEqual(['ATT&CK Sync: Enterprise ATT&CK 18.1 is out. Run "Fetch or update ATT&CK data" to get it.']);
+		await expectNoticesInWords(t);
+		const told = await t.page.evaluate(() => (window as unknown as { plugin: { settings: { toldRelease: string } } }).plugin.settings.toldRelease);
 		await t.close();
+		// A day later the check runs again, and says nothing about the release it already told of.
+		const later = await openPlugin(browser, server, { settings: { checkReleases: true, lastReleaseCheck: Date.now() - 25 * 60 * 60 * 1000, toldRelease: told } });
+		await expect.poll(() => later.page.evaluate(() => window.obsidianStandIn.answered.length)).toBe(1);
+		await later.settle();
+		expect(await later.notices()).toEqual([]);
+		await later.close();
 		const recent = await openPlugin(browser, server, { settings: { checkReleases: true, lastReleaseCheck: Date.now() } });
 		// The status bar is filled in the same layout-ready step that would have checked.
 		await expect.poll(() => recent.page.textContent(".attack-sync-status")).toBe("ATT&CK: no data yet");
