@@ -4,12 +4,12 @@
 // absent (`.ci/run` installs it). `SCREENSHOTS=1` writes the screenshots to docs/screenshots.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
+import { HAVE_SHARED, ROOT, SHARED_STIX } from "../helpers/paths";
 import { tempDir } from "../helpers/temp";
 import type {} from "./obsidian-dom";
-import { DESKTOP, HAVE_CHROMIUM, PHONE, fixtureAttackFiles, openPlugin, screenshotDir, startBrowser, startTestServer, type PluginPage, type TestServer } from "./page";
+import { DESKTOP, HAVE_CHROMIUM, PHONE, fixtureAttackFiles, openPlugin, readmeScreenshots, screenshotDir, shotsTaken, startBrowser, startTestServer, type PluginPage, type TestServer } from "./page";
 
 if (!HAVE_CHROMIUM) console.warn("[skip] /usr/bin/chromium is absent: the browser tests (test/browser) are skipped; `apt-get install chromium` runs them.");
 
@@ -58,6 +58,14 @@ async function importBundle(t: PluginPage, url: string, vaultPath: string): Prom
 	await t.settle();
 }
 
+describe("the README's screenshots", () => {
+	it("are the files in docs/screenshots, no more, no fewer", () => {
+		const files = readdirSync(path.join(ROOT, "docs/screenshots")).filter((f) => f.endsWith(".png")).map((f) => f.slice(0, -4)).sort();
+		expect(readmeScreenshots().length).toBeGreaterThan(0);
+		expect(files).toEqual(readmeScreenshots());
+	});
+});
+
 describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 	let browser: Browser;
 	let server: TestServer;
@@ -70,6 +78,9 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 	afterAll(async () => {
 		await browser?.close();
 		await server?.server.close();
+		// Each screenshot taken is one the README shows; `npm run screenshots` (the whole file) takes every one.
+		expect([...shotsTaken].filter((n) => !readmeScreenshots().includes(n))).toEqual([]);
+		if (process.env.SCREENSHOTS === "1") expect([...shotsTaken].sort()).toEqual(readmeScreenshots());
 	});
 
 	it("loads in under 50 ms, reading no ATT&CK data, and sets no hotkeys", async () => {
@@ -318,15 +329,6 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			const cached = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Enterprise ATT&CK data$/ }) });
 			await expect.poll(() => cached.locator(".setting-item-description").textContent()).toMatch(/^Release 18\.1, fetched .+\.$/);
 			expect(await cached.locator("button", { hasText: "Fetch now" }).count()).toBe(1);
-			if (size === "desktop") {
-				// Fetch now fetches that domain and says so, and the row shows the release again.
-				await t.page.evaluate(() => window.obsidianStandIn.notices.splice(0));
-				await cached.locator("button", { hasText: "Fetch now" }).click();
-				await t.settle();
-				expect(await t.notices()).toContain("ATT&CK Sync: Enterprise ATT&CK 18.1 is ready.");
-				await expect.poll(() => cached.locator(".setting-item-description").textContent()).toMatch(/^Release 18\.1, fetched .+\.$/);
-				expect(await cached.locator("button", { hasText: "Fetch now" }).count()).toBe(1);
-			}
 			const tab = t.page.locator(".vertical-tab-content");
 			expect(await tab.textContent()).not.toMatch(/enterprise-attack|mobile-attack|ics-attack/);
 			// Every toggle says what it does.
@@ -334,7 +336,16 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			expect(undescribed).toEqual([]);
 			// The base URL is shown whole.
 			expect(await t.page.$eval(".attack-sync-wide textarea", (el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight)).toBe(true);
-			await t.shot(`settings-${size}`);
+			if (size === "desktop") {
+				await t.shot("settings-desktop");
+				// Fetch now fetches that domain and says so once, and the row shows the release again.
+				await t.page.evaluate(() => window.obsidianStandIn.notices.splice(0));
+				await cached.locator("button", { hasText: "Fetch now" }).click();
+				await t.settle();
+				expect((await t.notices()).filter((n) => !/Click to cancel\.$/.test(n))).toEqual(["ATT&CK Sync: Enterprise ATT&CK 18.1 is ready."]);
+				await expect.poll(() => cached.locator(".setting-item-description").textContent()).toMatch(/^Release 18\.1, fetched .+\.$/);
+				expect(await cached.locator("button", { hasText: "Fetch now" }).count()).toBe(1);
+			}
 
 			const version = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Release$/ }) });
 			await version.locator("input").fill("eighteen");
