@@ -279,7 +279,7 @@ export class AttackSyncPlugin extends Plugin {
 		if (cached) return cached;
 		await this.fetchData(domain, null, progress);
 		const loaded = await this.attackData().cached(domain);
-		if (!loaded) throw new UserError(`no ATT&CK data for ${domain}; run "Fetch or update ATT&CK data".`);
+		if (!loaded) throw new UserError(`no ${domainName(domain)} data; run "Fetch or update ATT&CK data".`);
 		return loaded;
 	}
 
