@@ -118,6 +118,8 @@ export class AttackData {
 		const index = indexUrl(baseUrl);
 		// One deadline for the index and the bundle: a server sending a byte now and then must not keep the fetch going.
 		const deadline = { at: Date.now() + this.limits.deadlineMs, ms: this.limits.deadlineMs };
+		// Cancelled before it began (the task it is part of was): no request is made.
+		if (progress.cancelled) throw new Cancelled();
 		progress.step("reading the list of releases…");
 		const indexText = decodeUtf8(await progress.race(get(index, MAX_INDEX_BYTES, "index", deadline)), index, "an ATT&CK index");
 		if (progress.cancelled) throw new Cancelled();

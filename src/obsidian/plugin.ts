@@ -17,7 +17,7 @@ import { versionFromFileName } from "../core/fetch/index-json";
 import { applyPlan, type SyncOptions, type SyncPlan } from "../core/sync/plan";
 import { isReadable } from "../core/notes/read";
 import { UndoLog } from "../core/sync/undo";
-import { AttackData, Cancelled, type Loaded } from "./data";
+import { AttackData, Cancelled, type Loaded, type Progress } from "./data";
 import type { LinksResult, PlanRequest, PlanResult, TechniqueItem } from "./engine";
 import { Engine } from "./engine-client";
 import { ConfirmModal, FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal, notify } from "./modals";
@@ -121,11 +121,14 @@ export class AttackSyncPlugin extends Plugin {
 	private async updateStatus(toSync?: number): Promise<void> {
 		if (toSync !== undefined) this.toSync = toSync;
 		const releases: string[] = [];
+		let cached = false;
 		for (const domain of this.settings.domains) {
 			const r = await this.cachedRelease(domain);
+			cached ||= r !== null;
 			if (r?.attackVersion) releases.push(r.attackVersion);
 		}
-		const release = releases.length > 0 ? `ATT&CK ${[...new Set(releases)].join(", ")}` : "ATT&CK: no data yet";
+		// A bundle imported from a file that names no release is still data: not "no data yet".
+		const release = releases.length > 0 ? `ATT&CK ${[...new Set(releases)].join(", ")}` : cached ? "ATT&CK (release not stated)" : "ATT&CK: no data yet";
 		const notes = this.toSync === null ? "" : this.toSync === 0 ? " · notes up to date" : ` · ${this.toSync} ${this.toSync === 1 ? "note" : "notes"} to sync`;
 		this.status?.setText(release + notes);
 	}
@@ -210,16 +213,18 @@ export class AttackSyncPlugin extends Plugin {
 	 * Download and cache a domain's release. Reports nothing itself: the caller's one notice says
 	 * how it went (a failure is thrown, a cancel too, as Cancelled naming what stopped).
 	 */
-	private async fetchData(domain: string, version: string | null): Promise<Loaded["meta"]> {
+	private async fetchData(domain: string, version: string | null, within?: Progress): Promise<Loaded["meta"]> {
 		const what = `fetching ${domainName(domain)}`;
-		const progress = new ProgressNotice(what);
+		// Inside a task that has its notice (the sync preview's): the steps show there, and its cancel stops this.
+		let own: ProgressNotice | null = null;
+		const progress = within ? stepsIn(within, what) : (own = new ProgressNotice(what));
 		try {
 			const loaded = await this.attackData().fetch(domain, version ?? (this.settings.version === "latest" ? null : this.settings.version), this.settings.baseUrl, progress);
 			return loaded.meta;
 		} catch (err) {
 			throw err instanceof Cancelled ? new Cancelled(what) : err;
 		} finally {
-			progress.close();
+			own?.close();
 		}
 	}
 
@@ -269,12 +274,12 @@ export class AttackSyncPlugin extends Plugin {
 		return r;
 	}
 
-	private async loaded(domain: string): Promise<Loaded> {
+	private async loaded(domain: string, progress?: Progress): Promise<Loaded> {
 		const cached = await this.attackData().cached(domain);
 		if (cached) return cached;
-		await this.fetchData(domain, null);
+		await this.fetchData(domain, null, progress);
 		const loaded = await this.attackData().cached(domain);
-		if (!loaded) throw new UserError(`no ATT&CK data for ${domain}; run "Fetch or update ATT&CK data".`);
+		if (!loaded) throw new UserError(`no ${domainName(domain)} data; run "Fetch or update ATT&CK data".`);
 		return loaded;
 	}
 
@@ -307,16 +312,18 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	/** One plan over the vault for the given domains (by default every configured one), and its preview; made in the engine. */
-	private async plan(extra: SyncOptions = {}, domains = this.settings.domains): Promise<PlanResult> {
+	private async plan(extra: SyncOptions = {}, domains = this.settings.domains, progress?: Progress): Promise<PlanResult> {
 		const snapshot = await this.snapshot();
 		const list: PlanRequest["domains"] = [];
 		for (const domain of domains) {
-			const { meta, ref } = await this.loaded(domain);
+			const { meta, ref } = await this.loaded(domain, progress);
 			// STIX 2.0 bundles (mitre/cti) do not name their release; the file they came from does.
 			const version = meta.attackVersion ?? versionFromFileName(meta.source);
 			const previous = await this.attackData().previous(domain);
 			list.push({ current: ref, previous: previous?.ref ?? null, version });
 		}
+		// Cancelled meanwhile: no worker is started for a plan nobody waits for.
+		if (progress?.cancelled) throw new Cancelled();
 		return (await this.engine.run({ kind: "plan", ...snapshot, domains: list, options: this.syncOptions(extra) })) as PlanResult;
 	}
 
@@ -348,7 +355,8 @@ export class AttackSyncPlugin extends Plugin {
 		progress.step("reading the notes and working out their changes…");
 		let planned: PlanResult;
 		try {
-			planned = await progress.race(this.plan(extra));
+			// A fetch of missing data runs under this notice too: one cancel stops both at once.
+			planned = await progress.race(this.plan(extra, this.settings.domains, progress));
 		} catch (err) {
 			if (!(err instanceof Cancelled)) throw err;
 			this.engine.stop();
@@ -462,6 +470,17 @@ export class AttackSyncPlugin extends Plugin {
 		});
 		return result.message;
 	}
+}
+
+/** A step of a task shown in the notice of the task it is part of; cancelled when that one is. */
+function stepsIn(outer: Progress, what: string): Progress {
+	return {
+		step: (message) => outer.step(`${what}, ${message}`),
+		get cancelled() {
+			return outer.cancelled;
+		},
+		race: (work) => outer.race(work),
+	};
 }
 
 /** `Enterprise ATT&CK 18.1`: STIX 2.0 bundles do not name their release; the file they came from does. */

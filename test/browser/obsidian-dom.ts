@@ -13,7 +13,8 @@
  *   button components), PluginSettingTab (shown in `.vertical-tab-content`), FuzzySuggestModal
  *   (`.prompt`, `.prompt-input`, `.suggestion-item`), Menu (`.menu > .menu-item`), setIcon;
  * - a Vault and DataAdapter over files held in the page, each call answered in a task of its own
- *   as real file I/O is; `requestUrl` is a real request to the test's 127.0.0.1 server, made
+ *   as real file I/O is (a large file the test marks as on disk is read off the window's thread,
+ *   and a binary write keeps the caller's buffer, as Node's fs does); `requestUrl` is a real request to the test's 127.0.0.1 server, made
  *   off the window's thread as Obsidian makes it.
  * Everything the plugin registers or shows is recorded on `window.obsidianStandIn` for the test.
  */
@@ -316,6 +317,12 @@ class FileStore {
 	readonly adapterReads: string[] = [];
 	/** Every note written through the Vault (process, create, modify). */
 	readonly vaultWrites: string[] = [];
+	/**
+	 * Files that also sit at a URL, as a large file sits on disk: `readBinary` gets their bytes as
+	 * Obsidian does, read off the window's thread (the network worker below), not by copying the
+	 * page's copy (45 MB copied in the page is a stand-in's cost, not the plugin's). A write forgets it.
+	 */
+	readonly onDisk = new Map<string, string>();
 	addFolders(path: string): void {
 		const parts = path.split("/");
 		for (let i = 1; i < parts.length; i++) this.folders.add(parts.slice(0, i).join("/"));
@@ -323,6 +330,7 @@ class FileStore {
 	put(path: string, data: Uint8Array): void {
 		this.addFolders(path);
 		this.files.set(path, data);
+		this.onDisk.delete(path);
 	}
 }
 
@@ -353,13 +361,16 @@ class DataAdapter {
 		return io(() => decoder.decode(this.bytes(path)));
 	}
 	readBinary(path: string): Promise<ArrayBuffer> {
+		const url = this.store.onDisk.get(normalizePath(path));
+		if (url !== undefined) return io(() => this.bytes(path)).then(async () => (await network({ url })).buffer);
 		return io(() => this.bytes(path).slice().buffer);
 	}
 	write(path: string, data: string): Promise<void> {
 		return io(() => this.store.put(normalizePath(path), encoder.encode(data)));
 	}
 	writeBinary(path: string, data: ArrayBuffer): Promise<void> {
-		return io(() => this.store.put(normalizePath(path), new Uint8Array(data.slice(0))));
+		// The caller's buffer itself, as Node's fs writes it (off the window's thread): no copy here.
+		return io(() => this.store.put(normalizePath(path), new Uint8Array(data)));
 	}
 	mkdir(path: string): Promise<void> {
 		return io(() => {
@@ -368,6 +379,7 @@ class DataAdapter {
 	}
 	remove(path: string): Promise<void> {
 		return io(() => {
+			this.store.onDisk.delete(normalizePath(path));
 			if (!this.store.files.delete(normalizePath(path))) throw new Error(`ENOENT: no such file, unlink '${path}'`);
 		});
 	}
@@ -1094,6 +1106,7 @@ const network = (() => {
 async function requestUrl(req: RequestUrlParam) {
 	standIn.requests.push(req.url);
 	const res = await network(req);
+	standIn.answered.push(req.url);
 	const arrayBuffer = res.buffer;
 	if (req.throw !== false && res.status >= 400) throw new Error(`Request failed, status ${res.status}`);
 	return {
@@ -1122,6 +1135,8 @@ export interface StandIn {
 	notices: NoticeRecord[];
 	modals: Modal[];
 	requests: string[];
+	/** Requests whose answer came back to the plugin, by URL. */
+	answered: string[];
 	/** What editor commands inserted (`editor.replaceSelection`). */
 	inserted: string[];
 	/** Longest main-thread tasks seen (PerformanceObserver "longtask": over 50 ms). */
@@ -1165,6 +1180,7 @@ const standIn: StandIn = {
 	notices: [],
 	modals: [],
 	requests: [],
+	answered: [],
 	inserted: [],
 	longTasks: [],
 	loadVault(files) {

@@ -18,6 +18,14 @@ export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
+/** The names of the screenshots taken in this run (written or not), for the check against the README. */
+export const shotsTaken = new Set<string>();
+
+/** The screenshots README.md shows, by name (`docs/screenshots/NAME.png`). */
+export function readmeScreenshots(): string[] {
+	return [...new Set([...readFileSync(path.join(ROOT, "README.md"), "utf8").matchAll(/\(docs\/screenshots\/([\w-]+)\.png\)/g)].map((m) => m[1]))].sort();
+}
+
 /** Where the screenshots go: docs/screenshots with SCREENSHOTS=1 (`npm run screenshots`), else a temporary folder. */
 export function screenshotDir(temp: string): string {
 	const dir = process.env.SCREENSHOTS === "1" ? path.join(ROOT, "docs/screenshots") : temp;
@@ -185,6 +193,7 @@ export async function openPlugin(browser: Browser, server: TestServer, opts: { v
 		longestTask: () => page.evaluate(() => Math.max(0, ...window.obsidianStandIn.longTasks.map((t) => t.duration))),
 		resetLongTasks: () => page.evaluate(() => void window.obsidianStandIn.longTasks.splice(0)),
 		async shot(name) {
+			shotsTaken.add(name);
 			if (opts.shots) await page.screenshot({ path: path.join(opts.shots, `${name}.png`) });
 		},
 		async close() {

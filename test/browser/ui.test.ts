@@ -4,12 +4,12 @@
 // absent (`.ci/run` installs it). `SCREENSHOTS=1` writes the screenshots to docs/screenshots.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
+import { HAVE_SHARED, ROOT, SHARED_STIX } from "../helpers/paths";
 import { tempDir } from "../helpers/temp";
 import type {} from "./obsidian-dom";
-import { DESKTOP, HAVE_CHROMIUM, PHONE, fixtureAttackFiles, openPlugin, screenshotDir, startBrowser, startTestServer, type PluginPage, type TestServer } from "./page";
+import { DESKTOP, HAVE_CHROMIUM, PHONE, fixtureAttackFiles, openPlugin, readmeScreenshots, screenshotDir, shotsTaken, startBrowser, startTestServer, type PluginPage, type TestServer } from "./page";
 
 if (!HAVE_CHROMIUM) console.warn("[skip] /usr/bin/chromium is absent: the browser tests (test/browser) are skipped; `apt-get install chromium` runs them.");
 
@@ -28,6 +28,44 @@ async function scrollers(page: Page): Promise<string[]> {
 	return page.$$eval(".modal-container .modal *", (els) => els.filter((el) => /auto|scroll/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight).map((el) => el.getAttribute("class") ?? ""));
 }
 
+/**
+ * Every message every notice showed: the plugin's name first, then words, not the machine IDs of
+ * domains, error class names or a double space left by a missing value.
+ */
+async function expectNoticesInWords(t: PluginPage): Promise<void> {
+	const all = await t.page.evaluate(() => window.obsidianStandIn.notices.flatMap((n) => n.messages));
+	expect(all.length).toBeGreaterThan(0);
+	for (const m of all) {
+		expect(m).toMatch(/^ATT&CK Sync: \S/);
+		expect(m).not.toMatch(/enterprise-attack|mobile-attack|ics-attack|TypeError|Error:|undefined|null| {2}/);
+	}
+}
+
+/** Put a bundle the test server serves into the vault at `vaultPath` (a file on disk), then import it with the command and its file picker. */
+async function importBundle(t: PluginPage, url: string, vaultPath: string): Promise<void> {
+	await t.page.evaluate(
+		async ([u, p]) => {
+			const store = window.obsidianStandIn.store;
+			store.put(p, new Uint8Array(await (await fetch(u)).arrayBuffer()));
+			store.onDisk.set(p, u);
+		},
+		[url, vaultPath] as const,
+	);
+	await t.resetLongTasks();
+	await t.run("import-data");
+	await t.page.fill(".prompt-input", vaultPath);
+	await t.page.locator(".suggestion-item", { hasText: vaultPath }).first().click();
+	await t.settle();
+}
+
+describe("the README's screenshots", () => {
+	it("are the files in docs/screenshots, no more, no fewer", () => {
+		const files = readdirSync(path.join(ROOT, "docs/screenshots")).filter((f) => f.endsWith(".png")).map((f) => f.slice(0, -4)).sort();
+		expect(readmeScreenshots().length).toBeGreaterThan(0);
+		expect(files).toEqual(readmeScreenshots());
+	});
+});
+
 describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 	let browser: Browser;
 	let server: TestServer;
@@ -40,6 +78,9 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 	afterAll(async () => {
 		await browser?.close();
 		await server?.server.close();
+		// Each screenshot taken is one the README shows; `npm run screenshots` (the whole file) takes every one.
+		expect([...shotsTaken].filter((n) => !readmeScreenshots().includes(n))).toEqual([]);
+		if (process.env.SCREENSHOTS === "1") expect([...shotsTaken].sort()).toEqual(readmeScreenshots());
 	});
 
 	it("loads in under 50 ms, reading no ATT&CK data, and sets no hotkeys", async () => {
@@ -67,12 +108,21 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			expect(await t.page.evaluate(() => window.obsidianStandIn.notices.some((n) => n.hidden && n.messages.some((m) => m.startsWith("ATT&CK Sync: preparing the sync preview: "))))).toBe(true);
 			expect(await inView(t.page, ".attack-sync-preview-summary")).toBe(true);
 			expect(await inView(t.page, ".attack-sync-preview-buttons button.mod-cta")).toBe(true);
+			expect(await inView(t.page, ".attack-sync-preview-buttons button:not(.mod-cta)")).toBe(true);
+			expect(await t.page.locator(".attack-sync-preview-buttons button").allTextContents()).toEqual([expect.stringMatching(/^Apply to \d+ notes$/), "Cancel"]);
 			expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/^\d+ notes to update/);
-			expect(await t.page.locator(".attack-sync-preview-summary .attack-sync-chip").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ techniques$/), expect.stringMatching(/^\d+ mitigations$/), expect.stringMatching(/^\d+ new facts$/), expect.stringMatching(/^\d+ changed text$/)]));
+			expect(await t.page.locator(".attack-sync-preview-summary .attack-sync-chip").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ techniques$/), expect.stringMatching(/^\d+ mitigations$/), expect.stringMatching(/^\d+ new facts$/), expect.stringMatching(/^\d+ changed text$/), expect.stringMatching(/^\d+ revoked or deprecated$/)]));
 			// Rows are named by the note; the folder is a muted line of its own.
 			const names = await t.page.locator(".attack-sync-note .attack-sync-note-name").allTextContents();
 			expect(names).toContain("Malicious Link");
 			for (const n of names) expect(n).not.toContain("/");
+			expect(await t.page.$eval(".attack-sync-note .attack-sync-note-name", (el) => getComputedStyle(el).fontFamily)).not.toMatch(/mono/i);
+			// The folder the notes share is said once, in the summary; a row shows only the rest of its folder, muted.
+			const common = /; notes in (.+)$/.exec((await t.page.locator(".attack-sync-preview-summary .attack-sync-muted").first().textContent()) ?? "")?.[1];
+			expect(common).toBe("CyberSecurity/Security+");
+			const folders = await t.page.$$eval(".attack-sync-note-folder", (els) => els.map((el) => ({ text: el.textContent ?? "", muted: getComputedStyle(el).color === getComputedStyle(document.querySelector(".attack-sync-muted") as Element).color })));
+			expect(folders.length).toBeGreaterThan(0);
+			for (const f of folders) expect(f).toEqual({ text: expect.not.stringContaining(common ?? "") as unknown, muted: true });
 			// One scrolling part; no diff is built before its row is opened, and none scrolls inside it.
 			expect(await scrollers(t.page)).toEqual(["attack-sync-scroll"]);
 			expect(await t.page.locator(".attack-sync-diff").count()).toBe(0);
@@ -132,6 +182,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		expect(failed).toHaveLength(1);
 		expect(failed[0]).toMatch(/^ATT&CK Sync: could not download http:\/\/127\.0\.0\.1:9\/index\.json: /);
 		expect(failed[0]).not.toMatch(/TypeError|Failed to fetch|fetch failed/);
+		await expectNoticesInWords(offline);
 		await offline.close();
 
 		// The bundle never comes until released: the cancel must not wait for it.
@@ -148,6 +199,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		await t.settle();
 		expect(await outcomes(t)).toHaveLength(1);
 		expect(await t.page.evaluate(() => [...window.obsidianStandIn.store.files.keys()].filter((p) => p.includes("plugins/attack-sync/cache")))).toEqual([]);
+		await expectNoticesInWords(t);
 		await t.close();
 
 		const ok = await openPlugin(browser, server);
@@ -164,7 +216,69 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		await confirm.locator("button.mod-warning").click();
 		await ok.settle();
 		expect((await outcomes(ok)).slice(2)).toEqual([expect.stringMatching(/^ATT&CK Sync: Restored \d+ notes/)]);
+		await expectNoticesInWords(ok);
 		await ok.close();
+	});
+
+	it("a cancel while the sync preview fetches missing data stops the fetch at once and keeps nothing", async () => {
+		// Its own server: the bundle is held until this test releases it.
+		const held = await startTestServer();
+		try {
+			const t = await openPlugin(browser, held, { settings: { baseUrl: held.held } });
+			await t.page.evaluate(() => window.obsidianStandIn.runCommand("sync-all"));
+			// One notice for the whole task: the preview's, saying it is downloading the missing data.
+			const progress = t.page.locator(".notice", { hasText: /^ATT&CK Sync: preparing the sync preview: fetching Enterprise ATT&CK, downloading release 18\.1… Click to cancel\.$/ });
+			await progress.waitFor();
+			expect(await t.page.locator(".notice").count()).toBe(1);
+			await progress.click();
+			// The plugin stops waiting at once: idle, one outcome, no progress left, while the bundle is still held.
+			await t.settle();
+			const outcomes = async () => (await t.notices()).filter((n) => !/Click to cancel\.$/.test(n));
+			expect(await outcomes()).toEqual(["ATT&CK Sync: preparing the sync preview was cancelled; nothing was changed."]);
+			expect(await t.page.locator(".notice").count()).toBe(1);
+			expect(await t.page.evaluate(() => window.obsidianStandIn.answered)).toEqual([`${held.held}index.json`]);
+			held.release();
+			// The bundle that arrives after the cancel is dropped: no preview, no second notice, no cache.
+			await t.page.waitForFunction(() => window.obsidianStandIn.answered.length >= 2);
+			await t.settle();
+			expect(await t.page.locator(".attack-sync-preview").count()).toBe(0);
+			expect(await t.notices()).toHaveLength(2);
+			expect(await t.page.evaluate(() => [...window.obsidianStandIn.store.files.keys()].filter((p) => p.includes("plugins/attack-sync/")))).toEqual([]);
+			await expectNoticesInWords(t);
+			await t.close();
+		} finally {
+			await held.server.close();
+		}
+	});
+
+	it("imports a bundle file from the vault: the step shown, one notice, no release named when the bundle names none", async () => {
+		const t = await openPlugin(browser, server);
+		// A STIX 2.0 bundle (no release inside) under a name with no release in it.
+		await importBundle(t, `${server.base}enterprise-attack/enterprise-attack-18.1.json`, "Downloads/attack bundle.json");
+		const steps = await t.page.evaluate(() => window.obsidianStandIn.notices.flatMap((n) => n.messages));
+		expect(steps).toContain("ATT&CK Sync: importing attack bundle.json: checking and indexing the bundle… Click to cancel.");
+		expect((await t.notices()).filter((n) => !/Click to cancel\.$/.test(n))).toEqual(["ATT&CK Sync: imported Enterprise ATT&CK from Downloads/attack bundle.json."]);
+		await expect.poll(() => t.page.textContent(".attack-sync-status")).toBe("ATT&CK (release not stated)");
+		await t.run("sync-all");
+		expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/^\d+ notes to update/);
+		await t.close();
+	});
+
+	it.skipIf(!HAVE_SHARED)("no main-thread task over 200 ms while the full Enterprise bundle is imported from the vault", async () => {
+		const files = fixtureAttackFiles();
+		files.set("enterprise-attack/enterprise-attack-18.1.json", readFileSync(path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json")));
+		const full = await startTestServer(files);
+		try {
+			const t = await openPlugin(browser, full);
+			await importBundle(t, `${full.base}enterprise-attack/enterprise-attack-18.1.json`, "Downloads/enterprise-attack-18.1.json");
+			expect((await t.notices()).filter((n) => !/Click to cancel\.$/.test(n))).toEqual(["ATT&CK Sync: imported Enterprise ATT&CK 18.1 from Downloads/enterprise-attack-18.1.json."]);
+			const importing = await t.longestTask();
+			console.log(`longest main-thread task: import ${importing.toFixed(0)} ms`);
+			expect(importing).toBeLessThan(200);
+			await t.close();
+		} finally {
+			await full.server.close();
+		}
 	});
 
 	it.skipIf(!HAVE_SHARED)("no main-thread task over 200 ms while the full Enterprise bundle is fetched, cached and synced", async () => {
@@ -222,7 +336,16 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			expect(undescribed).toEqual([]);
 			// The base URL is shown whole.
 			expect(await t.page.$eval(".attack-sync-wide textarea", (el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight)).toBe(true);
-			await t.shot(`settings-${size}`);
+			if (size === "desktop") {
+				await t.shot("settings-desktop");
+				// Fetch now fetches that domain and says so once, and the row shows the release again.
+				await t.page.evaluate(() => window.obsidianStandIn.notices.splice(0));
+				await cached.locator("button", { hasText: "Fetch now" }).click();
+				await t.settle();
+				expect((await t.notices()).filter((n) => !/Click to cancel\.$/.test(n))).toEqual(["ATT&CK Sync: Enterprise ATT&CK 18.1 is ready."]);
+				await expect.poll(() => cached.locator(".setting-item-description").textContent()).toMatch(/^Release 18\.1, fetched .+\.$/);
+				expect(await cached.locator("button", { hasText: "Fetch now" }).count()).toBe(1);
+			}
 
 			const version = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Release$/ }) });
 			await version.locator("input").fill("eighteen");
@@ -294,7 +417,15 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 	it("says once when ATT&CK has a newer release, only when asked to check, at most daily", async () => {
 		const t = await openPlugin(browser, server, { settings: { checkReleases: true } });
 		await expect.poll(() => t.notices()).toEqual(['ATT&CK Sync: Enterprise ATT&CK 18.1 is out. Run "Fetch or update ATT&CK data" to get it.']);
+		await expectNoticesInWords(t);
+		const told = await t.page.evaluate(() => (window as unknown as { plugin: { settings: { toldRelease: string } } }).plugin.settings.toldRelease);
 		await t.close();
+		// A day later the check runs again, and says nothing about the release it already told of.
+		const later = await openPlugin(browser, server, { settings: { checkReleases: true, lastReleaseCheck: Date.now() - 25 * 60 * 60 * 1000, toldRelease: told } });
+		await expect.poll(() => later.page.evaluate(() => window.obsidianStandIn.answered.length)).toBe(1);
+		await later.settle();
+		expect(await later.notices()).toEqual([]);
+		await later.close();
 		const recent = await openPlugin(browser, server, { settings: { checkReleases: true, lastReleaseCheck: Date.now() } });
 		// The status bar is filled in the same layout-ready step that would have checked.
 		await expect.poll(() => recent.page.textContent(".attack-sync-status")).toBe("ATT&CK: no data yet");
