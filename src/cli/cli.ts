@@ -15,7 +15,7 @@ import { loadBundle } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
 import { formatLinks, runLinks } from "../core/commands/links";
 import { formatSync, reportOf, runSync, type SyncReport } from "../core/commands/sync";
-import { applyPlan } from "../core/sync/plan";
+import { applyPlan, mergePlans, type SyncPlan } from "../core/sync/plan";
 import { UndoLog } from "../core/sync/undo";
 import { backupStore, pluginFolder } from "./backups";
 import { runChangesCommand } from "./changes";
@@ -98,7 +98,8 @@ async function runLinksCommand(args: Parsed): Promise<number> {
 
 async function runSyncCommand(args: Parsed): Promise<number> {
 	const root = args.value("vault", true);
-	const file = args.value("bundle", true);
+	args.value("bundle", true);
+	const files = args.all("bundle");
 	const dryRun = args.flag("dry-run");
 	const diff = args.flag("diff");
 	if (diff && !dryRun) throw new UsageError("--diff shows what a sync would change: give it with --dry-run");
@@ -107,33 +108,48 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	const kinds = kindsOption(args.value("kinds"), args.flag("create-missing"));
 	const baseUrl = baseUrlOf(args);
 	const vault = new FsVault(root, args.value("config-dir") ?? undefined);
-	const model = readBundleFile(file);
-	const current = model.attackVersion ?? version ?? versionFromFileName(file);
+	// One bundle per domain (Enterprise, Mobile, ICS in one vault): each note is synced from its own.
+	const models = files.map((f) => ({ file: f, model: readBundleFile(f) }));
+	for (const [k, m] of models.entries()) {
+		const other = models.findIndex((x) => x.model.domain === m.model.domain);
+		if (other !== k) throw new UsageError(`${models[other].file} and ${m.file} are both ${m.model.domain}: give one bundle per domain`);
+	}
 	// Earlier releases the notes may have been written from: given, cached, or downloaded.
 	const given = args.all("previous-bundle").map((f) => {
 		const m = readBundleFile(f);
 		return { model: m, version: m.attackVersion ?? versionFromFileName(f) };
 	});
 	const offline = args.flag("offline");
-	const releases = await releaseSource({
-		domain: model.domain,
-		given,
-		cacheDir: path.resolve(args.value("cache-dir") ?? path.join(pluginFolder(root, vault.configDir), "releases")),
-		baseUrl,
-		offline,
-	});
 	const json = args.flag("json");
 	const progress = !json && process.stderr.isTTY;
 	if (!dryRun) vault.removeLeftovers();
 	// Planned without writing; then, as the plugin does, what the plan changes is kept for undo
 	// before anything is written.
-	const { plan } = await runSync(vault, model, {
-		dryRun: true,
-		createMissing: kinds ?? args.flag("create-missing"),
-		version: current,
-		previous: given.map((g) => g.model),
-		releases,
-	});
+	const plans: SyncPlan[] = [];
+	const problems: string[] = [];
+	const downloaded: string[] = [];
+	for (const { file, model } of models) {
+		const mine = given.filter((g) => g.model.domain === model.domain);
+		const releases = await releaseSource({
+			domain: model.domain,
+			given: mine,
+			cacheDir: path.resolve(args.value("cache-dir") ?? path.join(pluginFolder(root, vault.configDir), "releases")),
+			baseUrl,
+			offline,
+		});
+		const { plan } = await runSync(vault, model, {
+			dryRun: true,
+			createMissing: kinds ?? args.flag("create-missing"),
+			version: model.attackVersion ?? version ?? versionFromFileName(file),
+			previous: mine.map((g) => g.model),
+			otherDomains: models.filter((x) => x.model !== model).map((x) => x.model),
+			releases,
+		});
+		plans.push(plan);
+		problems.push(...releases.problems);
+		downloaded.push(...releases.downloaded);
+	}
+	const plan = mergePlans(plans);
 	let failed: SyncReport["failed"] = [];
 	if (!dryRun) {
 		if (!args.flag("no-backup")) await new UndoLog(backupStore(vault.root, vault.configDir)).record(plan, new Date().toISOString());
@@ -144,11 +160,11 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	}
 	const report = reportOf(plan, dryRun, failed);
 	const unknown = report.notes.filter((n) => n.baseRelease === null).length;
-	const warnings = [...releases.problems];
+	const warnings = [...problems];
 	if (unknown > 0 && offline) warnings.push(`${unknown} notes come from a release sync could not tell offline: their old ATT&CK text was kept where it could not be told from yours. Run again without --offline (or give --previous-bundle FILE) to replace it.`);
 	// --diff: each note's changes as the plugin's preview shows them, a changed line word by word.
 	const preview = diff ? buildPreview(plan) : null;
-	if (json) process.stdout.write(`${JSON.stringify({ ...report, warnings, downloaded: releases.downloaded, ...(preview ? { preview } : {}) }, null, 2)}\n`);
+	if (json) process.stdout.write(`${JSON.stringify({ ...report, warnings, downloaded, ...(preview ? { preview } : {}) }, null, 2)}\n`);
 	else process.stdout.write(`${preview ? formatPreview(preview, { lines: wordDiffLines }) : formatSync(report)}\n`);
 	if (!json) for (const w of warnings) process.stderr.write(`attack-sync: ${w}\n`);
 	return notWritten(report.failed.length);

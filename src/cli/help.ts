@@ -50,7 +50,7 @@ export const HELP: Record<string, CommandHelp> = {
 		],
 		options: [
 			["--vault DIR", "the vault's folder"],
-			["--bundle FILE", "the ATT&CK release to sync to (from `attack-sync fetch`)"],
+			["--bundle FILE", "the ATT&CK release to sync to (from `attack-sync fetch`); one per domain, repeatable (Enterprise, Mobile, ICS in one vault)"],
 			["--dry-run", "say what would change, write nothing"],
 			["--diff", "with --dry-run: each note's changes as a diff, a changed line word by word ([-old-]{+new+})"],
 			["--create-missing", "also add the notes the vault lacks: techniques, sub-techniques, tactics, mitigations and the other kinds it has notes of"],

@@ -169,7 +169,8 @@ async function plan(r: PlanRequest): Promise<PlanResult> {
 	const index = await buildVaultIndex(memoryVault(r.paths, r.files, r.appJson));
 	const plans: SyncPlan[] = [];
 	for (const d of r.domains) {
-		plans.push(planSync(index, model(d.current), { version: d.version, previous: d.previous ? [model(d.previous)] : [], ...r.options }));
+		const others = r.domains.filter((x) => x !== d).map((x) => model(x.current));
+		plans.push(planSync(index, model(d.current), { version: d.version, previous: d.previous ? [model(d.previous)] : [], otherDomains: others, ...r.options }));
 	}
 	const merged = mergePlans(plans);
 	return { plan: merged, preview: buildPreview(merged) };

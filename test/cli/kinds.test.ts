@@ -59,3 +59,41 @@ describe.skipIf(!HAVE_SHARED)("sync --create-missing --kinds all (Enterprise 18.
 		expect(links.summary).toMatchObject({ ambiguous: 0, broken: 0 });
 	}, 300_000);
 });
+
+describe.skipIf(!HAVE_SHARED)("one sync over Enterprise, Mobile and ICS (18.1) in one vault", () => {
+	const bundles = ["enterprise-attack-18.1.stix20.json", "mobile-attack-18.1.stix20.json", "ics-attack-18.1.json"].flatMap((f) => ["--bundle", path.join(SHARED_STIX, f)]);
+
+	it("keeps each domain's notes in its own folders, links each to its own domain's notes, and a resync writes nothing", async () => {
+		const vault = tempDir("domains");
+		const created = await runCli(["sync", "--vault", vault, ...bundles, "--create-missing", "--kinds", "all", "--offline", "--json", "--no-backup"]);
+		expect(created.stderr).toBe("");
+		const root = path.join(vault, "MITRE ATT&CK");
+		expect(readdirSync(root).sort()).toEqual(["Enterprise-Attack", "ICS-Attack", "Mobile-Attack"]);
+		for (const [domain, file] of [["Mobile-Attack", "mobile-attack-18.1.stix20.json"], ["ICS-Attack", "ics-attack-18.1.json"]]) {
+			const counts = (JSON.parse((await runCli(["inspect", "--bundle", path.join(SHARED_STIX, file), "--json"])).stdout) as { counts: Record<string, number> }).counts;
+			const folders = countByFolder(path.join(root, domain));
+			expect(folders.techniques, domain).toBe(counts.techniques + counts.subtechniques);
+			expect(folders.groups, domain).toBe(counts.groups);
+			expect(folders.software, domain).toBe(counts.software);
+		}
+		const again = JSON.parse((await runCli(["sync", "--vault", vault, ...bundles, "--offline", "--json", "--no-backup"])).stdout) as { summary: Record<string, number>; sharedIds: unknown[] };
+		expect(again.summary).toMatchObject({ updated: 0, created: 0, skipped: 0 });
+		// An ID two domains have (WannaCry in Enterprise and ICS) has one note per domain: not reported as shared.
+		expect(again.sharedIds).toEqual([]);
+		const links = JSON.parse((await runCli(["links", "--vault", vault, "--json"])).stdout) as { summary: Record<string, number> };
+		expect(links.summary).toMatchObject({ ambiguous: 0, broken: 0, mismatch: 0 });
+		// One domain's sync says in one line that the other domains' notes are not its own.
+		const enterprise = await runCli(["sync", "--vault", vault, "--bundle", path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json"), "--offline", "--dry-run"]);
+		const skipped = enterprise.stdout.split("\n").filter((l) => l.includes("skipped:"));
+		expect(skipped).toHaveLength(1);
+		expect(skipped[0]).toMatch(/skipped: \d+ notes are about objects not in enterprise-attack 18\.1/);
+	}, 400_000);
+
+	it("refuses two bundles of one domain, writing nothing", async () => {
+		const vault = tempDir("domains-twice");
+		const r = await runCli(["sync", "--vault", vault, "--bundle", ENTERPRISE_FIXTURE, "--bundle", ENTERPRISE_FIXTURE, "--offline"]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain("give one bundle per domain");
+		expect(readdirSync(vault)).toEqual([]);
+	});
+});

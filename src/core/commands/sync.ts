@@ -14,6 +14,8 @@ export interface SyncReportNote {
 	layout: string | null;
 	action: SyncAction;
 	reason?: string;
+	/** Its subject is in none of the bundles loaded (another domain's note): one line in the text report. */
+	elsewhere?: true;
 	warnings?: string[];
 	/** The release the note's ATT&CK text came from, or null (with why). */
 	baseRelease?: string | null;
@@ -51,6 +53,7 @@ export function reportOf(plan: SyncPlan, dryRun: boolean, failed: SyncReport["fa
 	const notes = plan.notes.map((n): SyncReportNote => {
 		const entry: SyncReportNote = { path: n.path, id: n.id, layout: n.layout, action: n.action };
 		if (n.reason !== undefined) entry.reason = n.reason;
+		if (n.elsewhere) entry.elsewhere = true;
 		if (n.warnings !== undefined) entry.warnings = n.warnings;
 		if (n.baseRelease !== undefined) entry.baseRelease = n.baseRelease;
 		if (n.baseWhy !== undefined) entry.baseWhy = n.baseWhy;
@@ -77,7 +80,10 @@ export function formatSync(report: SyncReport): string {
 	for (const n of report.notes) {
 		if (n.action === "updated" || n.action === "created") lines.push(`  ${verb}${n.action}: ${n.path}`);
 	}
-	for (const n of report.notes) if (n.action === "skipped") lines.push(`  skipped: ${n.path}: ${n.reason ?? ""}`);
+	for (const n of report.notes) if (n.action === "skipped" && !n.elsewhere) lines.push(`  skipped: ${n.path}: ${n.reason ?? ""}`);
+	// Notes of domains (or objects) this run did not load: one line, not one per note.
+	const elsewhere = report.notes.filter((n) => n.action === "skipped" && n.elsewhere);
+	if (elsewhere.length > 0) lines.push(`  skipped: ${elsewhere.length} ${elsewhere.length === 1 ? "note is" : "notes are"} about objects not in ${report.domain}${version} (another domain's notes; give that domain's --bundle too to sync them)`);
 	for (const n of report.notes) for (const w of n.warnings ?? []) lines.push(`  note: ${n.path}: ${w}`);
 	for (const s of report.sharedIds) lines.push(`  note: ${sharedIdText(s)}`);
 	lines.push(`${s.updated} ${verb}updated, ${s.created} ${verb}created, ${s.unchanged} unchanged, ${s.skipped} skipped`);

@@ -355,7 +355,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		const classify: Classifier = (line) => {
 			// Ours only when it also names a source ATT&CK cites (a footnote of the user's may look alike).
 			const own = ourFootnoteName(line);
-			if (own !== null && known.has(own)) return { key: `fn:${own}` };
+			if (own !== null && (known.has(own) || known.has(`${own}.`))) return { key: `fn:${known.has(own) ? own : `${own}.`}` };
 			const m = /^[-*+][ \t]+(.+?): \S+\s*$/.exec(line);
 			if (m && (ATTACK_REF_SOURCES.has(m[1]) || known.has(m[1]))) return { key: `ref:${m[1]}` };
 			return "user";

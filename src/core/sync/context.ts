@@ -9,6 +9,7 @@ import { claimedId, hiddenRanges } from "../links/judge";
 import { scanWikiLinks } from "../links/wikilink";
 import { scanCode } from "../notes/code-scan";
 import { subjectId } from "../notes/recognize";
+import { domainOfNote } from "../notes/note-domain";
 import type { Note } from "../notes/read";
 import { notesAbout, type VaultIndex } from "../vault-index";
 import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place, type PlaceKind } from "./places";
@@ -26,6 +27,8 @@ export interface ContextOptions {
 	/** Where new notes go (`<folder>/techniques`...) instead of the folders learned from the vault. */
 	folder?: string;
 	sections?: readonly ManagedSection[];
+	/** Notes other domains' syncs in this run create: links are written knowing they will exist. */
+	alsoCreated?: readonly string[];
 }
 
 /** The kinds an empty vault gets, and every vault's missing notes are link targets of. */
@@ -91,7 +94,8 @@ export class SyncContext {
 		// Among several notes about an ID, the one a user would expect (see notesAbout): never a copy
 		// that sorts first, nor a note listing many IDs in its aliases.
 		for (const id of index.byId.keys()) {
-			const best = notesAbout(index, id, (note) => isAttackPage(note, id))[0];
+			// An ID several domains have (a group in Enterprise and Mobile) is this domain's note.
+			const best = notesAbout(index, id, (note) => isAttackPage(note, id) && [null, model.domain].includes(domainOfNote(note)))[0] ?? notesAbout(index, id, (note) => isAttackPage(note, id) && domainOfNote(note) === null)[0];
 			if (best !== undefined) this.noteOf.set(id, best);
 		}
 		const all = notableObjects(model);
@@ -107,7 +111,7 @@ export class SyncContext {
 		this.expected = missingPaths(index.files, this.places, notable, new Set(this.noteOf.keys()), own);
 		const kinds = new Map(notable.map((o) => [o.id, o.kind]));
 		for (const [id, path] of this.expected) if (create.has(kinds.get(id) ?? "technique")) this.created.set(id, path);
-		this.resolver = new LinkResolver([...index.files, ...this.expected.values()]);
+		this.resolver = new LinkResolver([...index.files, ...this.expected.values(), ...(opts.alsoCreated ?? [])]);
 	}
 
 	/** The ATT&CK note for an ID that exists after this run (the vault's, or one this run creates). */

@@ -18,6 +18,8 @@ import { SyncContext, type ManagedSection } from "./context";
 import { noteKindOf, type NoteKind, type PlaceKind } from "./places";
 import { isNoteObject } from "../kinds";
 import { nameBesideId } from "../notes/recognize";
+import { safeFileName, withId } from "./filenames";
+import { domainOfNote } from "../notes/note-domain";
 import type { LinkStyle } from "../links/resolve";
 import { syncControls } from "./controls";
 import { applyEdits } from "./edits";
@@ -38,6 +40,8 @@ export interface PlannedNote {
 	action: SyncAction;
 	/** Why a note was skipped. */
 	reason?: string;
+	/** Skipped because its subject is in none of the bundles loaded (another domain's note, say): reported in one line. */
+	elsewhere?: true;
 	/** What the user should know: a renamed technique, a Sigma rule tagged with a revoked one. */
 	warnings?: string[];
 	/** The release the note's ATT&CK text came from (recorded or inferred), or null with why. */
@@ -88,6 +92,8 @@ export interface SyncOptions {
 	 * replaces it even when the new text reads nothing like it (without them, such a line is kept).
 	 */
 	previous?: readonly AttackModel[];
+	/** The other domains synced in the same run (their new notes are link targets' neighbours). */
+	otherDomains?: readonly AttackModel[];
 	/** Each note's base release, worked out by resolveBases (base.ts); its models join `previous`. */
 	bases?: Bases;
 }
@@ -98,7 +104,10 @@ const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls", "o
 
 export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOptions = {}): SyncPlan {
 	const version = model.attackVersion ?? opts.version ?? null;
-	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing ?? false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections });
+	// Other domains' new notes in this run (one sync over Enterprise, Mobile and ICS): links are
+	// written knowing they will be there, so a name two domains share is never left ambiguous.
+	const alsoCreated = (opts.otherDomains ?? []).flatMap((m) => [...new SyncContext(m, index, { version: m.attackVersion, createMissing: opts.createMissing ?? false, folder: opts.folder }).created.values()]);
+	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing ?? false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections, alsoCreated });
 	const previous: Array<[AttackModel, string | null]> = [...(opts.bases?.models ?? [])].map(([v, m]) => [m, m.attackVersion ?? v]);
 	for (const m of opts.previous ?? []) if (!previous.some(([p]) => p === m)) previous.push([m, m.attackVersion]);
 	ctx.previous = previous.map(([m, v]) => new SyncContext(m, index, { version: v, createMissing: false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections }));
@@ -129,8 +138,18 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 	for (const n of notes) summary[n.action]++;
 	const shared = sharedIds(index)
 		.filter((s) => s.notes.some(wanted))
+		// One note per domain for an ID several domains have is how a multi-domain vault is kept.
+		.filter((s) => !oneNotePerDomain(s.notes, index))
 		.map((s): SharedId => ({ ...s, linksTo: ctx.noteFor(s.id) }));
 	return { attackVersion: version, domain: model.domain, notes, summary, sharedIds: shared };
+}
+
+function oneNotePerDomain(paths: readonly string[], index: VaultIndex): boolean {
+	const domains = paths.map((p) => {
+		const n = index.notes.get(p);
+		return n ? domainOfNote(n) : null;
+	});
+	return domains.every((d) => d !== null) && new Set(domains).size === domains.length;
 }
 
 function kindOf(o: StixObject): PlaceKind {
@@ -145,7 +164,9 @@ function kindOf(o: StixObject): PlaceKind {
 export function mergePlans(plans: readonly SyncPlan[]): SyncPlan {
 	if (plans.length === 1) return plans[0];
 	const byPath = new Map<string, PlannedNote>();
-	const rank = (n: PlannedNote) => (n.action === "skipped" ? (n.id === null ? 1 : 0) : 2);
+	// A note another domain syncs is not skipped; of two domains' reasons to skip, the one that is
+	// not "another domain's" says more.
+	const rank = (n: PlannedNote) => (n.action === "skipped" ? (n.elsewhere ? 0 : n.id === null ? 2 : 1) : 3);
 	for (const plan of plans) {
 		for (const n of plan.notes) {
 			const seen = byPath.get(n.path);
@@ -197,7 +218,11 @@ function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
 	if (layout === "sigma") return { ...base, action: "unchanged", ...sigmaWarnings(ids, ctx) };
 	const subject = subjectOf(note, ctx.model);
 	if (subject && !namedLikeIt(note, subject.id, ctx)) return null;
-	if (!subject) return { ...base, action: "skipped", reason: `${ids.join(", ")} ${ids.length > 1 ? "are" : "is"} not in this bundle (${ctx.model.domain}${ctx.version ? ` ${ctx.version}` : ""})` };
+	if (!subject) return { ...base, action: "skipped", elsewhere: true, reason: `${ids.join(", ")} ${ids.length > 1 ? "are" : "is"} not in this bundle (${ctx.model.domain}${ctx.version ? ` ${ctx.version}` : ""})` };
+	// A note its folder or tags put in another domain (a group ATT&CK has in Enterprise and Mobile)
+	// is that domain's to sync.
+	const domain = domainOfNote(note);
+	if (domain !== null && domain !== ctx.model.domain) return { ...base, action: "skipped", elsewhere: true, reason: `a note of ${domain}, not ${ctx.model.domain}` };
 	// A note in no known layout is synced only when it names one subject (not an index of many).
 	if (!SYNCED.has(layout) || (layout === "other" && ids.length > 1)) return { ...base, id: subject.id, action: "skipped", reason: "not in a layout sync knows (classic, export or controls)" };
 	let after: string;
@@ -344,7 +369,9 @@ function renamed(note: Note, o: StixObject): string[] {
 	// The ID wherever the vault's naming put it (`Name (ID)`, `ID - Name`, `ID-Name_With_Underscores`).
 	const name = file.replace(id, " ").trim();
 	const safe = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
-	if (safe(name) === "" || safe(name) === safe(o.name) || safe(name) === safe(id)) return [];
+	// The name as sync itself writes it in a file name (`/` made `-`, cut to fit) is the name too.
+	const fileName = safeFileName(o.name, id);
+	if (safe(name) === "" || safe(name) === safe(o.name) || safe(name) === safe(id) || [fileName, withId(fileName, id)].some((f) => safe(note.path.slice(note.path.lastIndexOf("/") + 1).replace(/\.md$/i, "")) === safe(f))) return [];
 	return [`renamed in ATT&CK: ${id} is now "${o.name}"; the file keeps its name (rename it in Obsidian to update links)`];
 }
 
