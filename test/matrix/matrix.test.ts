@@ -3,7 +3,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { attackIdOf, isActive, isSubtechnique, loadBundle } from "../../src/core/attack/model";
-import { buildMatrix, parseMatrixBlock, type Matrix, type MatrixCell } from "../../src/core/matrix";
+import { buildMatrix, combineMatrix, matrixData, noteStateOf, noteStates, parseMatrixBlock, unknownTactics, type Matrix, type MatrixCell } from "../../src/core/matrix";
+import { readNote } from "../../src/core/notes/read";
+import { planSync } from "../../src/core/sync/plan";
 import { buildVaultIndex } from "../../src/core/vault-index";
 import { ENTERPRISE_FIXTURE } from "../helpers/paths";
 import { sampleVault } from "../helpers/sample-vault";
@@ -111,6 +113,46 @@ describe("buildMatrix", () => {
 		const m = buildMatrix(model, null);
 		expect(cells(m).every((x) => x.cell.state === "none")).toBe(true);
 		expect(find(m, "T1574.002")).toBeUndefined();
+	});
+});
+
+describe("the matrix in two halves: the release's data (the engine) and the notes' states (the page)", () => {
+	it("combines to the same matrix as buildMatrix, through JSON as it crosses from the worker", async () => {
+		const idx = await index();
+		for (const opts of [{ version: "18.1" }, { version: "18.1", studyBy: "status", platform: "windows" }, { version: "18.1", studyBy: "tag:secplus", onlyCovered: true }, { version: "18.1", text: "phish", tactics: ["TA0001"] }]) {
+			const data = JSON.parse(JSON.stringify(matrixData(model, "18.1"))) as ReturnType<typeof matrixData>;
+			const states = JSON.parse(JSON.stringify(noteStates(idx, opts.studyBy))) as ReturnType<typeof noteStates>;
+			expect(combineMatrix(data, states, opts)).toEqual(buildMatrix(model, idx, opts));
+		}
+	});
+
+	it("one changed note's state is enough to update the matrix", async () => {
+		const idx = await index();
+		const data = matrixData(model, "18.1");
+		const states = new Map(noteStates(idx, "status").map((s) => [s.path, s]));
+		expect(find(combineMatrix(data, states.values(), { studyBy: "status" }), "T1566")).toMatchObject({ state: "outdated", study: "reviewed" });
+		const text = (await sampleVault().read(PHISHING)).replace("alias: T1566\n", 'alias: T1566\nattack_version: "18.1"\n').replace(/^status: .*$/m, "status: done");
+		const read = readNote(PHISHING, new TextEncoder().encode(text));
+		if (!read.ok) throw new Error(read.skipped.reason);
+		const state = noteStateOf(read.note, "status");
+		expect(state).toEqual({ path: PHISHING, id: "T1566", version: "18.1", study: "done" });
+		states.set(PHISHING, state!);
+		expect(find(combineMatrix(data, states.values(), { studyBy: "status" }), "T1566")).toMatchObject({ state: "current", study: "done" });
+	});
+
+	it("names the tactics a block asks for that the release lacks", () => {
+		expect(unknownTactics(matrixData(model), ["TA0001", "execution", "Initial Access", "exfil"])).toEqual(["exfil"]);
+	});
+});
+
+describe("creating one note (a modifier-click in the matrix)", () => {
+	it("plans exactly the note create-missing would create for that ID, and no other change", async () => {
+		const idx = await index();
+		const all = planSync(idx, model, { version: "18.1", createMissing: true });
+		const expected = all.notes.find((n) => n.action === "created" && n.id === "T1566.003");
+		expect(expected).toBeDefined();
+		const one = planSync(idx, model, { version: "18.1", createMissing: ["technique"], createOnly: new Set(["T1566.003"]), only: new Set() });
+		expect(one.notes).toEqual([expected]);
 	});
 });
 

@@ -20,6 +20,8 @@ export interface ContextOptions {
 	version: string | null;
 	/** true: create every missing note; a list: only notes of these kinds. */
 	createMissing: boolean | readonly NoteKind[];
+	/** Only the missing notes about these ATT&CK IDs. */
+	createOnly?: ReadonlySet<string>;
 	/** Overrides the vault's own `newLinkFormat`. */
 	linkStyle?: LinkStyle;
 	/** Where new notes go (`<folder>/techniques`...) instead of the folders learned from the vault. */
@@ -74,7 +76,7 @@ export class SyncContext {
 		this.expected = missingPaths(index.files, this.places, notable, new Set(this.noteOf.keys()), own);
 		const kinds = new Map(notable.map((o) => [o.id, o.kind]));
 		const create = opts.createMissing === true ? new Set<NoteKind>(["technique", "tactic", "mitigation"]) : new Set(opts.createMissing || []);
-		for (const [id, path] of this.expected) if (create.has(kinds.get(id) ?? "technique")) this.created.set(id, path);
+		for (const [id, path] of this.expected) if (create.has(kinds.get(id) ?? "technique") && (opts.createOnly === undefined || opts.createOnly.has(id))) this.created.set(id, path);
 		this.resolver = new LinkResolver([...index.files, ...this.expected.values()]);
 	}
 

@@ -79,6 +79,8 @@ export interface SyncOptions {
 	sections?: readonly ManagedSection[];
 	/** Only these notes (vault paths) are planned: "sync the current note". */
 	only?: ReadonlySet<string>;
+	/** Of the missing notes `createMissing` would create, only those about these ATT&CK IDs (the matrix view's modifier-click); created even with `only`. */
+	createOnly?: ReadonlySet<string>;
 	/** The ATT&CK release when the bundle does not name it (mitre/cti 2.0 bundles). */
 	version?: string | null;
 	/**
@@ -96,7 +98,7 @@ const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls", "o
 
 export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOptions = {}): SyncPlan {
 	const version = model.attackVersion ?? opts.version ?? null;
-	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing ?? false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections });
+	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing ?? false, createOnly: opts.createOnly, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections });
 	const previous: Array<[AttackModel, string | null]> = [...(opts.bases?.models ?? [])].map(([v, m]) => [m, m.attackVersion ?? v]);
 	for (const m of opts.previous ?? []) if (!previous.some(([p]) => p === m)) previous.push([m, m.attackVersion]);
 	ctx.previous = previous.map(([m, v]) => new SyncContext(m, index, { version: v, createMissing: false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections }));
@@ -115,8 +117,8 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 		}
 		if (planned) notes.push(planned);
 	}
-	// Syncing chosen notes ("the current note") creates none.
-	for (const [id, path] of opts.only === undefined ? ctx.created : []) {
+	// Syncing chosen notes ("the current note") creates none, unless asked for by ID.
+	for (const [id, path] of opts.only === undefined || opts.createOnly !== undefined ? ctx.created : []) {
 		const o = model.get(id);
 		if (!o) continue;
 		const after = createNote(path, id, o, ctx);
