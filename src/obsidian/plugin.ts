@@ -7,18 +7,13 @@
 import { Plugin, TFile, normalizePath, type Editor, type Menu } from "obsidian";
 import type { LinksReport } from "../core/commands/links";
 import { reportOf, type SyncReport } from "../core/commands/sync";
-import { writeChangesNote } from "../core/commands/changes";
-import { writeLayerFile } from "../core/commands/layer";
-import type { AttackModel } from "../core/attack/model";
-import { decodeUtf8 } from "../core/attack/bytes";
-import { readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
 import { versionFromFileName } from "../core/fetch/index-json";
 import { applyPlan, type SyncOptions, type SyncPlan } from "../core/sync/plan";
 import { isReadable } from "../core/notes/read";
 import { UndoLog } from "../core/sync/undo";
 import { AttackData, Cancelled, type Loaded } from "./data";
-import type { LinksResult, PlanRequest, PlanResult, TechniqueItem } from "./engine";
+import type { FileWrite, LinksResult, PlanRequest, PlanResult, ReleaseRef, ReportResult, TechniqueItem } from "./engine";
 import { Engine } from "./engine-client";
 import { ConfirmModal, FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal, notify } from "./modals";
 import { nameAndFolder } from "./preview-model";
@@ -80,8 +75,8 @@ export class AttackSyncPlugin extends Plugin {
 			editorCallback: (editor: Editor, view) => void this.run(() => this.insertLink(editor, view.file?.path ?? "")),
 		});
 		command("undo-last-sync", "Undo last sync", () => this.confirmUndo());
-		command("write-changes-note", "Write what changed in ATT&CK for my notes", async () => notify(`Wrote ${await writeChangesNote(this.vault(), await this.release(await this.attackData().previous(this.settings.domains[0])), await this.currentRelease(), this.settings.notesFolder || undefined)}`));
-		command("write-layer", "Write a Navigator layer of my ATT&CK notes", async () => notify(`Wrote ${await writeLayerFile(this.vault(), this.app.vault.getName(), await this.release(await this.attackData().cached(this.settings.domains[0])), this.settings.domains[0], this.settings.notesFolder || undefined)}`));
+		command("write-changes-note", "Write what changed in ATT&CK for my notes", async () => notify(`Wrote ${await this.writeReport("changes")}`));
+		command("write-layer", "Write a Navigator layer of my ATT&CK notes", async () => notify(`Wrote ${await this.writeReport("layer")}`));
 		this.addEntryPoints();
 	}
 
@@ -252,21 +247,52 @@ export class AttackSyncPlugin extends Plugin {
 		return Promise.resolve();
 	}
 
-	/** The data for a domain: the cache, or fetched now when there is none. */
 	/**
-	 * A cached release's model on this thread, for the two report commands (what changed, the
-	 * layer). Unlike sync it is parsed here, not in the engine: a known pause on a user's click.
+	 * The two report commands (what changed, the layer): worked out in the engine from the cached
+	 * releases, so no release is parsed on this thread; the page writes the file that comes back.
+	 * The changes note needs a release fetched before the current one (the engine says so when
+	 * there is none); the layer is written without ATT&CK's names when nothing is cached.
 	 */
-	private async release(l: Loaded | null): Promise<{ model: AttackModel; meta: CacheMeta } | null> {
-		if (l === null) return null;
-		const bytes = l.ref.bytes ?? new Uint8Array(await this.app.vault.adapter.readBinary(l.ref.source));
-		return readCache(decodeUtf8(bytes, l.ref.source, "an ATT&CK cache"), l.ref.source);
+	private async writeReport(report: "changes" | "layer"): Promise<string> {
+		const domain = this.settings.domains[0];
+		const data = this.attackData();
+		const current = report === "changes" ? await this.loaded(domain) : await data.cached(domain);
+		const ref = (l: Loaded | null): ReleaseRef | null => l && { cache: l.ref, meta: { attackVersion: l.meta.attackVersion, source: l.meta.source } };
+		const previous = report === "changes" ? await data.previous(domain) : null;
+		// Without a release, the layer of the notes alone, as the CLI writes it without --bundle.
+		const result = (await this.engine.run({ kind: "report", report, current: ref(current), previous: ref(previous), ...(await this.snapshot((p) => p.endsWith(".layer.json"))), vaultName: this.app.vault.getName(), domain, folder: this.settings.notesFolder || undefined })) as ReportResult;
+		const failed = await this.writeFiles(result.writes);
+		if (failed.length > 0) throw new UserError(`${failed[0].path} was not written: ${failed[0].reason}`);
+		return result.path;
 	}
 
-	private async currentRelease(): Promise<{ model: AttackModel; meta: CacheMeta }> {
-		const r = await this.release(await this.loaded(this.settings.domains[0]));
-		if (r === null) throw new UserError("no ATT&CK data is cached yet: run \"Fetch or update ATT&CK data\" first.");
-		return r;
+	/**
+	 * Writes the engine worked out: each onto the text it was worked out from (a file changed
+	 * meanwhile is left alone and named), a new file only where there is none. Returns what was not written.
+	 */
+	private async writeFiles(writes: readonly FileWrite[]): Promise<Array<{ path: string; reason: string }>> {
+		const vault = this.vault();
+		const failed: Array<{ path: string; reason: string }> = [];
+		for (const w of writes) {
+			try {
+				if (w.before === null) {
+					await vault.create(w.path, w.after);
+					continue;
+				}
+				let changed = false;
+				await vault.process(w.path, (current) => {
+					if (current !== w.before) {
+						changed = true;
+						return current;
+					}
+					return w.after;
+				});
+				if (changed) failed.push({ path: w.path, reason: "it changed while it was being worked out; run the command again" });
+			} catch (err) {
+				failed.push({ path: w.path, reason: messageOf(err) });
+			}
+		}
+		return failed;
 	}
 
 	private async loaded(domain: string): Promise<Loaded> {
@@ -279,12 +305,12 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	/** What the engine needs of the vault: every path, the notes' bytes, the link settings. */
-	private async snapshot(): Promise<{ paths: string[]; files: Array<[string, Uint8Array]>; appJson: string | null }> {
+	private async snapshot(also: (path: string) => boolean = () => false): Promise<{ paths: string[]; files: Array<[string, Uint8Array]>; appJson: string | null }> {
 		const vault = this.vault();
 		const paths = await vault.listFiles();
 		const files: Array<[string, Uint8Array]> = [];
 		for (const p of paths) {
-			if (!isReadable(p)) continue;
+			if (!isReadable(p) && !also(p)) continue;
 			try {
 				files.push([p, await vault.readBinary(p)]);
 			} catch {
