@@ -8,7 +8,7 @@
  */
 import { attackIdOf, isActive, isSubtechnique, type AttackModel } from "./attack/model";
 import type { StixObject } from "./attack/stix";
-import { hasTag } from "./commands/layer";
+import { hasTag, type NavigatorLayer } from "./commands/layer";
 import { idKind, subjectId } from "./notes/recognize";
 import { compareVersions } from "./fetch/index-json";
 import type { Note } from "./notes/read";
@@ -301,8 +301,8 @@ export function combineMatrix(data: MatrixData, states: Iterable<NoteState>, opt
 }
 
 /** Tactic names a block or filter asked for that the release does not have (IDs, short names or names). */
-export function unknownTactics(data: MatrixData, tactics: readonly string[]): string[] {
-	return tactics.filter((w) => !data.tactics.some((t) => [t.id, t.shortname, t.name].some((x) => x.toLowerCase() === w.trim().toLowerCase())));
+export function unknownTactics(known: ReadonlyArray<{ id: string; name: string; shortname: string }>, tactics: readonly string[]): string[] {
+	return tactics.filter((w) => !known.some((t) => [t.id, t.shortname, t.name].some((x) => x.toLowerCase() === w.trim().toLowerCase())));
 }
 
 export interface MatrixBlock {
@@ -341,4 +341,70 @@ export function parseMatrixBlock(source: string): MatrixBlock {
 		} else block.problems.push(`line ${i + 1}: unknown option "${m[1]}" (known: domain, platform, tactics, only-covered, text, study)`);
 	}
 	return block;
+}
+
+/** An imported Navigator layer's value for one cell: a score, a colour, its comment. */
+export interface OverlayCell {
+	score: number | null;
+	color: string | null;
+	comment: string | null;
+}
+
+/** A Navigator layer as the matrix view shows it over its cells (see readLayer). */
+export interface MatrixOverlay {
+	name: string;
+	domain: string;
+	/** By `ID` and by `ID@tactic-shortname` (an entry for one tactic only). */
+	cells: Map<string, OverlayCell>;
+	legend: Array<{ label: string; color: string }>;
+}
+
+/** Navigator's default gradient (red, yellow, green over 0 to 100), for layers that give none. */
+const NAVIGATOR_GRADIENT = { colors: ["#ff6666", "#ffe766", "#8ec843"], minValue: 0, maxValue: 100 };
+const HEX = /^#([0-9a-f]{3}|[0-9a-f]{6})([0-9a-f]{2})?$/i;
+
+function rgbOf(hex: string): [number, number, number] {
+	const h = hex.slice(1);
+	const full = h.length === 3 || h.length === 4 ? [...h.slice(0, 3)].map((c) => c + c).join("") : h.slice(0, 6);
+	return [0, 2, 4].map((i) => Number.parseInt(full.slice(i, i + 2), 16)) as [number, number, number];
+}
+
+/** The gradient's colour at `score` (clamped), as Navigator colours a score. */
+export function gradientColor(gradient: { colors: string[]; minValue: number; maxValue: number }, score: number): string | null {
+	const colors = gradient.colors.filter((c) => HEX.test(c));
+	if (colors.length === 0) return null;
+	if (colors.length === 1 || gradient.maxValue <= gradient.minValue) return colors[0].toLowerCase();
+	const t = Math.min(1, Math.max(0, (score - gradient.minValue) / (gradient.maxValue - gradient.minValue))) * (colors.length - 1);
+	const i = Math.min(colors.length - 2, Math.floor(t));
+	const [a, b] = [rgbOf(colors[i]), rgbOf(colors[i + 1])];
+	const f = t - i;
+	return `#${a.map((x, k) => Math.round(x + (b[k] - x) * f).toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * A layer (as readLayer returns it) as the view's overlay: each entry's colour, or its score's
+ * colour on the layer's gradient (Navigator's default when it has none); only `#rgb`/`#rrggbb`
+ * colours are kept. The legend is the layer's, else the gradient's two ends.
+ */
+export function matrixOverlay(layer: NavigatorLayer): MatrixOverlay {
+	const gradient = layer.gradient ?? NAVIGATOR_GRADIENT;
+	const cells = new Map<string, OverlayCell>();
+	for (const t of layer.techniques) {
+		const score = typeof t.score === "number" ? t.score : null;
+		let color = t.color !== undefined && HEX.test(t.color) ? t.color : null;
+		if (color === null && score !== null) color = gradientColor(gradient, score);
+		if (t.enabled === false) color = null;
+		cells.set(t.tactic ? `${t.techniqueID}@${t.tactic.toLowerCase()}` : t.techniqueID, { score, color, comment: t.comment ?? null });
+	}
+	const legend = (layer.legendItems ?? []).filter((l) => HEX.test(l.color));
+	if (legend.length === 0 && layer.techniques.some((t) => typeof t.score === "number" && t.color === undefined)) {
+		const colors = gradient.colors.filter((c) => HEX.test(c));
+		if (colors.length > 0) legend.push({ label: `Score ${gradient.minValue}`, color: colors[0] }, { label: `Score ${gradient.maxValue}`, color: colors[colors.length - 1] });
+	}
+	return { name: layer.name, domain: layer.domain, cells, legend };
+}
+
+/** The overlay's value for a cell in a tactic's column: the entry for that tactic, else the technique's. */
+export function overlayFor(overlay: MatrixOverlay, id: string, tactic: string): OverlayCell | undefined {
+	return overlay.cells.get(`${id}@${tactic.toLowerCase()}`) ?? overlay.cells.get(id);
 }

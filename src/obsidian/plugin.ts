@@ -4,7 +4,7 @@
  * bundle or note is parsed until a command runs. Tasks run one at a time: a command started while
  * another runs waits for it, so two syncs never interleave.
  */
-import { Plugin, TFile, normalizePath, type Editor, type Menu } from "obsidian";
+import { Plugin, TFile, normalizePath, type Editor, type Menu, type WorkspaceLeaf } from "obsidian";
 import type { LinksReport } from "../core/commands/links";
 import { reportOf, type SyncReport } from "../core/commands/sync";
 import { UserError, messageOf } from "../core/errors";
@@ -12,8 +12,12 @@ import { versionFromFileName } from "../core/fetch/index-json";
 import { applyPlan, type SyncOptions, type SyncPlan } from "../core/sync/plan";
 import { isReadable } from "../core/notes/read";
 import { UndoLog } from "../core/sync/undo";
+import { readLayer } from "../core/commands/layer";
+import { matrixOverlay } from "../core/matrix";
 import { AttackData, Cancelled, type Loaded } from "./data";
-import type { FileWrite, LinksResult, PlanRequest, PlanResult, ReleaseRef, ReportResult, TechniqueItem } from "./engine";
+import type { FileWrite, LinksResult, MatrixResult, PlanRequest, PlanResult, ReleaseRef, ReportResult, TechniqueItem } from "./engine";
+import { MatrixStore } from "./matrix-store";
+import { MATRIX_VIEW, MatrixBlock, MatrixView, type MatrixHost } from "./matrix-view";
 import { Engine } from "./engine-client";
 import { ConfirmModal, FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal, notify } from "./modals";
 import { nameAndFolder } from "./preview-model";
@@ -39,6 +43,15 @@ export class AttackSyncPlugin extends Plugin {
 	private status: HTMLElement | null = null;
 	/** Notes the last plan found to update or create (null: none planned yet). */
 	private toSync: number | null = null;
+	/** The matrix view's and code blocks' data; read from the engine the first time one is shown. */
+	readonly matrix = new MatrixStore({
+		load: (studyBy) => this.loadMatrix(studyBy),
+		read: async (path) => {
+			const file = this.app.vault.getAbstractFileByPath(path);
+			return file instanceof TFile ? this.app.vault.cachedRead(file) : null;
+		},
+		studyBy: () => this.settings.studyBy || null,
+	});
 
 	override async onload(): Promise<void> {
 		this.settings = mergeSettings(await this.loadData());
@@ -77,11 +90,127 @@ export class AttackSyncPlugin extends Plugin {
 		command("undo-last-sync", "Undo last sync", () => this.confirmUndo());
 		command("write-changes-note", "Write what changed in ATT&CK for my notes", async () => notify(`Wrote ${await this.writeReport("changes")}`));
 		command("write-layer", "Write a Navigator layer of my ATT&CK notes", async () => notify(`Wrote ${await this.writeReport("layer")}`));
+		this.addCommand({ id: "open-matrix", name: "Open ATT&CK matrix", callback: () => void this.openMatrix() });
+		command("import-overlay", "Import Navigator layer as overlay", () => this.pickOverlay());
+		this.addMatrix();
 		this.addEntryPoints();
 	}
 
 	override onunload(): void {
 		this.engine.dispose();
+	}
+
+	/**
+	 * The matrix view, the `attack-matrix` code block and what keeps them live: each note Obsidian
+	 * indexes again, renames or deletes updates the matrix (MatrixStore: that note only, after a
+	 * pause). Handlers only; nothing is read until a view or block is shown.
+	 */
+	private addMatrix(): void {
+		const host: MatrixHost = {
+			store: this.matrix,
+			domains: () => this.settings.domains,
+			studyBy: () => this.settings.studyBy || null,
+			openNote: (path, newTab) => void this.app.workspace.openLinkText(path, "", newTab),
+			createNote: (domain, id) => void this.run(() => this.createNote(domain, id)),
+			clearOverlay: () => void this.run(() => this.setOverlay(null)),
+			fetchData: () => void this.run(() => this.fetchConfigured()),
+		};
+		this.registerView(MATRIX_VIEW, (leaf: WorkspaceLeaf) => new MatrixView(leaf, host));
+		this.registerMarkdownCodeBlockProcessor("attack-matrix", (source, el, ctx) => {
+			if (this.settings.overlay !== "" && this.matrix.overlay === null && this.matrix.overlayProblem === null) void this.loadOverlay();
+			ctx.addChild(new MatrixBlock(el, source, host));
+		});
+		this.addRibbonIcon("layout-grid", "Open ATT&CK matrix", () => void this.openMatrix());
+		this.registerEvent(this.app.metadataCache.on("changed", (file, data) => this.matrix.noteChanged(file.path, data)));
+		this.registerEvent(this.app.vault.on("rename", (file, oldPath) => this.matrix.renamed(file.path, oldPath)));
+		this.registerEvent(this.app.vault.on("delete", (file) => this.matrix.deleted(file.path)));
+	}
+
+	/** The matrix view: the open one, else a new tab. */
+	private async openMatrix(): Promise<void> {
+		const open = this.app.workspace.getLeavesOfType(MATRIX_VIEW)[0];
+		const leaf = open ?? this.app.workspace.getLeaf("tab");
+		if (!open) await leaf.setViewState({ type: MATRIX_VIEW, active: true });
+		await this.app.workspace.revealLeaf(leaf);
+		if (this.settings.overlay !== "" && this.matrix.overlay === null && this.matrix.overlayProblem === null) await this.loadOverlay();
+	}
+
+	/** The engine's matrix data for every configured domain with a cached release, and every note's state; null when none is cached. */
+	private async loadMatrix(studyBy: string | null): Promise<{ data: MatrixResult["data"]; notes: NonNullable<MatrixResult["notes"]> } | null> {
+		const releases: Array<{ cache: Loaded["ref"]; version: string | null }> = [];
+		for (const domain of this.settings.domains) {
+			const cached = await this.attackData().cached(domain);
+			if (cached) releases.push({ cache: cached.ref, version: cached.meta.attackVersion ?? versionFromFileName(cached.meta.source) });
+		}
+		if (releases.length === 0) return null;
+		const result = (await this.engine.run({ kind: "matrix", releases, ...(await this.snapshot()), studyBy })) as MatrixResult;
+		return { data: result.data, notes: result.notes ?? [] };
+	}
+
+	/** For the settings tab: the domains or the study state changed. */
+	matrixSettingsChanged(): void {
+		this.matrix.reset();
+		if (this.app.workspace.getLeavesOfType(MATRIX_VIEW).length > 0) void this.matrix.ensure();
+	}
+
+	/**
+	 * A modifier-click on a cell with no note: the note create-missing would create for that ID
+	 * (its folder, layout and name learned from the vault, in the engine), created, shown in the
+	 * matrix at once, and opened.
+	 */
+	private async createNote(domain: string, id: string): Promise<void> {
+		const { meta, ref } = await this.loaded(domain);
+		const plan = (await this.engine.run({ kind: "create", id, release: { cache: ref, version: meta.attackVersion ?? versionFromFileName(meta.source) }, ...(await this.snapshot()), options: this.syncOptions() })) as SyncPlan;
+		const note = plan.notes.find((n) => n.action === "created" && n.id === id);
+		if (!note || note.after === undefined) throw new UserError(`no note can be created about ${id}: it is not an active technique of ${domainName(domain)}, or the vault already has a note about it.`);
+		const result = await applyPlan(this.vault(), { ...plan, notes: [note] });
+		if (result.failed.length > 0) throw new UserError(`${note.path} could not be created: ${result.failed[0].reason}`);
+		this.matrix.noteWritten(note.path, note.after);
+		await this.app.workspace.openLinkText(note.path, "", false);
+		notify(`created ${note.path}.`);
+	}
+
+	/** "Import Navigator layer as overlay": pick a .json file in the vault. */
+	private pickOverlay(): Promise<void> {
+		const files = this.app.vault.getFiles().filter((f) => f.extension === "json");
+		if (files.length === 0) throw new UserError("there is no .json file in the vault; put an ATT&CK Navigator layer file in it first.");
+		new FileSuggestModal(this.app, files, (file) => void this.run(() => this.setOverlay(file.path))).open();
+		return Promise.resolve();
+	}
+
+	/** Show the layer at `path` over the matrix (null: clear it), remember it, and open the matrix. */
+	private async setOverlay(path: string | null): Promise<void> {
+		if (path === null) {
+			this.matrix.overlay = null;
+			this.matrix.overlayProblem = null;
+			this.settings.overlay = "";
+			await this.saveSettings();
+			this.matrix.notify();
+			return;
+		}
+		const file = this.app.vault.getAbstractFileByPath(path);
+		if (!(file instanceof TFile)) throw new UserError(`${path} is not in the vault.`);
+		const layer = readLayer(await this.app.vault.cachedRead(file), path);
+		this.matrix.overlay = matrixOverlay(layer);
+		this.matrix.overlayProblem = null;
+		this.settings.overlay = path;
+		await this.saveSettings();
+		this.matrix.notify();
+		await this.openMatrix();
+		notify(`the matrix shows "${layer.name}" (${layer.techniques.length} ${layer.techniques.length === 1 ? "technique" : "techniques"}) as an overlay.`);
+	}
+
+	/** The overlay the settings remember, read when the matrix is first shown; a problem is shown in the view, not thrown. */
+	private async loadOverlay(): Promise<void> {
+		const path = this.settings.overlay;
+		try {
+			const file = this.app.vault.getAbstractFileByPath(path);
+			if (!(file instanceof TFile)) throw new UserError(`the overlay ${path} is no longer in the vault.`);
+			this.matrix.overlay = matrixOverlay(readLayer(await this.app.vault.cachedRead(file), path));
+		} catch (err) {
+			this.matrix.overlayProblem = messageOf(err);
+		}
+		this.matrix.notify();
 	}
 
 	/**
@@ -162,6 +291,7 @@ export class AttackSyncPlugin extends Plugin {
 		return this.run(async () => {
 			notify(`${releaseName(await this.fetchData(domain, null))} is ready.`);
 			void this.updateStatus();
+			this.matrixSettingsChanged();
 		});
 	}
 
@@ -224,6 +354,7 @@ export class AttackSyncPlugin extends Plugin {
 		for (const domain of this.settings.domains) ready.push(releaseName(await this.fetchData(domain, null)));
 		notify(`${ready.join(" and ")} ${ready.length === 1 ? "is" : "are"} ready.`);
 		void this.updateStatus();
+		this.matrixSettingsChanged();
 	}
 
 	private pickImport(): Promise<void> {
@@ -237,6 +368,7 @@ export class AttackSyncPlugin extends Plugin {
 					const loaded = await this.attackData().importFile(file.path, progress);
 					notify(`imported ${releaseName(loaded.meta)} from ${file.path}.`);
 					void this.updateStatus();
+					this.matrixSettingsChanged();
 				} catch (err) {
 					throw err instanceof Cancelled ? new Cancelled(what) : err;
 				} finally {

@@ -141,7 +141,7 @@ describe("the matrix in two halves: the release's data (the engine) and the note
 	});
 
 	it("names the tactics a block asks for that the release lacks", () => {
-		expect(unknownTactics(matrixData(model), ["TA0001", "execution", "Initial Access", "exfil"])).toEqual(["exfil"]);
+		expect(unknownTactics(matrixData(model).tactics, ["TA0001", "execution", "Initial Access", "exfil"])).toEqual(["exfil"]);
 	});
 });
 
