@@ -144,11 +144,26 @@ export class MatrixStore {
 		}, MATRIX_DEBOUNCE_MS);
 	}
 
+	/**
+	 * Each changed note's state again, in slices of at most ~30 ms with a pause between them: a sync
+	 * that just wrote 700 notes must not hold the window while they are read.
+	 */
 	private async flush(): Promise<void> {
 		if (!this.loaded) return;
+		const generation = this.generation;
 		const batch = [...this.pending];
 		this.pending.clear();
-		for (const [path, text] of batch) this.apply(path, text === undefined ? await this.source.read(path).catch(() => null) : text);
+		let slice = performance.now();
+		for (const [path, text] of batch) {
+			if (performance.now() - slice > 30) {
+				await new Promise((resolve) => window.setTimeout(resolve, 0));
+				if (generation !== this.generation) return;
+				slice = performance.now();
+			}
+			const current = text === undefined ? await this.source.read(path).catch(() => null) : text;
+			if (generation !== this.generation) return;
+			this.apply(path, current);
+		}
 		this.notify();
 	}
 
