@@ -100,6 +100,19 @@ export class MatrixStore {
 		return data ? combineMatrix(data, this.notes.values(), { ...opts, studyBy: this.source.studyBy() }) : null;
 	}
 
+	/** Whether a view or code block shows the matrix now. */
+	watched(): boolean {
+		return this.listeners.size > 0;
+	}
+
+	/** The plugin is unloaded: no pending update runs. */
+	dispose(): void {
+		if (this.timer !== null) window.clearTimeout(this.timer);
+		this.timer = null;
+		this.generation++;
+		this.listeners.clear();
+	}
+
 	subscribe(listener: () => void): () => void {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);

@@ -74,7 +74,7 @@ function onCell(o: RenderOptions, cell: MatrixCell, evt: MouseEvent | KeyboardEv
 
 function drawCell(parent: HTMLElement, cell: MatrixCell, tactic: string, o: RenderOptions): void {
 	const el = parent.createDiv({ cls: ["attack-sync-cell", `is-${cell.state}`, cell.subtechnique ? "is-sub" : "is-technique"], attr: { "data-id": cell.id, role: "button", tabindex: 0, "aria-label": cellLabel(cell) } });
-	const overlay = o.overlay ? o.host.store.overlay : null;
+	const overlay = o.overlay && o.host.store.overlay?.domain === o.domain ? o.host.store.overlay : null;
 	const value = overlay ? overlayFor(overlay, cell.id, tactic) : undefined;
 	if (value?.color) {
 		el.addClass("has-overlay");
@@ -139,7 +139,7 @@ function renderMatrix(el: HTMLElement, m: Matrix, o: RenderOptions): void {
 }
 
 /** The states' legend, and the overlay's (with its name and a control to clear it). */
-function renderLegend(el: HTMLElement, host: MatrixHost, withOverlay: boolean): void {
+function renderLegend(el: HTMLElement, host: MatrixHost, withOverlay: boolean, domain: string): void {
 	const legend = el.createDiv({ cls: "attack-sync-legend" });
 	for (const state of ["none", "current", "outdated", "retired"] as const) {
 		const item = legend.createSpan({ cls: "attack-sync-legend-item" });
@@ -153,7 +153,8 @@ function renderLegend(el: HTMLElement, host: MatrixHost, withOverlay: boolean): 
 	const row = el.createDiv({ cls: "attack-sync-overlay-legend" });
 	if (overlay) {
 		row.createSpan({ cls: "attack-sync-overlay-name", text: `Overlay: ${overlay.name}` });
-		for (const l of overlay.legend) {
+		if (overlay.domain !== domain) row.createSpan({ text: `(a layer of ${domainName(overlay.domain)}: shown over that matrix)` });
+		else for (const l of overlay.legend) {
 			const item = row.createSpan({ cls: "attack-sync-legend-item" });
 			const swatch = item.createSpan({ cls: "attack-sync-swatch has-overlay" });
 			swatch.style.setProperty("--attack-sync-overlay", l.color);
@@ -169,7 +170,13 @@ function renderStatus(el: HTMLElement, host: MatrixHost): boolean {
 	if (status.kind === "ready") return false;
 	const box = el.createDiv({ cls: "attack-sync-matrix-status" });
 	if (status.kind === "loading") box.setText("Reading the ATT&CK matrix and your notes…");
-	else if (status.kind === "error") box.setText(`The matrix could not be read: ${status.message}`);
+	else if (status.kind === "error") {
+		box.createEl("p", { text: `The matrix could not be read: ${status.message}` });
+		box.createEl("button", { text: "Try again" }).addEventListener("click", () => {
+			host.store.reset();
+			void host.store.ensure();
+		});
+	}
 	else {
 		box.createEl("p", { text: "No ATT&CK data is cached yet." });
 		box.createEl("button", { text: "Fetch ATT&CK data", cls: "mod-cta" }).addEventListener("click", () => host.fetchData());
@@ -229,12 +236,18 @@ export class MatrixView extends ItemView {
 		if (this.domain === null || !domains.includes(this.domain)) this.domain = domains[0] ?? null;
 		const matrix = this.domain === null ? null : store.matrix(this.domain, { platform: this.platform || null, text: this.text || null });
 		this.drawToolbar(domains, matrix);
+		// Drawn again on every change: where the user had scrolled to stays.
+		const left = this.body.querySelector(".attack-sync-matrix")?.scrollLeft ?? 0;
+		const top = this.contentEl.scrollTop;
 		this.body.empty();
 		if (renderStatus(this.body, this.host) || matrix === null || this.domain === null) return;
-		renderLegend(this.body, this.host, true);
+		renderLegend(this.body, this.host, true, this.domain);
 		const release = matrix.version ? ` ${matrix.version}` : "";
 		this.body.createDiv({ cls: "attack-sync-muted attack-sync-matrix-caption", text: `${domainName(matrix.domain)}${release}: ${matrix.columns.reduce((n, c) => n + c.counts.noted, 0)} with a note. Click a cell to open its note or create one; Ctrl-click (Cmd-click on macOS) creates it at once.` });
 		renderMatrix(this.body, matrix, { host: this.host, domain: this.domain, expanded: this.expanded, redraw: () => this.draw(), overlay: true });
+		const grid = this.body.querySelector(".attack-sync-matrix");
+		if (grid) grid.scrollLeft = left;
+		this.contentEl.scrollTop = top;
 	}
 
 	/** Built once; only the choices that depend on the data are refreshed (the text box keeps its focus). */
@@ -321,6 +334,8 @@ export class MatrixBlock extends MarkdownRenderChild {
 
 	private draw(): void {
 		const el = this.containerEl;
+		const grid = el.querySelector(".attack-sync-matrix");
+		const [left, top] = [grid?.scrollLeft ?? 0, grid?.scrollTop ?? 0];
 		el.empty();
 		const block = parseMatrixBlock(this.source);
 		if (block.problems.length > 0) {
@@ -357,5 +372,7 @@ export class MatrixBlock extends MarkdownRenderChild {
 		const matrix = this.host.store.matrix(domain, opts);
 		if (matrix === null) return;
 		renderMatrix(el, matrix, { host: this.host, domain, expanded: this.expanded, redraw: () => this.draw(), overlay: false });
+		const drawn = el.querySelector(".attack-sync-matrix");
+		if (drawn) [drawn.scrollLeft, drawn.scrollTop] = [left, top];
 	}
 }

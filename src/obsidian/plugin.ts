@@ -98,6 +98,8 @@ export class AttackSyncPlugin extends Plugin {
 
 	override onunload(): void {
 		this.engine.dispose();
+		this.matrix.dispose();
+		if (this.reloadTimer !== null) window.clearTimeout(this.reloadTimer);
 	}
 
 	/**
@@ -116,10 +118,7 @@ export class AttackSyncPlugin extends Plugin {
 			fetchData: () => void this.run(() => this.fetchConfigured()),
 		};
 		this.registerView(MATRIX_VIEW, (leaf: WorkspaceLeaf) => new MatrixView(leaf, host));
-		this.registerMarkdownCodeBlockProcessor("attack-matrix", (source, el, ctx) => {
-			if (this.settings.overlay !== "" && this.matrix.overlay === null && this.matrix.overlayProblem === null) void this.loadOverlay();
-			ctx.addChild(new MatrixBlock(el, source, host));
-		});
+		this.registerMarkdownCodeBlockProcessor("attack-matrix", (source, el, ctx) => ctx.addChild(new MatrixBlock(el, source, host)));
 		this.addRibbonIcon("layout-grid", "Open ATT&CK matrix", () => void this.openMatrix());
 		this.registerEvent(this.app.metadataCache.on("changed", (file, data) => this.matrix.noteChanged(file.path, data)));
 		this.registerEvent(this.app.vault.on("rename", (file, oldPath) => this.matrix.renamed(file.path, oldPath)));
@@ -147,11 +146,20 @@ export class AttackSyncPlugin extends Plugin {
 		return { data: result.data, notes: result.notes ?? [] };
 	}
 
-	/** For the settings tab: the domains or the study state changed. */
+	/**
+	 * The domains, the study state or the cached release changed: the matrix is read again, once the
+	 * user has stopped typing (the study setting is a text field), if a matrix view is open.
+	 */
 	matrixSettingsChanged(): void {
 		this.matrix.reset();
-		if (this.app.workspace.getLeavesOfType(MATRIX_VIEW).length > 0) void this.matrix.ensure();
+		if (this.reloadTimer !== null) window.clearTimeout(this.reloadTimer);
+		this.reloadTimer = window.setTimeout(() => {
+			this.reloadTimer = null;
+			if (this.matrix.watched()) void this.matrix.ensure();
+		}, 800);
 	}
+
+	private reloadTimer: number | null = null;
 
 	/**
 	 * A modifier-click on a cell with no note: the note create-missing would create for that ID

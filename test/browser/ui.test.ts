@@ -471,6 +471,24 @@ describe.skipIf(!HAVE_CHROMIUM)("the ATT&CK matrix in a browser", () => {
 		expect(await inBlock.getAttribute("class")).toContain("is-current");
 		expect(await phishing.getAttribute("class")).toContain("is-current");
 
+		// Redrawn in place: the columns stay scrolled where the user left them.
+		await t.run("open-matrix");
+		const scrolled = await t.page.$eval(".attack-sync-matrix-view .attack-sync-matrix", (el) => {
+			el.scrollLeft = 300;
+			return el.scrollLeft;
+		});
+		expect(scrolled).toBeGreaterThan(0);
+		await t.page.evaluate(([p, text]) => window.obsidianStandIn.editFile(p, text), [PHISHING, after.replace("status: done", "status: learning")] as const);
+		await expect.poll(() => inBlock.locator(".attack-sync-study").textContent()).toBe("learning");
+		expect(await t.page.$eval(".attack-sync-matrix-view .attack-sync-matrix", (el) => el.scrollLeft)).toBe(scrolled);
+
+		// Another study state in the settings: the matrix is read again with it.
+		await t.page.evaluate(() => void window.obsidianStandIn.openSettings());
+		const study = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Study state$/ }) });
+		await study.locator("input").fill("tag:secplus");
+		await t.page.keyboard.press("Escape");
+		await expect.poll(() => inBlock.locator(".attack-sync-study").textContent(), { timeout: 10_000 }).toBe("secplus");
+
 		// Options the block cannot use: one sentence, nothing thrown.
 		const bad = await t.page.evaluate(async () => {
 			const el = await window.obsidianStandIn.renderCodeBlock("attack-matrix", "domain: enterprise-attack\ncolour: red");
@@ -479,6 +497,21 @@ describe.skipIf(!HAVE_CHROMIUM)("the ATT&CK matrix in a browser", () => {
 		expect(bad).toBe('This attack-matrix block has an option it cannot use (line 2: unknown option "colour" (known: domain, platform, tactics, only-covered, text, study)).');
 		const badTactic = await t.page.evaluate(async () => (await window.obsidianStandIn.renderCodeBlock("attack-matrix", "tactics: TA0001, exfil")).textContent);
 		expect(badTactic).toBe("This attack-matrix block names a tactic Enterprise ATT&CK does not have: exfil.");
+		await t.close();
+	});
+
+	it("with two domains cached, a picker chooses the domain's matrix", async () => {
+		const t = await openPlugin(browser, server, { settings: { domains: ["enterprise-attack", "mobile-attack"], version: "17.1" } });
+		await t.run("fetch-data");
+		expect(await t.notices()).toContain("ATT&CK Sync: Enterprise ATT&CK 17.1 and Mobile ATT&CK 17.1 are ready.");
+		await t.run("open-matrix");
+		await t.page.waitForSelector(".attack-sync-matrix .attack-sync-cell");
+		const picker = t.page.locator(".attack-sync-domain");
+		expect(await picker.isVisible()).toBe(true);
+		expect(await picker.locator("option").allTextContents()).toEqual(["Enterprise ATT&CK", "Mobile ATT&CK"]);
+		await picker.selectOption("mobile-attack");
+		await expect.poll(() => t.page.textContent(".attack-sync-matrix-caption")).toMatch(/^Mobile ATT&CK 17\.1: /);
+		expect(await t.page.locator(".attack-sync-column").count()).toBeGreaterThan(0);
 		await t.close();
 	});
 
