@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { attackIdOf, isActive, isSubtechnique, loadBundle } from "../../src/core/attack/model";
-import { buildMatrix, combineMatrix, matrixData, noteStateOf, noteStates, parseMatrixBlock, unknownTactics, type Matrix, type MatrixCell } from "../../src/core/matrix";
+import { readLayer } from "../../src/core/commands/layer";
+import { buildMatrix, combineMatrix, gradientColor, matrixData, matrixOverlay, overlayFor, noteStateOf, noteStates, parseMatrixBlock, unknownTactics, type Matrix, type MatrixCell } from "../../src/core/matrix";
 import { readNote } from "../../src/core/notes/read";
 import { planSync } from "../../src/core/sync/plan";
 import { buildVaultIndex } from "../../src/core/vault-index";
@@ -153,6 +154,44 @@ describe("creating one note (a modifier-click in the matrix)", () => {
 		expect(expected).toBeDefined();
 		const one = planSync(idx, model, { version: "18.1", createMissing: ["technique"], createOnly: new Set(["T1566.003"]), only: new Set() });
 		expect(one.notes).toEqual([expected]);
+	});
+});
+
+describe("a Navigator layer as the matrix's overlay", () => {
+	const layer = (techniques: unknown[], extra: Record<string, unknown> = {}) => readLayer(JSON.stringify({ name: "SOC coverage", domain: "enterprise-attack", versions: { layer: "4.5", navigator: "5.1.0" }, techniques, ...extra }), "soc.json");
+
+	it("colours a cell by the entry's colour, else its score on the layer's gradient; a tactic's entry wins in its column", () => {
+		const o = matrixOverlay(
+			layer(
+				[
+					{ techniqueID: "T1566", color: "#123456", score: 3, comment: "seen" },
+					{ techniqueID: "T1078", score: 50 },
+					{ techniqueID: "T1078", tactic: "persistence", score: 100 },
+					{ techniqueID: "T1110", score: 0, enabled: false },
+					{ techniqueID: "T1059", color: "red; background: url(x)" },
+				],
+				{ gradient: { colors: ["#000000", "#ffffff"], minValue: 0, maxValue: 100 } },
+			),
+		);
+		expect(overlayFor(o, "T1566", "initial-access")).toEqual({ score: 3, color: "#123456", comment: "seen" });
+		expect(overlayFor(o, "T1078", "initial-access")?.color).toBe("#808080");
+		expect(overlayFor(o, "T1078", "persistence")?.color).toBe("#ffffff");
+		expect(overlayFor(o, "T1110", "credential-access")).toEqual({ score: 0, color: null, comment: null });
+		// Only #rgb and #rrggbb colours reach the page's CSS.
+		expect(overlayFor(o, "T1059", "execution")?.color).toBeNull();
+		expect(overlayFor(o, "T1204", "execution")).toBeUndefined();
+		expect(o.legend).toEqual([
+			{ label: "Score 0", color: "#000000" },
+			{ label: "Score 100", color: "#ffffff" },
+		]);
+	});
+
+	it("keeps the layer's own legend; without a gradient, Navigator's red-yellow-green over 0 to 100", () => {
+		const o = matrixOverlay(layer([{ techniqueID: "T1566", score: 100 }], { legendItems: [{ label: "Detected", color: "#8ec843" }] }));
+		expect(o.legend).toEqual([{ label: "Detected", color: "#8ec843" }]);
+		expect(overlayFor(o, "T1566", "initial-access")?.color).toBe("#8ec843");
+		expect(gradientColor({ colors: ["#ff6666", "#ffe766", "#8ec843"], minValue: 0, maxValue: 100 }, 50)).toBe("#ffe766");
+		expect(gradientColor({ colors: ["#f00", "#00f"], minValue: 0, maxValue: 10 }, 99)).toBe("#0000ff");
 	});
 });
 
