@@ -177,7 +177,9 @@ export class MatrixStore {
 			if (generation !== this.generation) return;
 			this.apply(path, current);
 		}
-		this.notify();
+		// The drawing that follows runs in a task of its own.
+		await new Promise((resolve) => window.setTimeout(resolve, 0));
+		if (generation === this.generation) this.notify();
 	}
 
 	private apply(path: string, text: string | null): void {

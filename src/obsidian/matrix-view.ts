@@ -72,8 +72,13 @@ function onCell(o: RenderOptions, cell: MatrixCell, evt: MouseEvent | KeyboardEv
 	}
 }
 
-function drawCell(parent: HTMLElement, cell: MatrixCell, tactic: string, o: RenderOptions): void {
-	const el = parent.createDiv({ cls: ["attack-sync-cell", `is-${cell.state}`, cell.subtechnique ? "is-sub" : "is-technique"], attr: { "data-id": cell.id, role: "button", tabindex: 0, "aria-label": cellLabel(cell) } });
+/** The cells drawn, by `tactic/ID`: the grid's one click handler finds the cell clicked here. */
+type CellIndex = Map<string, MatrixCell>;
+
+function drawCell(parent: HTMLElement, cell: MatrixCell, tactic: string, o: RenderOptions, index: CellIndex): void {
+	const key = `${tactic}/${cell.id}`;
+	index.set(key, cell);
+	const el = parent.createDiv({ cls: ["attack-sync-cell", `is-${cell.state}`, cell.subtechnique ? "is-sub" : "is-technique"], attr: { "data-id": cell.id, "data-key": key, role: "button", tabindex: 0, "aria-label": cellLabel(cell) } });
 	const overlay = o.overlay && o.host.store.overlay?.domain === o.domain ? o.host.store.overlay : null;
 	const value = overlay ? overlayFor(overlay, cell.id, tactic) : undefined;
 	if (value?.color) {
@@ -84,44 +89,44 @@ function drawCell(parent: HTMLElement, cell: MatrixCell, tactic: string, o: Rend
 	main.createSpan({ cls: "attack-sync-cell-name", text: cell.name });
 	main.createSpan({ cls: "attack-sync-cell-id", text: cell.id });
 	const meta = el.createDiv({ cls: "attack-sync-cell-meta" });
-	meta.createSpan({ cls: ["attack-sync-state", `is-${cell.state}`], text: cell.state === "none" ? "" : cell.state === "outdated" && cell.noteVersion ? `${STATE_LABELS.outdated} (${cell.noteVersion})` : STATE_LABELS[cell.state] });
+	if (cell.state !== "none") meta.createSpan({ cls: ["attack-sync-state", `is-${cell.state}`], text: cell.state === "outdated" && cell.noteVersion ? `${STATE_LABELS.outdated} (${cell.noteVersion})` : STATE_LABELS[cell.state] });
 	if (cell.study) meta.createSpan({ cls: "attack-sync-study", text: cell.study });
 	if (value && value.score !== null) meta.createSpan({ cls: "attack-sync-overlay-score", text: `Score ${value.score}` });
 	if (cell.replacedBy) meta.createSpan({ cls: "attack-sync-muted", text: `Now ${cell.replacedBy.id}` });
 	if (value?.comment) el.setAttr("title", value.comment);
-	el.addEventListener("click", (evt) => onCell(o, cell, evt));
-	el.addEventListener("auxclick", (evt) => {
-		if (evt.button === 1) onCell(o, cell, evt);
-	});
-	el.addEventListener("keydown", (evt) => {
-		if (evt.key !== "Enter" && evt.key !== " ") return;
-		evt.preventDefault();
-		onCell(o, cell, evt);
-	});
 	if (cell.subtechniques.length === 0) return;
-	const key = `${tactic}/${cell.id}`;
 	const open = o.expanded.has(key);
 	const noted = cell.subtechniques.filter((s) => s.notes.length > 0).length;
-	const toggle = parent.createEl("button", {
+	parent.createEl("button", {
 		cls: "attack-sync-expand",
 		text: `${open ? "▾" : "▸"} ${cell.subtechniques.length} ${cell.subtechniques.length === 1 ? "sub-technique" : "sub-techniques"}${noted > 0 ? ` · ${noted} noted` : ""}`,
-		attr: { "aria-expanded": open ? "true" : "false", "aria-label": `${open ? "Hide" : "Show"} the sub-techniques of ${cell.name}` },
-	});
-	toggle.addEventListener("click", () => {
-		if (open) o.expanded.delete(key);
-		else o.expanded.add(key);
-		o.redraw();
+		attr: { "data-key": key, "aria-expanded": open ? "true" : "false", "aria-label": `${open ? "Hide" : "Show"} the sub-techniques of ${cell.name}` },
 	});
 	if (!open) return;
 	const subs = parent.createDiv({ cls: "attack-sync-subs" });
-	for (const s of cell.subtechniques) drawCell(subs, s, tactic, o);
+	for (const s of cell.subtechniques) drawCell(subs, s, tactic, o, index);
 }
 
-/** The matrix as columns that scroll sideways; counts per tactic in each column's head. */
-function renderMatrix(el: HTMLElement, m: Matrix, o: RenderOptions): void {
-	const grid = el.createDiv({ cls: "attack-sync-matrix" });
+/** The next part of a drawing runs in a task of its own, so the window can paint and answer between. */
+const nextTask = () => new Promise<void>((resolve) => window.setTimeout(resolve, 0));
+
+/**
+ * The matrix as columns that scroll sideways, counts per tactic in each column's head. Built off
+ * screen a few columns per task (about 12 ms each: the whole Enterprise matrix never holds the
+ * window) and handed back to be put in place at once; null when `stale()` says a newer drawing
+ * started meanwhile. One set of handlers on the grid serves every cell and fold button.
+ */
+async function buildGrid(m: Matrix, o: RenderOptions, stale: () => boolean): Promise<HTMLElement | null> {
+	const grid = createDiv({ cls: "attack-sync-matrix" });
+	const index: CellIndex = new Map();
 	const study = o.host.studyBy();
+	let slice = performance.now();
 	for (const column of m.columns) {
+		if (performance.now() - slice > 12) {
+			await nextTask();
+			if (stale()) return null;
+			slice = performance.now();
+		}
 		const col = grid.createDiv({ cls: "attack-sync-column", attr: { "data-tactic": column.id } });
 		const head = col.createDiv({ cls: "attack-sync-column-head" });
 		head.createDiv({ cls: "attack-sync-column-name", text: column.name });
@@ -132,10 +137,35 @@ function renderMatrix(el: HTMLElement, m: Matrix, o: RenderOptions): void {
 		if (study) counts.push(`${c.studied} ${study.toLowerCase().startsWith("tag:") ? "tagged" : "studied"}`);
 		head.createDiv({ cls: "attack-sync-column-counts", text: counts.join(" · ") });
 		const body = col.createDiv({ cls: "attack-sync-column-body" });
-		for (const cell of column.techniques) drawCell(body, cell, column.shortname, o);
+		for (const cell of column.techniques) drawCell(body, cell, column.shortname, o, index);
 		if (column.techniques.length === 0) body.createDiv({ cls: "attack-sync-muted", text: "No technique matches." });
 	}
 	if (m.columns.length === 0) grid.createDiv({ cls: "attack-sync-muted", text: "No tactic matches." });
+	const target = (evt: Event) => (evt.target instanceof Element ? evt.target.closest<HTMLElement>(".attack-sync-cell, .attack-sync-expand") : null);
+	const act = (evt: MouseEvent | KeyboardEvent) => {
+		const el = target(evt);
+		const key = el?.dataset.key;
+		if (!el || key === undefined) return;
+		if (el.hasClass("attack-sync-expand")) {
+			if (evt instanceof KeyboardEvent) return;
+			if (o.expanded.has(key)) o.expanded.delete(key);
+			else o.expanded.add(key);
+			o.redraw();
+			return;
+		}
+		const cell = index.get(key);
+		if (cell) onCell(o, cell, evt);
+	};
+	grid.addEventListener("click", act);
+	grid.addEventListener("auxclick", (evt) => {
+		if (evt.button === 1) act(evt);
+	});
+	grid.addEventListener("keydown", (evt) => {
+		if ((evt.key !== "Enter" && evt.key !== " ") || !target(evt)?.hasClass("attack-sync-cell")) return;
+		evt.preventDefault();
+		act(evt);
+	});
+	return grid;
 }
 
 /** The states' legend, and the overlay's (with its name and a control to clear it). */
@@ -230,23 +260,37 @@ export class MatrixView extends ItemView {
 		return Promise.resolve();
 	}
 
+	/** Each drawing has a number: one a newer drawing overtook is dropped. */
+	private drawing = 0;
+
 	private draw(): void {
+		const token = ++this.drawing;
 		const store = this.host.store;
 		const domains = store.domains();
 		if (this.domain === null || !domains.includes(this.domain)) this.domain = domains[0] ?? null;
 		const matrix = this.domain === null ? null : store.matrix(this.domain, { platform: this.platform || null, text: this.text || null });
 		this.drawToolbar(domains, matrix);
-		// Drawn again on every change: where the user had scrolled to stays.
+		if (store.status().kind !== "ready" || matrix === null || this.domain === null) {
+			this.body.empty();
+			renderStatus(this.body, this.host);
+			return;
+		}
+		void this.paint(matrix, this.domain, token);
+	}
+
+	/** The matrix built off screen, then put in place of the old one at once; where the user had scrolled to stays. */
+	private async paint(matrix: Matrix, domain: string, token: number): Promise<void> {
+		const stale = () => token !== this.drawing;
+		const grid = await buildGrid(matrix, { host: this.host, domain, expanded: this.expanded, redraw: () => this.draw(), overlay: true }, stale);
+		if (grid === null || stale()) return;
 		const left = this.body.querySelector(".attack-sync-matrix")?.scrollLeft ?? 0;
 		const top = this.contentEl.scrollTop;
 		this.body.empty();
-		if (renderStatus(this.body, this.host) || matrix === null || this.domain === null) return;
-		renderLegend(this.body, this.host, true, this.domain);
+		renderLegend(this.body, this.host, true, domain);
 		const release = matrix.version ? ` ${matrix.version}` : "";
-		this.body.createDiv({ cls: "attack-sync-muted attack-sync-matrix-caption", text: `${domainName(matrix.domain)}${release}: ${matrix.columns.reduce((n, c) => n + c.counts.noted, 0)} with a note. Click a cell to open its note or create one; Ctrl-click (Cmd-click on macOS) creates it at once.` });
-		renderMatrix(this.body, matrix, { host: this.host, domain: this.domain, expanded: this.expanded, redraw: () => this.draw(), overlay: true });
-		const grid = this.body.querySelector(".attack-sync-matrix");
-		if (grid) grid.scrollLeft = left;
+		this.body.createDiv({ cls: "attack-sync-muted attack-sync-matrix-caption", text: `${domainName(matrix.domain)}${release}: ${matrix.columns.reduce((n, c) => n + c.counts.noted, 0)} cells with a note. Click a cell to open its note or create one; Ctrl-click (Cmd-click on macOS) creates it at once.` });
+		this.body.appendChild(grid);
+		grid.scrollLeft = left;
 		this.contentEl.scrollTop = top;
 	}
 
@@ -328,51 +372,46 @@ export class MatrixBlock extends MarkdownRenderChild {
 		this.unsubscribe = null;
 	}
 
-	private problem(text: string): void {
-		this.containerEl.createEl("p", { cls: "attack-sync-matrix-problem", text });
-	}
+	private drawing = 0;
 
 	private draw(): void {
+		const token = ++this.drawing;
 		const el = this.containerEl;
-		const grid = el.querySelector(".attack-sync-matrix");
-		const [left, top] = [grid?.scrollLeft ?? 0, grid?.scrollTop ?? 0];
-		el.empty();
 		const block = parseMatrixBlock(this.source);
-		if (block.problems.length > 0) {
-			this.problem(`This attack-matrix block has ${block.problems.length === 1 ? "an option" : "options"} it cannot use (${block.problems.join("; ")}).`);
-			return;
-		}
+		const problem = (text: string) => {
+			el.empty();
+			el.createEl("p", { cls: "attack-sync-matrix-problem", text });
+		};
+		if (block.problems.length > 0) return problem(`This attack-matrix block has ${block.problems.length === 1 ? "an option" : "options"} it cannot use (${block.problems.join("; ")}).`);
 		const domain = block.domain ?? this.host.domains()[0];
-		if (!(KNOWN_DOMAINS as readonly string[]).includes(domain)) {
-			this.problem(`This attack-matrix block names the domain "${domain}", which is not one of ${KNOWN_DOMAINS.join(", ")}.`);
-			return;
-		}
+		if (!(KNOWN_DOMAINS as readonly string[]).includes(domain)) return problem(`This attack-matrix block names the domain "${domain}", which is not one of ${KNOWN_DOMAINS.join(", ")}.`);
 		const study = this.host.studyBy();
 		if (block.options.studyBy && block.options.studyBy.toLowerCase() !== (study ?? "").toLowerCase()) {
-			this.problem(`This attack-matrix block asks for the study state "${block.options.studyBy}", but the matrix shows the one set in the plugin's settings (${study ? `"${study}"` : "none"}); remove the study line or change the setting.`);
-			return;
+			return problem(`This attack-matrix block asks for the study state "${block.options.studyBy}", but the matrix shows the one set in the plugin's settings (${study ? `"${study}"` : "none"}); remove the study line or change the setting.`);
 		}
-		if (renderStatus(el, this.host)) return;
-		if (!this.host.store.domains().includes(domain)) {
-			this.problem(`This attack-matrix block shows ${domainName(domain)}, which has no cached data: turn it on in the plugin's settings and fetch it.`);
+		if (this.host.store.status().kind !== "ready") {
+			el.empty();
+			renderStatus(el, this.host);
 			return;
 		}
 		const all = this.host.store.matrix(domain);
-		if (all === null) return;
+		if (all === null) return problem(`This attack-matrix block shows ${domainName(domain)}, which has no cached data: turn it on in the plugin's settings and fetch it.`);
 		const opts: MatrixOptions = { ...block.options, studyBy: null };
 		const missing = unknownTactics(all.columns, opts.tactics ?? []);
-		if (missing.length > 0) {
-			this.problem(`This attack-matrix block names ${missing.length === 1 ? "a tactic" : "tactics"} ${domainName(domain)} does not have: ${missing.join(", ")}.`);
-			return;
-		}
-		if (opts.platform && !all.platforms.some((p) => p.toLowerCase() === opts.platform?.trim().toLowerCase())) {
-			this.problem(`This attack-matrix block names the platform "${opts.platform}", which is not one of ${all.platforms.join(", ")}.`);
-			return;
-		}
+		if (missing.length > 0) return problem(`This attack-matrix block names ${missing.length === 1 ? "a tactic" : "tactics"} ${domainName(domain)} does not have: ${missing.join(", ")}.`);
+		if (opts.platform && !all.platforms.some((p) => p.toLowerCase() === opts.platform?.trim().toLowerCase())) return problem(`This attack-matrix block names the platform "${opts.platform}", which is not one of ${all.platforms.join(", ")}.`);
 		const matrix = this.host.store.matrix(domain, opts);
-		if (matrix === null) return;
-		renderMatrix(el, matrix, { host: this.host, domain, expanded: this.expanded, redraw: () => this.draw(), overlay: false });
-		const drawn = el.querySelector(".attack-sync-matrix");
-		if (drawn) [drawn.scrollLeft, drawn.scrollTop] = [left, top];
+		if (matrix !== null) void this.paint(matrix, domain, token);
+	}
+
+	private async paint(matrix: Matrix, domain: string, token: number): Promise<void> {
+		const stale = () => token !== this.drawing;
+		const grid = await buildGrid(matrix, { host: this.host, domain, expanded: this.expanded, redraw: () => this.draw(), overlay: false }, stale);
+		if (grid === null || stale()) return;
+		const old = this.containerEl.querySelector(".attack-sync-matrix");
+		const [left, top] = [old?.scrollLeft ?? 0, old?.scrollTop ?? 0];
+		this.containerEl.empty();
+		this.containerEl.appendChild(grid);
+		[grid.scrollLeft, grid.scrollTop] = [left, top];
 	}
 }

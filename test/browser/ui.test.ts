@@ -412,7 +412,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the ATT&CK matrix in a browser", () => {
 			await t.page.locator(".attack-sync-expand").first().click();
 			await phishing.locator("xpath=following-sibling::button[1]").click();
 			await initial.locator('.attack-sync-subs .attack-sync-cell[data-id="T1566.002"]').waitFor();
-			const small = await t.page.$$eval(".attack-sync-cell, .attack-sync-expand, .attack-sync-matrix-toolbar select, .attack-sync-matrix-toolbar input", (els) => els.filter((el) => el.getBoundingClientRect().height > 0 && el.getBoundingClientRect().height < 32).length);
+			const small = await t.page.$$eval(".attack-sync-cell, .attack-sync-matrix-view button, .attack-sync-matrix-toolbar select, .attack-sync-matrix-toolbar input", (els) => els.filter((el) => el.getBoundingClientRect().height > 0 && el.getBoundingClientRect().height < 32).length);
 			expect(small).toBe(0);
 
 			// The overlay: a layer file picked in the vault, a legend, and a control that clears it.
