@@ -158,7 +158,7 @@ export class MatrixStore {
 	}
 
 	/**
-	 * Each changed note's state again, in slices of at most ~30 ms with a pause between them: a sync
+	 * Each changed note's state again, in slices of at most ~10 ms with a pause between them: a sync
 	 * that just wrote 700 notes must not hold the window while they are read.
 	 */
 	private async flush(): Promise<void> {
@@ -168,7 +168,7 @@ export class MatrixStore {
 		this.pending.clear();
 		let slice = performance.now();
 		for (const [path, text] of batch) {
-			if (performance.now() - slice > 30) {
+			if (performance.now() - slice > 10) {
 				await new Promise((resolve) => window.setTimeout(resolve, 0));
 				if (generation !== this.generation) return;
 				slice = performance.now();

@@ -112,7 +112,7 @@ const nextTask = () => new Promise<void>((resolve) => window.setTimeout(resolve,
 
 /**
  * The matrix as columns that scroll sideways, counts per tactic in each column's head. Built off
- * screen a few columns per task (about 12 ms each: the whole Enterprise matrix never holds the
+ * screen a few columns per task (about 8 ms each: the whole Enterprise matrix never holds the
  * window) and handed back to be put in place at once; null when `stale()` says a newer drawing
  * started meanwhile. One set of handlers on the grid serves every cell and fold button.
  */
@@ -122,7 +122,7 @@ async function buildGrid(m: Matrix, o: RenderOptions, stale: () => boolean): Pro
 	const study = o.host.studyBy();
 	let slice = performance.now();
 	for (const column of m.columns) {
-		if (performance.now() - slice > 12) {
+		if (performance.now() - slice > 8) {
 			await nextTask();
 			if (stale()) return null;
 			slice = performance.now();
