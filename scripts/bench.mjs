@@ -4,6 +4,9 @@
 //          (goal: ratio <= 2.0), peak memory, and the CLI's `inspect` end to end.
 //   links  The CLI's `links` over a 3,000-note vault.
 //   sync   The CLI's `sync` creating, then resyncing, the whole Enterprise matrix (bench-sync.mjs).
+//   matrix The matrix view's data for the whole Enterprise 18.1 matrix over a generated 5,000-note
+//          vault: what the engine builds (release data and every note's state), what the page
+//          recomputes after a note changes (one note read, the matrix combined). Goal: < 200 ms.
 // Medians over several runs.
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -23,7 +26,7 @@ if (!globalThis.gc) {
 	process.exit(r.status ?? 1);
 }
 
-const PARTS = ["load", "links", "sync", "peers"];
+const PARTS = ["load", "links", "sync", "peers", "matrix"];
 const args = process.argv.slice(2);
 const only = args.filter((a) => PARTS.includes(a));
 const want = (part) => only.length === 0 || only.includes(part);
@@ -39,6 +42,7 @@ if (want("load")) await benchLoad();
 if (want("links")) benchLinks();
 if (want("sync")) benchSync({ root, cli, runs });
 if (want("peers")) benchPeers({ root, cli, runs });
+if (want("matrix")) await benchMatrix();
 
 async function benchLoad() {
 	const bundle =
@@ -114,4 +118,80 @@ function benchLinks() {
 	}
 	rmSync(big, { recursive: true, force: true });
 	console.log(`CLI links on ${summary.notesRead} notes (${summary.links} ATT&CK links): median ${ms(median(linkTimes))} over 3 runs`);
+}
+
+async function benchMatrix() {
+	const bundle = path.join(root, "..", "shared", "attack-stix", "enterprise-attack-18.1.stix20.json");
+	if (!existsSync(bundle)) {
+		console.log(`matrix: skipped, ${path.relative(process.cwd(), bundle)} is absent`);
+		return;
+	}
+	// The core's matrix and what it needs, bundled for Node.
+	const entry = ['export { loadBundle } from "./src/core/attack/model";', 'export { buildVaultIndex } from "./src/core/vault-index";', 'export { combineMatrix, matrixData, noteStateOf, noteStates } from "./src/core/matrix";', 'export { readNote } from "./src/core/notes/read";'].join("\n");
+	await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: "ts" }, bundle: true, platform: "node", format: "cjs", outfile: path.join(root, "dist/bench-matrix.cjs"), logLevel: "warning" });
+	const core = createRequire(import.meta.url)(path.join(root, "dist/bench-matrix.cjs"));
+	const model = core.loadBundle(readFileSync(bundle, "utf8"), bundle);
+
+	// 5,000 notes: one per technique and sub-technique (about 700, some synced from 17.1, some
+	// with a study status), a second copy of every tenth, and the rest the student's own notes.
+	const NOTES = 5000;
+	const files = new Map();
+	const techniques = model.all("technique").map((t) => ({ id: t.external_references?.find((r) => r.source_name === "mitre-attack")?.external_id, name: t.name })).filter((t) => t.id);
+	techniques.forEach((t, i) => {
+		const fm = [`alias: ${t.id}`, `attack_version: "${i % 3 === 0 ? "17.1" : "18.1"}"`, i % 4 === 0 ? "status: done" : i % 4 === 1 ? "status: learning" : ""].filter(Boolean).join("\n");
+		const text = `---\n${fm}\n---\n\n## ${t.id}\n\n${t.name}: my notes ${"and more words ".repeat(40)}\n\n### Tactic\n\n- [[Execution]]\n`;
+		files.set(`ATT&CK/techniques/${t.name.replace(/[\\/:*?"<>|]/g, "")} ${t.id}.md`, text);
+		if (i % 10 === 0) files.set(`ATT&CK/copies/${t.id} copy.md`, text);
+	});
+	for (let i = 0; files.size < NOTES; i++) files.set(`Notes/${Math.floor(i / 100)}/Note ${i}.md`, `---\ntags: [study]\n---\n\n# Note ${i}\n\n${"Some words of my own, #secplus and a [[link]]. ".repeat(20)}\n`);
+	const bytes = new Map([...files].map(([p, t]) => [p, new TextEncoder().encode(t)]));
+	const vault = {
+		listFiles: async () => [...bytes.keys()],
+		read: async (p) => files.get(p),
+		readBinary: async (p) => bytes.get(p),
+		process: async () => {
+			throw new Error("read-only");
+		},
+		create: async () => {
+			throw new Error("read-only");
+		},
+		exists: async (p) => bytes.has(p),
+		readConfig: async () => null,
+	};
+	let t = performance.now();
+	const index = await core.buildVaultIndex(vault);
+	const indexMs = performance.now() - t;
+
+	const engine = [];
+	const page = [];
+	const oneNote = [];
+	let matrix;
+	const path0 = [...files.keys()][5];
+	for (let i = 0; i < RUNS; i++) {
+		globalThis.gc();
+		// The engine's side: the release's data and every note's state (what crosses to the page, as JSON).
+		t = performance.now();
+		const data = JSON.parse(JSON.stringify(core.matrixData(model, "18.1")));
+		const states = JSON.parse(JSON.stringify(core.noteStates(index, "status")));
+		engine.push(performance.now() - t);
+		// The page's side: the matrix combined from them (what each redraw costs).
+		t = performance.now();
+		matrix = core.combineMatrix(data, states, { studyBy: "status" });
+		page.push(performance.now() - t);
+		// A note changed: its state read again, the matrix combined again.
+		t = performance.now();
+		const read = core.readNote(path0, new TextEncoder().encode(files.get(path0).replace("18.1", "17.1")));
+		const byPath = new Map(states.map((s) => [s.path, s]));
+		if (read.ok) byPath.set(path0, core.noteStateOf(read.note, "status"));
+		core.combineMatrix(data, byPath.values(), { studyBy: "status" });
+		oneNote.push(performance.now() - t);
+	}
+	const cells = matrix.columns.reduce((n, c) => n + c.techniques.length + c.techniques.reduce((k, x) => k + x.subtechniques.length, 0), 0);
+	const noted = matrix.columns.reduce((n, c) => n + c.counts.noted, 0);
+	const total = median(engine.map((e, i) => e + page[i]));
+	console.log(`matrix: Enterprise 18.1, ${matrix.columns.length} tactics, ${cells} cells (${noted} with a note), ${index.notes.size} notes (vault read and indexed once in ${ms(indexMs)})`);
+	console.log(`  engine: release data + every note's state   median ${ms(median(engine))} over ${RUNS} runs`);
+	console.log(`  page:   the matrix combined from them       median ${ms(median(page))}`);
+	console.log(`  page:   one note changed, matrix again      median ${ms(median(oneNote))}`);
+	console.log(`  the view's data, engine + page:             median ${ms(total)} (goal < 200 ms: ${total < 200 ? "PASS" : "FAIL  <<<"})`);
 }

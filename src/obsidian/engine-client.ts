@@ -123,5 +123,8 @@ export class Engine {
 function refsOf(r: EngineRequest): CacheRef[] {
 	if (r.kind === "plan") return r.domains.flatMap((d) => (d.previous ? [d.current, d.previous] : [d.current]));
 	if (r.kind === "techniques") return [r.cache];
+	if (r.kind === "matrix") return r.releases.map((x) => x.cache);
+	if (r.kind === "report") return [r.current, r.previous].flatMap((x) => (x ? [x.cache] : []));
+	if (r.kind === "create") return [r.release.cache];
 	return [];
 }

@@ -11,7 +11,10 @@
 import { decodeUtf8 } from "../core/attack/bytes";
 import { attackIdOf, isActive, modelFromJson, type AttackModel } from "../core/attack/model";
 import { compactBundle, readCache, type CacheMeta } from "../core/cache/compact";
+import { writeChangesNote, type Release } from "../core/commands/changes";
+import { writeLayerFile } from "../core/commands/layer";
 import { runLinks, type LinksReport } from "../core/commands/links";
+import { matrixData, noteStates, type MatrixData, type NoteState } from "../core/matrix";
 import { UserError } from "../core/errors";
 import { checkBundleDomain, checkModel, type DownloadTarget } from "../core/fetch/index-json";
 import { SyncContext } from "../core/sync/context";
@@ -72,7 +75,69 @@ export interface LinksResult {
 	writes: Array<{ path: string; before: string; after: string }>;
 }
 
-export type EngineRequest = StoreRequest | PlanRequest | TechniquesRequest | LinksRequest;
+/** A cache with what the page knows of it: the Release the report commands need. */
+export interface ReleaseRef {
+	cache: CacheRef;
+	meta: Release["meta"];
+}
+
+/**
+ * The matrix view's data: each release's side (MatrixData, compact), and with `paths`, every
+ * note's state (read with `studyBy`), which the page then keeps up to date note by note.
+ */
+export interface MatrixRequest {
+	kind: "matrix";
+	releases: Array<{ cache: CacheRef; version: string | null }>;
+	paths?: string[];
+	files?: Array<[string, Uint8Array]>;
+	appJson?: string | null;
+	studyBy: string | null;
+}
+
+export interface MatrixResult {
+	data: MatrixData[];
+	notes: NoteState[] | null;
+}
+
+/**
+ * A report file the plugin writes (what changed, a Navigator layer), worked out here from the
+ * cached releases: the page only writes what comes back (`writes`, each onto the text it was
+ * worked out from, or created where nothing was).
+ */
+export interface ReportRequest {
+	kind: "report";
+	report: "changes" | "layer";
+	/** null: no release is cached (a layer of the notes alone). */
+	current: ReleaseRef | null;
+	previous: ReleaseRef | null;
+	paths: string[];
+	files: Array<[string, Uint8Array]>;
+	appJson: string | null;
+	vaultName: string;
+	domain: string;
+	folder?: string;
+}
+
+/** `before` null: a new file. */
+export type FileWrite = { path: string; before: string | null; after: string };
+
+export interface ReportResult {
+	path: string;
+	writes: FileWrite[];
+}
+
+/** Plan the note create-missing would create for one ATT&CK ID, and nothing else (a modifier-click in the matrix). */
+export interface CreateRequest {
+	kind: "create";
+	id: string;
+	release: { cache: CacheRef; version: string | null };
+	paths: string[];
+	files: Array<[string, Uint8Array]>;
+	appJson: string | null;
+	options: SyncOptions;
+}
+
+export type EngineRequest = StoreRequest | PlanRequest | TechniquesRequest | LinksRequest | MatrixRequest | ReportRequest | CreateRequest;
 
 export interface StoreResult {
 	/** The cache file's bytes (UTF-8 JSON): encoded here, so the page only writes them. */
@@ -95,7 +160,7 @@ export interface TechniqueItem {
 	link: string;
 }
 
-export type EngineResult = StoreResult | PlanResult | TechniqueItem[] | LinksResult;
+export type EngineResult = StoreResult | PlanResult | TechniqueItem[] | LinksResult | MatrixResult | ReportResult | SyncPlan;
 
 /** What the engine answers: the result, or the error's message (a UserError's, for the user). */
 export type EngineReply = { ok: true; result: EngineResult } | { ok: false; message: string; user: boolean };
@@ -119,26 +184,35 @@ function model(ref: CacheRef): AttackModel {
  * The vault as the page read it: every path, and the bytes of the files the core reads. It never
  * writes: `process` records what would be written, in `writes`, for the page to write.
  */
-function memoryVault(paths: string[], files: Array<[string, Uint8Array]>, appJson: string | null, writes: LinksResult["writes"] = []): Vault {
+function memoryVault(paths: string[], files: Array<[string, Uint8Array]>, appJson: string | null, writes: FileWrite[] | null = null): Vault {
 	const data = new Map(files);
+	const created = new Map<string, string>();
 	const get = (p: string) => {
 		const d = data.get(p);
 		if (!d) throw new Error(`${p}: not read`);
 		return d;
 	};
-	const readOnly = () => Promise.reject(new Error("internal: the engine does not write"));
+	const text = (p: string) => created.get(p) ?? new TextDecoder().decode(get(p));
+	const exists = (p: string) => created.has(p) || paths.includes(p);
 	return {
-		listFiles: () => Promise.resolve(paths),
-		read: (p) => Promise.resolve(new TextDecoder().decode(get(p))),
-		readBinary: (p) => Promise.resolve(get(p)),
+		listFiles: () => Promise.resolve([...paths, ...created.keys()]),
+		read: (p) => Promise.resolve(text(p)),
+		readBinary: (p) => Promise.resolve(created.has(p) ? new TextEncoder().encode(created.get(p)) : get(p)),
 		process: (p, update) => {
-			const before = new TextDecoder().decode(get(p));
+			if (writes === null) return Promise.reject(new Error("internal: the engine does not write"));
+			const before = text(p);
 			const after = update(before);
 			if (after !== before) writes.push({ path: p, before, after });
 			return Promise.resolve(after);
 		},
-		create: readOnly,
-		exists: (p) => Promise.resolve(paths.includes(p)),
+		create: (p, t) => {
+			if (writes === null) return Promise.reject(new Error("internal: the engine does not write"));
+			if (exists(p)) return Promise.reject(new Error(`${p} already exists`));
+			created.set(p, t);
+			writes.push({ path: p, before: null, after: t });
+			return Promise.resolve();
+		},
+		exists: (p) => Promise.resolve(exists(p)),
 		readConfig: (name) => Promise.resolve(name === "app.json" ? appJson : null),
 	};
 }
@@ -195,15 +269,56 @@ async function techniques(r: TechniquesRequest): Promise<TechniqueItem[]> {
 }
 
 async function links(r: LinksRequest): Promise<LinksResult> {
-	const writes: LinksResult["writes"] = [];
+	const writes: FileWrite[] = [];
 	const report = await runLinks(memoryVault(r.paths, r.files, r.appJson, writes), { fix: r.fix, only: r.only });
-	return { report, writes };
+	return { report, writes: writes.map((w) => ({ path: w.path, before: w.before ?? "", after: w.after })) };
+}
+
+async function matrix(r: MatrixRequest): Promise<MatrixResult> {
+	const data = r.releases.map((x) => matrixData(model(x.cache), x.version));
+	if (r.paths === undefined || r.files === undefined) return { data, notes: null };
+	const index = await buildVaultIndex(memoryVault(r.paths, r.files, r.appJson ?? null));
+	return { data, notes: noteStates(index, r.studyBy) };
+}
+
+async function report(r: ReportRequest): Promise<ReportResult> {
+	const writes: FileWrite[] = [];
+	const vault = memoryVault(r.paths, r.files, r.appJson, writes);
+	const release = (x: ReleaseRef): Release => ({ model: model(x.cache), meta: x.meta });
+	const current = r.current && release(r.current);
+	if (r.report === "changes" && current === null) throw new UserError('no ATT&CK data is cached yet: run "Fetch or update ATT&CK data" first.');
+	const path = r.report === "changes" && current !== null ? await writeChangesNote(vault, r.previous && release(r.previous), current, r.folder) : await writeLayerFile(vault, r.vaultName, current, r.domain, r.folder);
+	return { path, writes };
+}
+
+async function create(r: CreateRequest): Promise<SyncPlan> {
+	const index = await buildVaultIndex(memoryVault(r.paths, r.files, r.appJson));
+	return planSync(index, model(r.release.cache), { ...r.options, version: r.release.version, createMissing: ["technique", "subtechnique"], createOnly: new Set([r.id]), only: new Set() });
+}
+
+function answer(r: EngineRequest): EngineResult | Promise<EngineResult> {
+	switch (r.kind) {
+		case "store":
+			return store(r);
+		case "plan":
+			return plan(r);
+		case "links":
+			return links(r);
+		case "techniques":
+			return techniques(r);
+		case "matrix":
+			return matrix(r);
+		case "report":
+			return report(r);
+		case "create":
+			return create(r);
+	}
 }
 
 /** Answer one request; never throws. */
 export async function handle(request: EngineRequest): Promise<EngineReply> {
 	try {
-		const result = request.kind === "store" ? store(request) : request.kind === "plan" ? await plan(request) : request.kind === "links" ? await links(request) : await techniques(request);
+		const result = await answer(request);
 		return { ok: true, result };
 	} catch (err) {
 		return { ok: false, message: err instanceof Error ? err.message : String(err), user: err instanceof UserError };

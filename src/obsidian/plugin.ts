@@ -4,21 +4,20 @@
  * bundle or note is parsed until a command runs. Tasks run one at a time: a command started while
  * another runs waits for it, so two syncs never interleave.
  */
-import { Plugin, TFile, normalizePath, type Editor, type Menu } from "obsidian";
+import { Plugin, TFile, normalizePath, type Editor, type Menu, type WorkspaceLeaf } from "obsidian";
 import type { LinksReport } from "../core/commands/links";
 import { reportOf, type SyncReport } from "../core/commands/sync";
-import { writeChangesNote } from "../core/commands/changes";
-import { writeLayerFile } from "../core/commands/layer";
-import type { AttackModel } from "../core/attack/model";
-import { decodeUtf8 } from "../core/attack/bytes";
-import { readCache, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
 import { versionFromFileName } from "../core/fetch/index-json";
 import { applyPlan, type SyncOptions, type SyncPlan } from "../core/sync/plan";
 import { isReadable } from "../core/notes/read";
 import { UndoLog } from "../core/sync/undo";
+import { readLayer } from "../core/commands/layer";
+import { matrixOverlay } from "../core/matrix";
 import { AttackData, Cancelled, type Loaded, type Progress } from "./data";
-import type { LinksResult, PlanRequest, PlanResult, TechniqueItem } from "./engine";
+import type { FileWrite, LinksResult, MatrixResult, PlanRequest, PlanResult, ReleaseRef, ReportResult, TechniqueItem } from "./engine";
+import { MatrixStore } from "./matrix-store";
+import { MATRIX_VIEW, MatrixBlock, MatrixView, type MatrixHost } from "./matrix-view";
 import { Engine } from "./engine-client";
 import { ConfirmModal, FileSuggestModal, LinksModal, PreviewModal, ProgressNotice, TechniqueSuggestModal, notify } from "./modals";
 import { nameAndFolder } from "./preview-model";
@@ -44,6 +43,15 @@ export class AttackSyncPlugin extends Plugin {
 	private status: HTMLElement | null = null;
 	/** Notes the last plan found to update or create (null: none planned yet). */
 	private toSync: number | null = null;
+	/** The matrix view's and code blocks' data; read from the engine the first time one is shown. */
+	readonly matrix = new MatrixStore({
+		load: (studyBy) => this.loadMatrix(studyBy),
+		read: async (path) => {
+			const file = this.app.vault.getAbstractFileByPath(path);
+			return file instanceof TFile ? this.app.vault.cachedRead(file) : null;
+		},
+		studyBy: () => this.settings.studyBy || null,
+	});
 
 	override async onload(): Promise<void> {
 		this.settings = mergeSettings(await this.loadData());
@@ -80,13 +88,137 @@ export class AttackSyncPlugin extends Plugin {
 			editorCallback: (editor: Editor, view) => void this.run(() => this.insertLink(editor, view.file?.path ?? "")),
 		});
 		command("undo-last-sync", "Undo last sync", () => this.confirmUndo());
-		command("write-changes-note", "Write what changed in ATT&CK for my notes", async () => notify(`Wrote ${await writeChangesNote(this.vault(), await this.release(await this.attackData().previous(this.settings.domains[0])), await this.currentRelease(), this.settings.notesFolder || undefined)}`));
-		command("write-layer", "Write a Navigator layer of my ATT&CK notes", async () => notify(`Wrote ${await writeLayerFile(this.vault(), this.app.vault.getName(), await this.release(await this.attackData().cached(this.settings.domains[0])), this.settings.domains[0], this.settings.notesFolder || undefined)}`));
+		command("write-changes-note", "Write what changed in ATT&CK for my notes", async () => notify(`Wrote ${await this.writeReport("changes")}`));
+		command("write-layer", "Write a Navigator layer of my ATT&CK notes", async () => notify(`Wrote ${await this.writeReport("layer")}`));
+		this.addCommand({ id: "open-matrix", name: "Open ATT&CK matrix", callback: () => void this.openMatrix() });
+		command("import-overlay", "Import Navigator layer as overlay", () => this.pickOverlay());
+		this.addMatrix();
 		this.addEntryPoints();
 	}
 
 	override onunload(): void {
 		this.engine.dispose();
+		this.matrix.dispose();
+		if (this.reloadTimer !== null) window.clearTimeout(this.reloadTimer);
+	}
+
+	/**
+	 * The matrix view, the `attack-matrix` code block and what keeps them live: each note Obsidian
+	 * indexes again, renames or deletes updates the matrix (MatrixStore: that note only, after a
+	 * pause). Handlers only; nothing is read until a view or block is shown.
+	 */
+	private addMatrix(): void {
+		const host: MatrixHost = {
+			store: this.matrix,
+			domains: () => this.settings.domains,
+			studyBy: () => this.settings.studyBy || null,
+			openNote: (path, newTab) => void this.app.workspace.openLinkText(path, "", newTab),
+			createNote: (domain, id) => void this.run(() => this.createNote(domain, id)),
+			clearOverlay: () => void this.run(() => this.setOverlay(null)),
+			fetchData: () => void this.run(() => this.fetchConfigured()),
+		};
+		this.registerView(MATRIX_VIEW, (leaf: WorkspaceLeaf) => new MatrixView(leaf, host));
+		this.registerMarkdownCodeBlockProcessor("attack-matrix", (source, el, ctx) => ctx.addChild(new MatrixBlock(el, source, host)));
+		this.addRibbonIcon("layout-grid", "Open ATT&CK matrix", () => void this.openMatrix());
+		this.registerEvent(this.app.metadataCache.on("changed", (file, data) => this.matrix.noteChanged(file.path, data)));
+		this.registerEvent(this.app.vault.on("rename", (file, oldPath) => this.matrix.renamed(file.path, oldPath)));
+		this.registerEvent(this.app.vault.on("delete", (file) => this.matrix.deleted(file.path)));
+	}
+
+	/** The matrix view: the open one, else a new tab. */
+	private async openMatrix(): Promise<void> {
+		const open = this.app.workspace.getLeavesOfType(MATRIX_VIEW)[0];
+		const leaf = open ?? this.app.workspace.getLeaf("tab");
+		if (!open) await leaf.setViewState({ type: MATRIX_VIEW, active: true });
+		await this.app.workspace.revealLeaf(leaf);
+		if (this.settings.overlay !== "" && this.matrix.overlay === null && this.matrix.overlayProblem === null) await this.loadOverlay();
+	}
+
+	/** The engine's matrix data for every configured domain with a cached release, and every note's state; null when none is cached. */
+	private async loadMatrix(studyBy: string | null): Promise<{ data: MatrixResult["data"]; notes: NonNullable<MatrixResult["notes"]> } | null> {
+		const releases: Array<{ cache: Loaded["ref"]; version: string | null }> = [];
+		for (const domain of this.settings.domains) {
+			const cached = await this.attackData().cached(domain);
+			if (cached) releases.push({ cache: cached.ref, version: cached.meta.attackVersion ?? versionFromFileName(cached.meta.source) });
+		}
+		if (releases.length === 0) return null;
+		const result = (await this.engine.run({ kind: "matrix", releases, ...(await this.snapshot()), studyBy })) as MatrixResult;
+		return { data: result.data, notes: result.notes ?? [] };
+	}
+
+	/**
+	 * The domains, the study state or the cached release changed: the matrix is read again, once the
+	 * user has stopped typing (the study setting is a text field), if a matrix view is open.
+	 */
+	matrixSettingsChanged(): void {
+		this.matrix.reset();
+		if (this.reloadTimer !== null) window.clearTimeout(this.reloadTimer);
+		this.reloadTimer = window.setTimeout(() => {
+			this.reloadTimer = null;
+			if (this.matrix.watched()) void this.matrix.ensure();
+		}, 800);
+	}
+
+	private reloadTimer: number | null = null;
+
+	/**
+	 * A modifier-click on a cell with no note: the note create-missing would create for that ID
+	 * (its folder, layout and name learned from the vault, in the engine), created, shown in the
+	 * matrix at once, and opened.
+	 */
+	private async createNote(domain: string, id: string): Promise<void> {
+		const { meta, ref } = await this.loaded(domain);
+		const plan = (await this.engine.run({ kind: "create", id, release: { cache: ref, version: meta.attackVersion ?? versionFromFileName(meta.source) }, ...(await this.snapshot()), options: this.syncOptions() })) as SyncPlan;
+		const note = plan.notes.find((n) => n.action === "created" && n.id === id);
+		if (!note || note.after === undefined) throw new UserError(`no note can be created about ${id}: it is not an active technique of ${domainName(domain)}, or the vault already has a note about it.`);
+		const result = await applyPlan(this.vault(), { ...plan, notes: [note] });
+		if (result.failed.length > 0) throw new UserError(`${note.path} could not be created: ${result.failed[0].reason}`);
+		this.matrix.noteWritten(note.path, note.after);
+		await this.app.workspace.openLinkText(note.path, "", false);
+		notify(`created ${note.path}.`);
+	}
+
+	/** "Import Navigator layer as overlay": pick a .json file in the vault. */
+	private pickOverlay(): Promise<void> {
+		const files = this.app.vault.getFiles().filter((f) => f.extension === "json");
+		if (files.length === 0) throw new UserError("there is no .json file in the vault; put an ATT&CK Navigator layer file in it first.");
+		new FileSuggestModal(this.app, files, (file) => void this.run(() => this.setOverlay(file.path))).open();
+		return Promise.resolve();
+	}
+
+	/** Show the layer at `path` over the matrix (null: clear it), remember it, and open the matrix. */
+	private async setOverlay(path: string | null): Promise<void> {
+		if (path === null) {
+			this.matrix.overlay = null;
+			this.matrix.overlayProblem = null;
+			this.settings.overlay = "";
+			await this.saveSettings();
+			this.matrix.notify();
+			return;
+		}
+		const file = this.app.vault.getAbstractFileByPath(path);
+		if (!(file instanceof TFile)) throw new UserError(`${path} is not in the vault.`);
+		const layer = readLayer(await this.app.vault.cachedRead(file), path);
+		this.matrix.overlay = matrixOverlay(layer);
+		this.matrix.overlayProblem = null;
+		this.settings.overlay = path;
+		await this.saveSettings();
+		this.matrix.notify();
+		await this.openMatrix();
+		notify(`the matrix shows "${layer.name}" (${layer.techniques.length} ${layer.techniques.length === 1 ? "technique" : "techniques"}) as an overlay.`);
+	}
+
+	/** The overlay the settings remember, read when the matrix is first shown; a problem is shown in the view, not thrown. */
+	private async loadOverlay(): Promise<void> {
+		const path = this.settings.overlay;
+		try {
+			const file = this.app.vault.getAbstractFileByPath(path);
+			if (!(file instanceof TFile)) throw new UserError(`the overlay ${path} is no longer in the vault.`);
+			this.matrix.overlay = matrixOverlay(readLayer(await this.app.vault.cachedRead(file), path));
+		} catch (err) {
+			this.matrix.overlayProblem = messageOf(err);
+		}
+		this.matrix.notify();
 	}
 
 	/**
@@ -170,6 +302,7 @@ export class AttackSyncPlugin extends Plugin {
 		return this.run(async () => {
 			notify(`${releaseName(await this.fetchData(domain, null))} is ready.`);
 			void this.updateStatus();
+			this.matrixSettingsChanged();
 		});
 	}
 
@@ -234,6 +367,7 @@ export class AttackSyncPlugin extends Plugin {
 		for (const domain of this.settings.domains) ready.push(releaseName(await this.fetchData(domain, null)));
 		notify(`${ready.join(" and ")} ${ready.length === 1 ? "is" : "are"} ready.`);
 		void this.updateStatus();
+		this.matrixSettingsChanged();
 	}
 
 	private pickImport(): Promise<void> {
@@ -247,6 +381,7 @@ export class AttackSyncPlugin extends Plugin {
 					const loaded = await this.attackData().importFile(file.path, progress);
 					notify(`imported ${releaseName(loaded.meta)} from ${file.path}.`);
 					void this.updateStatus();
+					this.matrixSettingsChanged();
 				} catch (err) {
 					throw err instanceof Cancelled ? new Cancelled(what) : err;
 				} finally {
@@ -257,21 +392,52 @@ export class AttackSyncPlugin extends Plugin {
 		return Promise.resolve();
 	}
 
-	/** The data for a domain: the cache, or fetched now when there is none. */
 	/**
-	 * A cached release's model on this thread, for the two report commands (what changed, the
-	 * layer). Unlike sync it is parsed here, not in the engine: a known pause on a user's click.
+	 * The two report commands (what changed, the layer): worked out in the engine from the cached
+	 * releases, so no release is parsed on this thread; the page writes the file that comes back.
+	 * The changes note needs a release fetched before the current one (the engine says so when
+	 * there is none); the layer is written without ATT&CK's names when nothing is cached.
 	 */
-	private async release(l: Loaded | null): Promise<{ model: AttackModel; meta: CacheMeta } | null> {
-		if (l === null) return null;
-		const bytes = l.ref.bytes ?? new Uint8Array(await this.app.vault.adapter.readBinary(l.ref.source));
-		return readCache(decodeUtf8(bytes, l.ref.source, "an ATT&CK cache"), l.ref.source);
+	private async writeReport(report: "changes" | "layer"): Promise<string> {
+		const domain = this.settings.domains[0];
+		const data = this.attackData();
+		const current = report === "changes" ? await this.loaded(domain) : await data.cached(domain);
+		const ref = (l: Loaded | null): ReleaseRef | null => l && { cache: l.ref, meta: { attackVersion: l.meta.attackVersion, source: l.meta.source } };
+		const previous = report === "changes" ? await data.previous(domain) : null;
+		// Without a release, the layer of the notes alone, as the CLI writes it without --bundle.
+		const result = (await this.engine.run({ kind: "report", report, current: ref(current), previous: ref(previous), ...(await this.snapshot((p) => p.endsWith(".layer.json"))), vaultName: this.app.vault.getName(), domain, folder: this.settings.notesFolder || undefined })) as ReportResult;
+		const failed = await this.writeFiles(result.writes);
+		if (failed.length > 0) throw new UserError(`${failed[0].path} was not written: ${failed[0].reason}`);
+		return result.path;
 	}
 
-	private async currentRelease(): Promise<{ model: AttackModel; meta: CacheMeta }> {
-		const r = await this.release(await this.loaded(this.settings.domains[0]));
-		if (r === null) throw new UserError("no ATT&CK data is cached yet: run \"Fetch or update ATT&CK data\" first.");
-		return r;
+	/**
+	 * Writes the engine worked out: each onto the text it was worked out from (a file changed
+	 * meanwhile is left alone and named), a new file only where there is none. Returns what was not written.
+	 */
+	private async writeFiles(writes: readonly FileWrite[]): Promise<Array<{ path: string; reason: string }>> {
+		const vault = this.vault();
+		const failed: Array<{ path: string; reason: string }> = [];
+		for (const w of writes) {
+			try {
+				if (w.before === null) {
+					await vault.create(w.path, w.after);
+					continue;
+				}
+				let changed = false;
+				await vault.process(w.path, (current) => {
+					if (current !== w.before) {
+						changed = true;
+						return current;
+					}
+					return w.after;
+				});
+				if (changed) failed.push({ path: w.path, reason: "it changed while it was being worked out; run the command again" });
+			} catch (err) {
+				failed.push({ path: w.path, reason: messageOf(err) });
+			}
+		}
+		return failed;
 	}
 
 	private async loaded(domain: string, progress?: Progress): Promise<Loaded> {
@@ -284,12 +450,12 @@ export class AttackSyncPlugin extends Plugin {
 	}
 
 	/** What the engine needs of the vault: every path, the notes' bytes, the link settings. */
-	private async snapshot(): Promise<{ paths: string[]; files: Array<[string, Uint8Array]>; appJson: string | null }> {
+	private async snapshot(also: (path: string) => boolean = () => false): Promise<{ paths: string[]; files: Array<[string, Uint8Array]>; appJson: string | null }> {
 		const vault = this.vault();
 		const paths = await vault.listFiles();
 		const files: Array<[string, Uint8Array]> = [];
 		for (const p of paths) {
-			if (!isReadable(p)) continue;
+			if (!isReadable(p) && !also(p)) continue;
 			try {
 				files.push([p, await vault.readBinary(p)]);
 			} catch {

@@ -27,6 +27,10 @@ export interface AttackSyncSettings {
 	/** When that check last ran (ms since the epoch), and the newest release it has told about. */
 	lastReleaseCheck: number;
 	toldRelease: string;
+	/** The matrix's study state: a frontmatter property (`status`) or `tag:TAG`; empty: none. */
+	studyBy: string;
+	/** The Navigator layer shown over the matrix (a vault path); empty: none. */
+	overlay: string;
 }
 
 export const DEFAULT_SETTINGS: AttackSyncSettings = {
@@ -40,6 +44,8 @@ export const DEFAULT_SETTINGS: AttackSyncSettings = {
 	checkReleases: false,
 	lastReleaseCheck: 0,
 	toldRelease: "",
+	studyBy: "",
+	overlay: "",
 };
 
 /** Saved data merged over the defaults; values of the wrong type fall back to the default. */
@@ -61,6 +67,8 @@ export function mergeSettings(saved: unknown): AttackSyncSettings {
 		checkReleases: s.checkReleases === true,
 		lastReleaseCheck: typeof s.lastReleaseCheck === "number" && Number.isFinite(s.lastReleaseCheck) ? s.lastReleaseCheck : 0,
 		toldRelease: text(s.toldRelease, ""),
+		studyBy: text(s.studyBy, "").trim(),
+		overlay: text(s.overlay, "").trim(),
 	};
 }
 
@@ -95,6 +103,8 @@ export interface SettingsHost extends Plugin {
 	cachedRelease(domain: string): Promise<{ attackVersion: string | null; createdAt: string } | null>;
 	/** Fetch a domain now, reporting as the command does; resolves when done. */
 	fetchNow(domain: string): Promise<void>;
+	/** The matrix's data changed meaning (domains, study state): it is read again when next shown. */
+	matrixSettingsChanged(): void;
 }
 
 const VERSION = /^(latest|\d+\.\d+)$/;
@@ -136,6 +146,7 @@ export class AttackSyncSettingTab extends PluginSettingTab {
 					say(null);
 					settings.domains = on ? [...rest, domain] : rest;
 					await save();
+					this.host.matrixSettingsChanged();
 					this.display();
 				}),
 			);
@@ -217,6 +228,26 @@ export class AttackSyncSettingTab extends PluginSettingTab {
 						await save();
 					}),
 			);
+
+		const studyDesc = "What marks a technique as studied in the ATT&CK matrix: a frontmatter property (status) or a tag (tag:studied). Leave empty for none.";
+		const study = new Setting(containerEl).setName("Study state").setDesc(studyDesc);
+		const sayStudy = explain(study, studyDesc);
+		study.addText((t) =>
+			t
+				.setPlaceholder("Status")
+				.setValue(settings.studyBy)
+				.onChange(async (value) => {
+					const v = value.trim();
+					if (v !== "" && !/^(tag:#?[\p{L}\p{N}_/-]+|[\p{L}\p{N}_ -]+)$/u.test(v)) {
+						sayStudy(`"${v}" is not a property name or tag:TAG. The setting stays ${settings.studyBy || "empty"}.`);
+						return;
+					}
+					sayStudy(null);
+					settings.studyBy = v;
+					await save();
+					this.host.matrixSettingsChanged();
+				}),
+		);
 
 		new Setting(containerEl).setName("Sections sync manages").setHeading();
 		for (const section of MANAGED_SECTIONS) {

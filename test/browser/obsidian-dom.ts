@@ -465,6 +465,7 @@ class Vault extends Events {
 				this.store.put(file.path, encoder.encode(next));
 				this.store.vaultWrites.push(file.path);
 				this.trigger("modify", this.fileAt(file.path));
+				this.indexed(file.path, next);
 			}
 			return next;
 		});
@@ -474,7 +475,14 @@ class Vault extends Events {
 			this.store.put(file.path, encoder.encode(data));
 			this.store.vaultWrites.push(file.path);
 			this.trigger("modify", this.fileAt(file.path));
+			this.indexed(file.path, data);
 		});
+	}
+	/** Obsidian's metadataCache fires `changed` (file, data, cache) once it has indexed a written Markdown file. */
+	private indexed(path: string, data: string): void {
+		if (!path.endsWith(".md")) return;
+		const file = this.fileAt(path);
+		void io(() => metadataCache.trigger("changed", file, data, metadataCache.getFileCache(file) ?? {}));
 	}
 	/** Fails when a file is already there, as Obsidian's does. */
 	create(path: string, data: string): Promise<TFile> {
@@ -485,6 +493,7 @@ class Vault extends Events {
 			this.store.vaultWrites.push(p);
 			const f = this.fileAt(p);
 			this.trigger("create", f);
+			this.indexed(p, data);
 			return f;
 		});
 	}
@@ -499,6 +508,17 @@ class Vault extends Events {
 		return io(() => {
 			this.store.files.delete(file.path);
 			this.trigger("delete", file);
+		});
+	}
+	/** FileManager.renameFile's effect on the vault: the file moves, `rename` (file, oldPath) fires. */
+	rename(file: TFile, to: string): Promise<void> {
+		return io(() => {
+			const data = this.data(file);
+			const old = file.path;
+			this.store.files.delete(old);
+			this.tfiles.delete(old);
+			this.store.put(normalizePath(to), data);
+			this.trigger("rename", this.fileAt(normalizePath(to)), old);
 		});
 	}
 }
@@ -979,9 +999,147 @@ class PluginSettingTab {
 // ---------------------------------------------------------------------------------------------
 // Workspace, app, plugin.
 
+/**
+ * The metadata cache: `changed` (file, data, cache) after a Markdown file is indexed, and
+ * `getFileCache` (the frontmatter only, parsed as flat `key: value` lines: enough for the test).
+ */
+class MetadataCache extends Events {
+	getFileCache(file: TFile): { frontmatter?: Record<string, string> } | null {
+		const data = store.files.get(file.path);
+		if (!data) return null;
+		const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(decoder.decode(data));
+		if (!m) return {};
+		const frontmatter: Record<string, string> = {};
+		for (const line of m[1].split(/\r?\n/)) {
+			const kv = /^([\w-]+):\s*(.*)$/.exec(line);
+			if (kv) frontmatter[kv[1]] = kv[2];
+		}
+		return { frontmatter };
+	}
+}
+
+/**
+ * A workspace leaf: `.workspace-leaf` with its header and content, as Obsidian builds one; only the
+ * active leaf is shown (one pane, as on a phone). A view is made by the creator registerView gave.
+ */
+class WorkspaceLeaf extends Events {
+	readonly containerEl: HTMLElement;
+	view: View | null = null;
+	constructor(el?: HTMLElement) {
+		super();
+		this.containerEl = el ?? standIn.frame.workspace.createDiv({ cls: "workspace-leaf" });
+	}
+	getViewState(): { type: string } {
+		return { type: this.view?.getViewType() ?? "empty" };
+	}
+	async setViewState(state: { type: string; active?: boolean }): Promise<void> {
+		const creator = standIn.views.get(state.type);
+		if (!creator) throw new Error(`no view type ${state.type}`);
+		await this.view?.close();
+		this.containerEl.empty();
+		this.view = creator(this);
+		this.containerEl.appendChild(this.view.containerEl);
+		this.view.headerTitleEl.setText(this.view.getDisplayText());
+		if (state.active) workspace.setActiveLeaf(this);
+		await this.view.open();
+	}
+	detach(): void {
+		void this.view?.close();
+		this.containerEl.detach();
+		workspace.leaves.splice(workspace.leaves.indexOf(this), 1);
+	}
+}
+
+/** View: `containerEl` holds `.view-header` and `.view-content`; ItemView's `contentEl` is the latter. */
+abstract class View extends Component {
+	readonly containerEl: HTMLElement;
+	readonly headerTitleEl: HTMLElement;
+	constructor(public leaf: WorkspaceLeaf) {
+		super();
+		this.containerEl = createDiv({ cls: "view-container" });
+		this.headerTitleEl = this.containerEl.createDiv({ cls: "view-header" }).createDiv({ cls: "view-header-title" });
+	}
+	abstract getViewType(): string;
+	abstract getDisplayText(): string;
+	getIcon(): string {
+		return "document";
+	}
+	async open(): Promise<void> {
+		this.load();
+		await this.onOpen();
+	}
+	async close(): Promise<void> {
+		await this.onClose();
+		this.unload();
+	}
+	onOpen(): Promise<void> | void {}
+	onClose(): Promise<void> | void {}
+}
+
+class ItemView extends View {
+	readonly contentEl: HTMLElement;
+	constructor(leaf: WorkspaceLeaf) {
+		super(leaf);
+		this.contentEl = this.containerEl.createDiv({ cls: "view-content" });
+	}
+	getViewType(): string {
+		return "item";
+	}
+	getDisplayText(): string {
+		return "";
+	}
+}
+
+/** A child of a rendered Markdown section: loaded with it, unloaded when the section is rendered again. */
+class MarkdownRenderChild extends Component {
+	constructor(public containerEl: HTMLElement) {
+		super();
+	}
+}
+
+/** Keymap.isModEvent: Ctrl (Cmd on macOS) or a middle click asks for a new tab. */
+const Keymap = {
+	isModEvent(evt?: MouseEvent | KeyboardEvent | null): "tab" | "split" | "window" | boolean {
+		if (!evt) return false;
+		const mod = evt.ctrlKey || evt.metaKey;
+		if (mod && evt.altKey && evt.shiftKey) return "window";
+		if (mod && evt.altKey) return "split";
+		if (mod || (evt instanceof MouseEvent && evt.button === 1)) return "tab";
+		return false;
+	},
+	isModifier(evt: MouseEvent | KeyboardEvent, modifier: string): boolean {
+		return modifier === "Mod" ? evt.ctrlKey || evt.metaKey : modifier === "Shift" ? evt.shiftKey : modifier === "Alt" ? evt.altKey : modifier === "Ctrl" ? evt.ctrlKey : evt.metaKey;
+	},
+};
+
 class Workspace extends Events {
 	active: TFile | null = null;
 	readonly opened: Array<{ link: string; line?: number }> = [];
+	readonly leaves: WorkspaceLeaf[] = [];
+	activeLeaf: WorkspaceLeaf | null = null;
+	/** The note leaf the frame starts with (it shows the active note's name). */
+	private noteLeaf: WorkspaceLeaf | null = null;
+	getLeaf(newLeaf?: boolean | "tab" | "split" | "window"): WorkspaceLeaf {
+		if (!newLeaf && this.activeLeaf) return this.activeLeaf;
+		const leaf = new WorkspaceLeaf();
+		this.leaves.push(leaf);
+		return leaf;
+	}
+	getLeavesOfType(type: string): WorkspaceLeaf[] {
+		return this.leaves.filter((l) => l.view?.getViewType() === type);
+	}
+	setActiveLeaf(leaf: WorkspaceLeaf): void {
+		this.noteLeaf ??= new WorkspaceLeaf(standIn.frame.workspace.querySelector<HTMLElement>(".workspace-leaf") ?? undefined);
+		for (const el of Array.from(standIn.frame.workspace.children)) el.toggleClass("mod-active", el === leaf.containerEl);
+		this.activeLeaf = leaf;
+	}
+	revealLeaf(leaf: WorkspaceLeaf): Promise<void> {
+		this.setActiveLeaf(leaf);
+		return Promise.resolve();
+	}
+	detachLeavesOfType(type: string): void {
+		for (const l of this.getLeavesOfType(type)) l.detach();
+	}
 	layoutReady = true;
 	getActiveFile(): TFile | null {
 		return this.active;
@@ -998,9 +1156,12 @@ class Workspace extends Events {
 	}
 }
 
+type CodeBlockHandler = (source: string, el: HTMLElement, ctx: { sourcePath: string; addChild(child: Component): void }) => unknown;
+
 interface App {
 	vault: Vault;
 	workspace: Workspace;
+	metadataCache: MetadataCache;
 	fileManager: { trashFile(file: TFile): Promise<void> };
 	setting: { open(): void; openTabById(id: string): void };
 }
@@ -1031,6 +1192,14 @@ class Plugin extends Component {
 	}
 	addSettingTab(tab: PluginSettingTab): void {
 		standIn.settingTabs.push(tab);
+	}
+	registerView(type: string, creator: (leaf: WorkspaceLeaf) => View): void {
+		standIn.views.set(type, creator);
+		this.register(() => standIn.views.delete(type));
+	}
+	registerMarkdownCodeBlockProcessor(language: string, handler: CodeBlockHandler): void {
+		standIn.codeBlocks.set(language, handler);
+		this.register(() => standIn.codeBlocks.delete(language));
 	}
 	addRibbonIcon(icon: string, title: string, callback: (e: MouseEvent) => unknown): HTMLElement {
 		const el = standIn.frame.ribbon.createDiv({ cls: "clickable-icon side-dock-ribbon-action", attr: { "aria-label": title } });
@@ -1150,6 +1319,19 @@ export interface StandIn {
 	openSettings(): HTMLElement;
 	openMenu(kind: "file-menu" | "editor-menu", path: string): Menu;
 	setActive(path: string | null): void;
+	/** Views registered by type (registerView). */
+	views: Map<string, (leaf: WorkspaceLeaf) => View>;
+	/** Code block processors registered by language. */
+	codeBlocks: Map<string, CodeBlockHandler>;
+	/**
+	 * A note's reading view with one fenced code block of `language`, rendered as Obsidian renders
+	 * it: the processor gets the block's source and its `<div>`; the children it adds are loaded.
+	 */
+	renderCodeBlock(language: string, source: string, sourcePath?: string): Promise<HTMLElement>;
+	/** Write a file as an edit in Obsidian would (Vault.modify: `modify`, then metadataCache `changed`). */
+	editFile(path: string, text: string): Promise<void>;
+	/** Rename a file (the vault's `rename` event). */
+	renameFile(path: string, to: string): Promise<void>;
 }
 
 function base64Bytes(b64: string): Uint8Array {
@@ -1163,9 +1345,11 @@ installDomHelpers();
 const store = new FileStore();
 const vault = new Vault(store);
 const workspace = new Workspace();
+const metadataCache = new MetadataCache();
 const app: App = {
 	vault,
 	workspace,
+	metadataCache,
 	fileManager: { trashFile: (file) => vault.trash(file) },
 	setting: { open: () => void standIn.openSettings(), openTabById: () => undefined },
 };
@@ -1225,6 +1409,32 @@ const standIn: StandIn = {
 		menu.showAtPosition({ x: 240, y: 120 });
 		return menu;
 	},
+	views: new Map(),
+	codeBlocks: new Map(),
+	async renderCodeBlock(language, source, sourcePath = "Index.md") {
+		const handler = standIn.codeBlocks.get(language);
+		if (!handler) throw new Error(`no code block processor for ${language}`);
+		const leaf = workspace.getLeaf("tab");
+		leaf.containerEl.addClass("mod-note");
+		leaf.containerEl.createDiv({ cls: "view-header" }).createDiv({ cls: "view-header-title", text: sourcePath.replace(/\.md$/, "") });
+		const preview = leaf.containerEl.createDiv({ cls: "view-content markdown-preview-view markdown-rendered" });
+		const section = preview.createDiv({ cls: "markdown-preview-section" });
+		section.createEl("h1", { text: "My ATT&CK index" });
+		const el = section.createDiv({ cls: `block-language-${language}` });
+		workspace.setActiveLeaf(leaf);
+		await handler(source, el, { sourcePath, addChild: (child) => child.load() });
+		return el;
+	},
+	editFile(path, text) {
+		const file = vault.getFileByPath(path);
+		if (!file) throw new Error(`no file ${path}`);
+		return vault.modify(file, text);
+	},
+	renameFile(path, to) {
+		const file = vault.getFileByPath(path);
+		if (!file) throw new Error(`no file ${path}`);
+		return vault.rename(file, to);
+	},
 	setActive(path) {
 		workspace.active = path === null ? null : vault.getFileByPath(path);
 		const title = document.querySelector<HTMLElement>(".view-header-title");
@@ -1251,6 +1461,12 @@ standIn.module = {
 	TFolder,
 	Vault,
 	MarkdownView: class MarkdownView {},
+	MarkdownRenderChild,
+	ItemView,
+	View,
+	WorkspaceLeaf,
+	Keymap,
+	MetadataCache,
 	TextComponent,
 	TextAreaComponent,
 	ToggleComponent,

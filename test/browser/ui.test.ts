@@ -281,7 +281,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		}
 	});
 
-	it.skipIf(!HAVE_SHARED)("no main-thread task over 200 ms while the full Enterprise bundle is fetched, cached and synced", async () => {
+	it.skipIf(!HAVE_SHARED)("no main-thread task over 200 ms while the full Enterprise bundle is fetched, cached, shown as the matrix and synced", async () => {
 		const files = fixtureAttackFiles();
 		files.set("enterprise-attack/enterprise-attack-18.1.json", readFileSync(path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json")));
 		const full = await startTestServer(files);
@@ -294,14 +294,31 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			const steps = await t.page.evaluate(() => window.obsidianStandIn.notices.flatMap((n) => n.messages));
 			expect(steps).toContain("ATT&CK Sync: fetching Enterprise ATT&CK: checking and indexing the bundle… Click to cancel.");
 			const fetching = await t.longestTask();
+			// The whole Enterprise matrix: the release is read in the engine, the page draws it.
+			await t.resetLongTasks();
+			await t.run("open-matrix");
+			await t.page.waitForSelector('.attack-sync-column[data-tactic="TA0040"] .attack-sync-cell');
+			expect(await t.page.locator(".attack-sync-column").count()).toBe(14);
+			const matrix = await t.longestTask();
 			await t.resetLongTasks();
 			await t.run("sync-all");
 			await t.page.waitForSelector(".attack-sync-preview");
 			const planning = await t.longestTask();
+			// Applied with the matrix open: every note written is read again for the matrix, in slices.
 			await t.resetLongTasks();
+			const phishing = t.page.locator('.attack-sync-column[data-tactic="TA0001"] .attack-sync-cell[data-id="T1566"]');
+			expect(await phishing.getAttribute("class")).toMatch(/is-outdated/);
 			await t.page.click(".attack-sync-preview-buttons button.mod-cta");
 			await t.settle();
+			await expect.poll(() => phishing.getAttribute("class")).toMatch(/is-current/);
 			const applying = await t.longestTask();
+			// A technique note edited: the view is drawn again from the notes' states, nothing parsed.
+			await t.resetLongTasks();
+			const seed = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Phishing.md";
+			const text = await t.page.evaluate((p) => window.obsidianStandIn.readFile(p), seed);
+			await t.page.evaluate(([p, x]) => window.obsidianStandIn.editFile(p, x), [seed, (text ?? "").replace(/^attack_version: .*$/m, 'attack_version: "15.1"')] as const);
+			await expect.poll(() => phishing.getAttribute("aria-label")).toMatch(/Out of date \(15\.1\)/);
+			const update = await t.longestTask();
 			// Two techniques share the name "Spearphishing Link": the picker tells them apart.
 			await t.run("insert-technique-link");
 			await t.page.fill(".prompt-input", "Spearphishing Link");
@@ -309,8 +326,8 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			await expect.poll(() => same.count()).toBe(2);
 			expect((await same.allTextContents()).sort()).toEqual([expect.stringMatching(/^Spearphishing LinkT1566\.002Sub-technique of Phishing/), expect.stringMatching(/^Spearphishing LinkT1598\.003Sub-technique of Phishing for Information/)]);
 			await t.page.keyboard.press("Escape");
-			console.log(`longest main-thread task: fetch ${fetching.toFixed(0)} ms, sync preview ${planning.toFixed(0)} ms, apply ${applying.toFixed(0)} ms`);
-			expect(Math.max(fetching, planning, applying)).toBeLessThan(200);
+			console.log(`longest main-thread task: fetch ${fetching.toFixed(0)} ms, sync preview ${planning.toFixed(0)} ms, apply ${applying.toFixed(0)} ms, matrix ${matrix.toFixed(0)} ms, matrix update ${update.toFixed(0)} ms`);
+			expect(Math.max(fetching, planning, applying, matrix, update)).toBeLessThan(200);
 			await t.close();
 		} finally {
 			await full.server.close();
@@ -475,6 +492,184 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		await t.run("sync-all");
 		await t.page.waitForSelector(".attack-sync-preview");
 		expect(await t.page.textContent(".attack-sync-preview-counts")).toMatch(/^\d+ notes to update/);
+		await t.close();
+	});
+});
+
+const PHISHING = "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/MITRE ATT&CK/Enterprise-Attack/techniques/Phishing.md";
+
+describe.skipIf(!HAVE_CHROMIUM)("the ATT&CK matrix in a browser", () => {
+	let browser: Browser;
+	let server: TestServer;
+
+	beforeAll(async () => {
+		server = await startTestServer();
+		browser = (await startBrowser()) as Browser;
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await server?.server.close();
+	});
+
+	/** The cell of a technique in a tactic's column. */
+	const cell = (t: PluginPage, tactic: string, id: string) => t.page.locator(`.attack-sync-column[data-tactic="${tactic}"] .attack-sync-cell[data-id="${id}"]`).first();
+
+	for (const [size, viewport] of [
+		["desktop", DESKTOP],
+		["phone", PHONE],
+	] as const) {
+		it(`on a ${size}: tactics as columns that scroll sideways, counts, sub-techniques, filters, an overlay; no long task`, async () => {
+			const shots = screenshotDir(tempDir("shots"));
+			const t = await openPlugin(browser, server, { viewport, shots, settings: { studyBy: "status" } });
+			await t.run("fetch-data");
+			// A Navigator layer to overlay: the plugin's own, written from the vault.
+			await t.run("write-layer");
+			await t.resetLongTasks();
+			await t.run("open-matrix");
+			await t.page.waitForSelector(".attack-sync-matrix .attack-sync-cell");
+			expect(await t.longestTask()).toBeLessThan(200);
+			const tactics = await t.page.locator(".attack-sync-column").evaluateAll((cols) => cols.map((c) => c.getAttribute("data-tactic")));
+			expect(tactics.slice(0, 3)).toEqual(["TA0043", "TA0042", "TA0001"]);
+			expect(await t.page.locator(".view-header-title").filter({ hasText: "ATT&CK matrix" }).count()).toBe(1);
+			// Counts per tactic, the vault's and the study state of each cell.
+			const initial = t.page.locator('.attack-sync-column[data-tactic="TA0001"]');
+			expect(await initial.locator(".attack-sync-column-counts").textContent()).toMatch(/^\d+ techniques · [1-9]\d* noted( · \d+ out of date)? · 1 studied$/);
+			const phishing = cell(t, "TA0001", "T1566");
+			expect(await phishing.getAttribute("class")).toContain("is-outdated");
+			expect(await phishing.locator(".attack-sync-study").textContent()).toBe("reviewed");
+			// The columns scroll sideways; nothing to tap is under 32 px.
+			expect(await t.page.$eval(".attack-sync-matrix", (el) => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === "auto")).toBe(true);
+			await t.page.locator(".attack-sync-expand").first().click();
+			await phishing.locator("xpath=following-sibling::button[1]").click();
+			await initial.locator('.attack-sync-subs .attack-sync-cell[data-id="T1566.002"]').waitFor();
+			const small = await t.page.$$eval(".attack-sync-cell, .attack-sync-matrix-view button, .attack-sync-matrix-toolbar select, .attack-sync-matrix-toolbar input", (els) => els.filter((el) => el.getBoundingClientRect().height > 0 && el.getBoundingClientRect().height < 32).length);
+			expect(small).toBe(0);
+
+			// The overlay: a layer file picked in the vault, a legend, and a control that clears it.
+			await t.run("import-overlay");
+			await t.page.fill(".prompt-input", "layer.json");
+			await t.page.locator(".suggestion-item").first().click();
+			await t.settle();
+			await t.page.waitForSelector(".attack-sync-overlay-legend");
+			expect(await t.page.textContent(".attack-sync-overlay-name")).toBe("Overlay: Security+: ATT&CK notes");
+			expect(await t.page.locator(".attack-sync-overlay-legend .attack-sync-legend-item").allTextContents()).toEqual(["a note in the vault"]);
+			expect(await phishing.getAttribute("class")).toContain("has-overlay");
+			// The shot: notices gone, the columns scrolled to Initial Access (Reconnaissance is empty in the test's subset).
+			await t.page.$$eval(".notice", (els) => els.forEach((el) => (el as HTMLElement).click()));
+			await t.page.$eval(".attack-sync-matrix", (el) => {
+				const column = el.querySelector('[data-tactic="TA0001"]');
+				if (column) el.scrollTo({ left: column.getBoundingClientRect().left - el.getBoundingClientRect().left + el.scrollLeft - 8 });
+			});
+			await t.shot(`matrix-${size}`);
+			await t.page.click(".attack-sync-clear-overlay");
+			await expect.poll(() => t.page.locator(".attack-sync-overlay-legend").count()).toBe(0);
+			expect(await t.page.locator(".attack-sync-cell.has-overlay").count()).toBe(0);
+
+			// Filters: by text (a matching sub-technique keeps its parent), by platform.
+			await t.page.fill(".attack-sync-filter", "spearphishing link");
+			await expect.poll(() => t.page.locator(".attack-sync-column-body > .attack-sync-cell").evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute("data-id")))])).toEqual(["T1566"]);
+			await t.page.fill(".attack-sync-filter", "");
+			await t.page.selectOption(".attack-sync-platform", "Linux");
+			await expect.poll(() => t.page.locator(".attack-sync-cell[data-id='T1574.002']").count()).toBe(0);
+			await t.close();
+		});
+	}
+
+	it("updates the view and a code block when a note's frontmatter changes; says what a bad block cannot use", async () => {
+		const t = await openPlugin(browser, server, { settings: { studyBy: "status" } });
+		await t.run("fetch-data");
+		await t.run("open-matrix");
+		await t.page.waitForSelector(".attack-sync-matrix .attack-sync-cell");
+		const phishing = cell(t, "TA0001", "T1566");
+		expect(await phishing.getAttribute("class")).toContain("is-outdated");
+		const block = await t.page.evaluate(async () => {
+			const el = await window.obsidianStandIn.renderCodeBlock("attack-matrix", "tactics: initial-access\nonly-covered: yes");
+			return el.className;
+		});
+		expect(block).toContain("attack-sync-matrix-block");
+		const inBlock = t.page.locator('.attack-sync-matrix-block .attack-sync-cell[data-id="T1566"]');
+		await inBlock.waitFor();
+		expect(await t.page.locator(".attack-sync-matrix-block .attack-sync-column").count()).toBe(1);
+		expect(await inBlock.locator(".attack-sync-study").textContent()).toBe("reviewed");
+
+		// The note is synced from 18.1 and marked done, as an edit in Obsidian would: metadataCache fires `changed`.
+		const before = await t.page.evaluate((p) => window.obsidianStandIn.readFile(p), PHISHING);
+		const after = (before ?? "").replace("alias: T1566\n", 'alias: T1566\nattack_version: "18.1"\n').replace(/^status: .*$/m, "status: done");
+		expect(after).not.toBe(before);
+		await t.page.evaluate(([p, text]) => window.obsidianStandIn.editFile(p, text), [PHISHING, after] as const);
+		await expect.poll(() => inBlock.locator(".attack-sync-study").textContent()).toBe("done");
+		expect(await inBlock.getAttribute("class")).toContain("is-current");
+		expect(await phishing.getAttribute("class")).toContain("is-current");
+
+		// Redrawn in place: the columns stay scrolled where the user left them.
+		await t.run("open-matrix");
+		const scrolled = await t.page.$eval(".attack-sync-matrix-view .attack-sync-matrix", (el) => {
+			el.scrollLeft = 300;
+			return el.scrollLeft;
+		});
+		expect(scrolled).toBeGreaterThan(0);
+		await t.page.evaluate(([p, text]) => window.obsidianStandIn.editFile(p, text), [PHISHING, after.replace("status: done", "status: learning")] as const);
+		await expect.poll(() => inBlock.locator(".attack-sync-study").textContent()).toBe("learning");
+		expect(await t.page.$eval(".attack-sync-matrix-view .attack-sync-matrix", (el) => el.scrollLeft)).toBe(scrolled);
+
+		// Another study state in the settings: the matrix is read again with it.
+		await t.page.evaluate(() => void window.obsidianStandIn.openSettings());
+		const study = t.page.locator(".setting-item", { has: t.page.locator(".setting-item-name", { hasText: /^Study state$/ }) });
+		await study.locator("input").fill("tag:secplus");
+		await t.page.keyboard.press("Escape");
+		await expect.poll(() => inBlock.locator(".attack-sync-study").textContent(), { timeout: 10_000 }).toBe("secplus");
+
+		// Options the block cannot use: one sentence, nothing thrown.
+		const bad = await t.page.evaluate(async () => {
+			const el = await window.obsidianStandIn.renderCodeBlock("attack-matrix", "domain: enterprise-attack\ncolour: red");
+			return el.textContent;
+		});
+		expect(bad).toBe('This attack-matrix block has an option it cannot use (line 2: unknown option "colour" (known: domain, platform, tactics, only-covered, text, study)).');
+		const badTactic = await t.page.evaluate(async () => (await window.obsidianStandIn.renderCodeBlock("attack-matrix", "tactics: TA0001, exfil")).textContent);
+		expect(badTactic).toBe("This attack-matrix block names a tactic Enterprise ATT&CK does not have: exfil.");
+		await t.close();
+	});
+
+	it("with two domains cached, a picker chooses the domain's matrix", async () => {
+		const t = await openPlugin(browser, server, { settings: { domains: ["enterprise-attack", "mobile-attack"], version: "17.1" } });
+		await t.run("fetch-data");
+		expect(await t.notices()).toContain("ATT&CK Sync: Enterprise ATT&CK 17.1 and Mobile ATT&CK 17.1 are ready.");
+		await t.run("open-matrix");
+		await t.page.waitForSelector(".attack-sync-matrix .attack-sync-cell");
+		const picker = t.page.locator(".attack-sync-domain");
+		expect(await picker.isVisible()).toBe(true);
+		expect(await picker.locator("option").allTextContents()).toEqual(["Enterprise ATT&CK", "Mobile ATT&CK"]);
+		await picker.selectOption("mobile-attack");
+		await expect.poll(() => t.page.textContent(".attack-sync-matrix-caption")).toMatch(/^Mobile ATT&CK 17\.1: /);
+		expect(await t.page.locator(".attack-sync-column").count()).toBeGreaterThan(0);
+		await t.close();
+	});
+
+	it("a Ctrl-click on a cell without a note creates the note create-missing would create, and opens it", async () => {
+		const t = await openPlugin(browser, server);
+		await t.run("fetch-data");
+		const report = await t.page.evaluate(() => (window as unknown as { plugin: { api: { sync(o: unknown): Promise<{ notes: Array<{ id: string; path: string; action: string }> }> } } }).plugin.api.sync({ dryRun: true, createMissing: true }));
+		const expected = report.notes.find((n) => n.id === "T1566.003" && n.action === "created")?.path;
+		expect(expected).toBeDefined();
+		await t.run("open-matrix");
+		await t.page.waitForSelector(".attack-sync-matrix .attack-sync-cell");
+		await t.page.locator(".attack-sync-column[data-tactic='TA0001'] .attack-sync-expand").filter({ hasText: /sub-technique/ }).first().waitFor();
+		await cell(t, "TA0001", "T1566").locator("xpath=following-sibling::button[1]").click();
+		const spearphishingService = cell(t, "TA0001", "T1566.003");
+		expect(await spearphishingService.getAttribute("class")).toContain("is-none");
+		const writes = await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.length);
+		await spearphishingService.click({ modifiers: ["ControlOrMeta"] });
+		await t.settle();
+		expect(await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.slice())).toEqual(expect.arrayContaining([expected]));
+		expect((await t.page.evaluate(() => window.obsidianStandIn.store.vaultWrites.length)) - writes).toBe(1);
+		expect(await t.page.evaluate((p) => window.obsidianStandIn.readFile(p), expected as string)).toMatch(/T1566\.003/);
+		await expect.poll(() => spearphishingService.getAttribute("class")).toMatch(/is-current/);
+		expect(await t.page.evaluate(() => window.obsidianStandIn.app.workspace.opened.map((o) => o.link))).toEqual([expected]);
+		// A plain click on a cell without a note offers to create it (phones have no modifier keys).
+		const other = t.page.locator(".attack-sync-cell.is-none").first();
+		await other.click();
+		expect(await t.page.locator(".menu .menu-item").allTextContents()).toEqual([expect.stringMatching(/^Create a note about T\d{4}(\.\d{3})?$/)]);
 		await t.close();
 	});
 });

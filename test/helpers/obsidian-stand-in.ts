@@ -125,6 +125,8 @@ export function makeObsidian(registered: Registered) {
 		addRibbonIcon(): unknown {
 			return element();
 		}
+		registerView(): void {}
+		registerMarkdownCodeBlockProcessor(): void {}
 		addStatusBarItem(): StandInEl {
 			return element();
 		}
@@ -266,6 +268,11 @@ export function makeObsidian(registered: Registered) {
 	}
 	class TFolder extends TAbstractFile {}
 	class MarkdownView {}
+	// The matrix view's classes: defined, so main.js loads; the browser test (test/browser) drives the view.
+	class ItemView extends Component {}
+	class MarkdownRenderChild extends Component {}
+	class Menu {}
+	const Keymap = { isModEvent: () => false };
 	// Obsidian's normalizePath: forward slashes, no duplicate or edge slashes, NBSP to space.
 	const normalizePath = (p: string) =>
 		p
@@ -286,7 +293,7 @@ export function makeObsidian(registered: Registered) {
 		if (req.throw !== false && res.status >= 400) throw new Error(`Request failed, status ${res.status}`);
 		return { status: res.status, text, arrayBuffer: buffer, get json() { return JSON.parse(text) as unknown; }, headers: {} };
 	};
-	return { Component, Plugin, PluginSettingTab, Setting, Notice, Modal, FuzzySuggestModal, TAbstractFile, TFile, TFolder, MarkdownView, normalizePath, requestUrl, Platform: { isMobile: true, isDesktop: false } };
+	return { Component, Plugin, PluginSettingTab, Setting, Notice, Modal, FuzzySuggestModal, TAbstractFile, TFile, TFolder, MarkdownView, ItemView, MarkdownRenderChild, Menu, Keymap, normalizePath, requestUrl, Platform: { isMobile: true, isDesktop: false } };
 }
 
 /**
@@ -324,6 +331,7 @@ export function makeFolderApp(obsidian: ReturnType<typeof makeObsidian>, root: s
 	};
 	const vault = {
 		configDir: ".obsidian",
+		on: (name: string, fn: unknown) => ({ name, fn }),
 		getName: () => path.basename(root),
 		getFiles: () => list().map(fileFor),
 		getAbstractFileByPath: (p: string) => {
@@ -397,6 +405,7 @@ export function makeFolderApp(obsidian: ReturnType<typeof makeObsidian>, root: s
 		onLayoutReady: () => undefined,
 		on: (name: string, fn: unknown) => ({ name, fn }),
 		getActiveFile: () => (active === null ? null : fileFor(active)),
+		getLeavesOfType: () => [],
 		openLinkText: (link: string) => {
 			opened.push(link);
 			return Promise.resolve();
@@ -409,7 +418,7 @@ export function makeFolderApp(obsidian: ReturnType<typeof makeObsidian>, root: s
 		},
 	};
 	return {
-		app: { vault, workspace, fileManager },
+		app: { vault, workspace, fileManager, metadataCache: { on: (name: string, fn: unknown) => ({ name, fn }) } },
 		writes,
 		opened,
 		setActive(p: string | null) {

@@ -3,7 +3,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { attackIdOf, isActive, isSubtechnique, loadBundle } from "../../src/core/attack/model";
-import { buildMatrix, parseMatrixBlock, type Matrix, type MatrixCell } from "../../src/core/matrix";
+import { readLayer } from "../../src/core/commands/layer";
+import { buildMatrix, combineMatrix, gradientColor, matrixData, matrixOverlay, overlayFor, noteStateOf, noteStates, parseMatrixBlock, unknownTactics, type Matrix, type MatrixCell } from "../../src/core/matrix";
+import { readNote } from "../../src/core/notes/read";
+import { planSync } from "../../src/core/sync/plan";
 import { buildVaultIndex } from "../../src/core/vault-index";
 import { ENTERPRISE_FIXTURE } from "../helpers/paths";
 import { sampleVault } from "../helpers/sample-vault";
@@ -111,6 +114,84 @@ describe("buildMatrix", () => {
 		const m = buildMatrix(model, null);
 		expect(cells(m).every((x) => x.cell.state === "none")).toBe(true);
 		expect(find(m, "T1574.002")).toBeUndefined();
+	});
+});
+
+describe("the matrix in two halves: the release's data (the engine) and the notes' states (the page)", () => {
+	it("combines to the same matrix as buildMatrix, through JSON as it crosses from the worker", async () => {
+		const idx = await index();
+		for (const opts of [{ version: "18.1" }, { version: "18.1", studyBy: "status", platform: "windows" }, { version: "18.1", studyBy: "tag:secplus", onlyCovered: true }, { version: "18.1", text: "phish", tactics: ["TA0001"] }]) {
+			const data = JSON.parse(JSON.stringify(matrixData(model, "18.1"))) as ReturnType<typeof matrixData>;
+			const states = JSON.parse(JSON.stringify(noteStates(idx, opts.studyBy))) as ReturnType<typeof noteStates>;
+			expect(combineMatrix(data, states, opts)).toEqual(buildMatrix(model, idx, opts));
+		}
+	});
+
+	it("one changed note's state is enough to update the matrix", async () => {
+		const idx = await index();
+		const data = matrixData(model, "18.1");
+		const states = new Map(noteStates(idx, "status").map((s) => [s.path, s]));
+		expect(find(combineMatrix(data, states.values(), { studyBy: "status" }), "T1566")).toMatchObject({ state: "outdated", study: "reviewed" });
+		const text = (await sampleVault().read(PHISHING)).replace("alias: T1566\n", 'alias: T1566\nattack_version: "18.1"\n').replace(/^status: .*$/m, "status: done");
+		const read = readNote(PHISHING, new TextEncoder().encode(text));
+		if (!read.ok) throw new Error(read.skipped.reason);
+		const state = noteStateOf(read.note, "status");
+		expect(state).toEqual({ path: PHISHING, id: "T1566", version: "18.1", study: "done" });
+		states.set(PHISHING, state!);
+		expect(find(combineMatrix(data, states.values(), { studyBy: "status" }), "T1566")).toMatchObject({ state: "current", study: "done" });
+	});
+
+	it("names the tactics a block asks for that the release lacks", () => {
+		expect(unknownTactics(matrixData(model).tactics, ["TA0001", "execution", "Initial Access", "exfil"])).toEqual(["exfil"]);
+	});
+});
+
+describe("creating one note (a modifier-click in the matrix)", () => {
+	it("plans exactly the note create-missing would create for that ID, and no other change", async () => {
+		const idx = await index();
+		const all = planSync(idx, model, { version: "18.1", createMissing: true });
+		const expected = all.notes.find((n) => n.action === "created" && n.id === "T1566.003");
+		expect(expected).toBeDefined();
+		const one = planSync(idx, model, { version: "18.1", createMissing: ["technique"], createOnly: new Set(["T1566.003"]), only: new Set() });
+		expect(one.notes).toEqual([expected]);
+	});
+});
+
+describe("a Navigator layer as the matrix's overlay", () => {
+	const layer = (techniques: unknown[], extra: Record<string, unknown> = {}) => readLayer(JSON.stringify({ name: "SOC coverage", domain: "enterprise-attack", versions: { layer: "4.5", navigator: "5.1.0" }, techniques, ...extra }), "soc.json");
+
+	it("colours a cell by the entry's colour, else its score on the layer's gradient; a tactic's entry wins in its column", () => {
+		const o = matrixOverlay(
+			layer(
+				[
+					{ techniqueID: "T1566", color: "#123456", score: 3, comment: "seen" },
+					{ techniqueID: "T1078", score: 50 },
+					{ techniqueID: "T1078", tactic: "persistence", score: 100 },
+					{ techniqueID: "T1110", score: 0, enabled: false },
+					{ techniqueID: "T1059", color: "red; background: url(x)" },
+				],
+				{ gradient: { colors: ["#000000", "#ffffff"], minValue: 0, maxValue: 100 } },
+			),
+		);
+		expect(overlayFor(o, "T1566", "initial-access")).toEqual({ score: 3, color: "#123456", comment: "seen" });
+		expect(overlayFor(o, "T1078", "initial-access")?.color).toBe("#808080");
+		expect(overlayFor(o, "T1078", "persistence")?.color).toBe("#ffffff");
+		expect(overlayFor(o, "T1110", "credential-access")).toEqual({ score: 0, color: null, comment: null });
+		// Only #rgb and #rrggbb colours reach the page's CSS.
+		expect(overlayFor(o, "T1059", "execution")?.color).toBeNull();
+		expect(overlayFor(o, "T1204", "execution")).toBeUndefined();
+		expect(o.legend).toEqual([
+			{ label: "Score 0", color: "#000000" },
+			{ label: "Score 100", color: "#ffffff" },
+		]);
+	});
+
+	it("keeps the layer's own legend; without a gradient, Navigator's red-yellow-green over 0 to 100", () => {
+		const o = matrixOverlay(layer([{ techniqueID: "T1566", score: 100 }], { legendItems: [{ label: "Detected", color: "#8ec843" }] }));
+		expect(o.legend).toEqual([{ label: "Detected", color: "#8ec843" }]);
+		expect(overlayFor(o, "T1566", "initial-access")?.color).toBe("#8ec843");
+		expect(gradientColor({ colors: ["#ff6666", "#ffe766", "#8ec843"], minValue: 0, maxValue: 100 }, 50)).toBe("#ffe766");
+		expect(gradientColor({ colors: ["#f00", "#00f"], minValue: 0, maxValue: 10 }, 99)).toBe("#0000ff");
 	});
 });
 

@@ -50,12 +50,12 @@ describe("main.js", () => {
 		const { registered, required, context, Plugin } = loadPlugin();
 		expect([...new Set(required)]).toEqual(["obsidian"]);
 		expect(vm.runInContext("typeof process + typeof Buffer + typeof global", context)).toBe("undefinedundefinedundefined");
-		const plugin = new Plugin({ vault: {}, workspace: { on: () => ({}), onLayoutReady: () => undefined } }, { id: "attack-sync", version: "0.1.0" });
+		const plugin = new Plugin({ vault: { on: () => ({}) }, metadataCache: { on: () => ({}) }, workspace: { on: () => ({}), onLayoutReady: () => undefined } }, { id: "attack-sync", version: "0.1.0" });
 		const started = performance.now();
 		await plugin.onload();
 		const elapsed = performance.now() - started;
 		expect(registered.commands.map((c) => c.id).sort()).toEqual(
-			["check-links", "create-missing-notes", "fetch-data", "fix-links", "fix-links-current-note", "import-data", "insert-technique-link", "sync-all", "sync-current-note", "undo-last-sync", "write-changes-note", "write-layer"].sort(),
+			["check-links", "create-missing-notes", "fetch-data", "fix-links", "fix-links-current-note", "import-data", "import-overlay", "insert-technique-link", "open-matrix", "sync-all", "sync-current-note", "undo-last-sync", "write-changes-note", "write-layer"].sort(),
 		);
 		expect(registered.settingTabs).toHaveLength(1);
 		for (const c of registered.commands) expect(c.hotkeys ?? []).toEqual([]);

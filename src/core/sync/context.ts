@@ -22,6 +22,8 @@ export interface ContextOptions {
 	version: string | null;
 	/** true: create every missing note; a list: only notes of these kinds. */
 	createMissing: boolean | readonly NoteKind[];
+	/** Only the missing notes about these ATT&CK IDs. */
+	createOnly?: ReadonlySet<string>;
 	/** Overrides the vault's own `newLinkFormat`. */
 	linkStyle?: LinkStyle;
 	/** Where new notes go (`<folder>/techniques`...) instead of the folders learned from the vault. */
@@ -110,7 +112,7 @@ export class SyncContext {
 		for (const o of notable) for (const path of index.byId.get(o.id) ?? []) if (isAttackPage(index.notes.get(path), o.id)) own.add(path);
 		this.expected = missingPaths(index.files, this.places, notable, new Set(this.noteOf.keys()), own);
 		const kinds = new Map(notable.map((o) => [o.id, o.kind]));
-		for (const [id, path] of this.expected) if (create.has(kinds.get(id) ?? "technique")) this.created.set(id, path);
+		for (const [id, path] of this.expected) if (create.has(kinds.get(id) ?? "technique") && (opts.createOnly === undefined || opts.createOnly.has(id))) this.created.set(id, path);
 		this.resolver = new LinkResolver([...index.files, ...this.expected.values(), ...(opts.alsoCreated ?? [])]);
 	}
 

@@ -85,6 +85,8 @@ export interface SyncOptions {
 	sections?: readonly ManagedSection[];
 	/** Only these notes (vault paths) are planned: "sync the current note". */
 	only?: ReadonlySet<string>;
+	/** Of the missing notes `createMissing` would create, only those about these ATT&CK IDs (the matrix view's modifier-click); created even with `only`. */
+	createOnly?: ReadonlySet<string>;
 	/** The ATT&CK release when the bundle does not name it (mitre/cti 2.0 bundles). */
 	version?: string | null;
 	/**
@@ -107,7 +109,7 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 	// Other domains' new notes in this run (one sync over Enterprise, Mobile and ICS): links are
 	// written knowing they will be there, so a name two domains share is never left ambiguous.
 	const alsoCreated = (opts.otherDomains ?? []).flatMap((m) => [...new SyncContext(m, index, { version: m.attackVersion, createMissing: opts.createMissing ?? false, folder: opts.folder }).created.values()]);
-	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing ?? false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections, alsoCreated });
+	const ctx = new SyncContext(model, index, { version, createMissing: opts.createMissing ?? false, createOnly: opts.createOnly, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections, alsoCreated });
 	const previous: Array<[AttackModel, string | null]> = [...(opts.bases?.models ?? [])].map(([v, m]) => [m, m.attackVersion ?? v]);
 	for (const m of opts.previous ?? []) if (!previous.some(([p]) => p === m)) previous.push([m, m.attackVersion]);
 	ctx.previous = previous.map(([m, v]) => new SyncContext(m, index, { version: v, createMissing: false, linkStyle: opts.linkStyle, folder: opts.folder, sections: opts.sections }));
@@ -126,8 +128,8 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 		}
 		if (planned) notes.push(planned);
 	}
-	// Syncing chosen notes ("the current note") creates none.
-	for (const [id, path] of opts.only === undefined ? ctx.created : []) {
+	// Syncing chosen notes ("the current note") creates none, unless asked for by ID.
+	for (const [id, path] of opts.only === undefined || opts.createOnly !== undefined ? ctx.created : []) {
 		const o = model.get(id);
 		if (!o) continue;
 		const after = createNote(path, id, o, ctx);
