@@ -4,6 +4,9 @@
 //          (goal: ratio <= 2.0), peak memory, and the CLI's `inspect` end to end.
 //   links  The CLI's `links` over a 3,000-note vault.
 //   sync   The CLI's `sync` creating, then resyncing, the whole Enterprise matrix (bench-sync.mjs).
+//   kinds  The same with every kind of note (`--kinds all`, about 4,300 notes). Goals: create
+//          <= 3x the floor (parsing the bundle + copying the vault), resync <= 2x.
+//   domains Every kind of Enterprise, Mobile and ICS in one run: under 10 s, under 400 MB.
 //   matrix The matrix view's data for the whole Enterprise 18.1 matrix over a generated 5,000-note
 //          vault: what the engine builds (release data and every note's state), what the page
 //          recomputes after a note changes (one note read, the matrix combined). Goal: < 200 ms.
@@ -26,7 +29,7 @@ if (!globalThis.gc) {
 	process.exit(r.status ?? 1);
 }
 
-const PARTS = ["load", "links", "sync", "peers", "matrix"];
+const PARTS = ["load", "links", "sync", "kinds", "domains", "peers", "matrix"];
 const args = process.argv.slice(2);
 const only = args.filter((a) => PARTS.includes(a));
 const want = (part) => only.length === 0 || only.includes(part);
@@ -41,6 +44,8 @@ const mb = (x) => `${(x / 1024 / 1024).toFixed(0)} MB`;
 if (want("load")) await benchLoad();
 if (want("links")) benchLinks();
 if (want("sync")) benchSync({ root, cli, runs });
+if (want("kinds")) benchSync({ root, cli, runs, mode: "kinds" });
+if (want("domains")) benchSync({ root, cli, runs, mode: "domains" });
 if (want("peers")) benchPeers({ root, cli, runs });
 if (want("matrix")) await benchMatrix();
 

@@ -469,7 +469,7 @@ export class AttackSyncPlugin extends Plugin {
 	private syncOptions(extra: SyncOptions = {}): SyncOptions {
 		const s = this.settings;
 		return {
-			createMissing: s.createMissing,
+			createMissing: s.createMissing && s.createKinds.length > 0 ? s.createKinds : s.createMissing,
 			linkStyle: s.linkStyle === "vault" ? undefined : s.linkStyle,
 			folder: s.notesFolder || undefined,
 			sections: s.sections,

@@ -2,6 +2,7 @@
  * The plugin's settings and their tab. Loaded with the defaults merged in; every change is saved
  * at once and read by the next command, so nothing needs a restart.
  */
+import { KINDS, parseKinds, type NoteKind } from "../core/kinds";
 import { PluginSettingTab, Setting, type App, type Plugin } from "obsidian";
 import { MANAGED_SECTIONS, type ManagedSection } from "../core/sync/context";
 import { DEFAULT_BASE_URL, KNOWN_DOMAINS } from "../core/fetch/index-json";
@@ -20,6 +21,8 @@ export interface AttackSyncSettings {
 	sections: ManagedSection[];
 	/** Create notes for techniques, tactics and mitigations the vault lacks when syncing. */
 	createMissing: boolean;
+	/** The kinds of note "Create missing notes" creates; empty: techniques, sub-techniques, tactics, mitigations and the kinds the vault has. */
+	createKinds: NoteKind[];
 	/** `vault`: follow Obsidian's "New link format"; else always this style. */
 	linkStyle: "vault" | LinkStyle;
 	/** Check index.json at most daily and say when ATT&CK publishes a release newer than the one cached. */
@@ -40,6 +43,7 @@ export const DEFAULT_SETTINGS: AttackSyncSettings = {
 	notesFolder: "",
 	sections: [...MANAGED_SECTIONS],
 	createMissing: false,
+	createKinds: [],
 	linkStyle: "vault",
 	checkReleases: false,
 	lastReleaseCheck: 0,
@@ -63,6 +67,7 @@ export function mergeSettings(saved: unknown): AttackSyncSettings {
 		notesFolder: text(s.notesFolder, "").trim(),
 		sections: sections ?? [...MANAGED_SECTIONS],
 		createMissing: s.createMissing === true,
+		createKinds: (strings(s.createKinds, KINDS.map((k) => k.kind)) ?? []) as NoteKind[],
 		linkStyle: ["vault", "absolute", "shortest", "relative"].includes(style) ? (style as AttackSyncSettings["linkStyle"]) : "vault",
 		checkReleases: s.checkReleases === true,
 		lastReleaseCheck: typeof s.lastReleaseCheck === "number" && Number.isFinite(s.lastReleaseCheck) ? s.lastReleaseCheck : 0,
@@ -216,6 +221,28 @@ export class AttackSyncSettingTab extends PluginSettingTab {
 					await save();
 				}),
 			);
+		const kindsDesc = `Which kinds of note to create, separated by commas: ${KINDS.map((k) => k.label[1]).join(", ")}, or all. Leave empty for techniques, sub-techniques, tactics, mitigations and the kinds the vault already has notes of.`;
+		const kindsSetting = new Setting(containerEl).setName("Kinds of notes to create").setDesc(kindsDesc);
+		const sayKinds = explain(kindsSetting, kindsDesc);
+		kindsSetting.addText((t) =>
+			t.setValue(settings.createKinds.map((k) => KINDS.find((x) => x.kind === k)?.label[1] ?? k).join(", ")).onChange(async (value) => {
+				if (value.trim() === "") {
+					sayKinds(null);
+					settings.createKinds = [];
+					await save();
+					return;
+				}
+				const kinds = parseKinds(value);
+				if ("error" in kinds) {
+					// Not saved: the message says why, in place of the description.
+					sayKinds(`Not saved: ${kinds.error.replace(/^"/, "“").replace(/" is/, "” is")}.`);
+					return;
+				}
+				sayKinds(null);
+				settings.createKinds = kinds;
+				await save();
+			}),
+		);
 		new Setting(containerEl)
 			.setName("Link style")
 			.setDesc("How links written by sync look. Follows the vault's new link format by default.")

@@ -152,7 +152,7 @@ describe("creating one note (a modifier-click in the matrix)", () => {
 		const all = planSync(idx, model, { version: "18.1", createMissing: true });
 		const expected = all.notes.find((n) => n.action === "created" && n.id === "T1566.003");
 		expect(expected).toBeDefined();
-		const one = planSync(idx, model, { version: "18.1", createMissing: ["technique"], createOnly: new Set(["T1566.003"]), only: new Set() });
+		const one = planSync(idx, model, { version: "18.1", createMissing: ["technique", "subtechnique"], createOnly: new Set(["T1566.003"]), only: new Set() });
 		expect(one.notes).toEqual([expected]);
 	});
 });

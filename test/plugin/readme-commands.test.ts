@@ -29,7 +29,7 @@ function readmeCommands(): string[] {
 /** The commands main.js registers in onload, as the palette names them (without the plugin's prefix). */
 async function registeredCommands(): Promise<Array<{ id: string; name: string }>> {
 	const { registered, Plugin } = loadMainJs<{ onload(): Promise<void> }>(readText(MAIN_JS));
-	const plugin = new Plugin({ vault: {}, workspace: { on: () => ({}), onLayoutReady: () => undefined } }, { id: "attack-sync", version: "0.1.0" });
+	const plugin = new Plugin({ vault: { on: () => ({}) }, metadataCache: { on: () => ({}) }, workspace: { on: () => ({}), onLayoutReady: () => undefined } }, { id: "attack-sync", version: "0.1.0" });
 	await plugin.onload();
 	return registered.commands.map((c) => ({ id: c.id, name: c.name }));
 }
