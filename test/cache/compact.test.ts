@@ -15,7 +15,7 @@ import { runSync, type SyncCommandOptions } from "../../src/core/commands/sync";
 import { UserError } from "../../src/core/errors";
 import { MemoryVault } from "../helpers/memory-vault";
 import { readTree, SAMPLE_VAULT_CONFIG } from "../helpers/sample-vault";
-import { ENTERPRISE_FIXTURE, FIXTURES, HAVE_SHARED, MOBILE_FIXTURE, SHARED_STIX, readText } from "../helpers/paths";
+import { ENTERPRISE_FIXTURE, FIXTURES, HAVE_SHARED, MOBILE_FIXTURE, SHARED, SHARED_STIX, readText } from "../helpers/paths";
 
 const CREATED_AT = "2026-01-02T03:04:05.000Z";
 
@@ -117,7 +117,7 @@ describe("compactBundle and readCache on the committed fixtures", () => {
 			expect(answers(model)).toEqual(answers(full));
 			// Still a STIX bundle: loadBundle reads it as it is.
 			expect(inspect(loadBundle(cache, "attack-cache.json"))).toEqual(inspect(full));
-			expect(cache.length).toBeLessThan(text.length / 2);
+			expect(cache.length).toBeLessThan(text.length * 0.8);
 		});
 
 		it(`${name}: the meta says what the cache holds`, () => {
@@ -135,20 +135,21 @@ describe("compactBundle and readCache on the committed fixtures", () => {
 		expect(readCache(cacheOf(text, "m"), "c").meta.modified).toBe(collection?.modified);
 	});
 
-	it("drops what nobody reads: uses texts, marking and identity objects, bookkeeping fields", () => {
+	it("drops what nobody reads: marking and identity objects, bookkeeping fields; keeps the procedures' text", () => {
 		const cache = cacheOf(readText(ENTERPRISE_FIXTURE), "e");
 		const objects = (JSON.parse(cache) as { objects: Array<Record<string, unknown>> }).objects;
 		expect(objects.some((o) => o.type === "identity" || o.type === "marking-definition")).toBe(false);
-		for (const field of ["created_by_ref", "object_marking_refs", "x_mitre_contributors", "x_mitre_modified_by_ref", "x_mitre_attack_spec_version", "labels", "created", "aliases", "x_mitre_aliases"]) {
+		for (const field of ["created_by_ref", "object_marking_refs", "x_mitre_contributors", "x_mitre_modified_by_ref", "x_mitre_attack_spec_version", "labels", "created"]) {
 			expect(objects.filter((o) => field in o).length, field).toBe(0);
 		}
 		const uses = objects.filter((o) => o.relationship_type === "uses");
 		expect(uses.length).toBeGreaterThan(0);
-		expect(uses.filter((o) => "description" in o || "external_references" in o).length).toBe(0);
+		// A group's, software's or campaign's note shows how it uses each technique.
+		expect(uses.filter((o) => "description" in o).length).toBeGreaterThan(0);
 		expect(objects.filter((o) => o.type === "relationship" && (o.revoked === true || o.x_mitre_deprecated === true) && o.relationship_type !== "revoked-by").length).toBe(0);
 		const groups = objects.filter((o) => o.type === "intrusion-set");
 		expect(groups.length).toBeGreaterThan(0);
-		for (const g of groups) expect((g.external_references as unknown[]).length, String(g.name)).toBe(1);
+		for (const g of groups) expect(typeof g.description, String(g.name)).toBe("string");
 	});
 });
 
@@ -213,7 +214,7 @@ describe.skipIf(!HAVE_SHARED)("the cache of the full bundles in ../shared/attack
 			`[cache] ${FILE}: ${mb(text)} MB -> cache ${mb(cache)} MB (${((100 * cache.length) / text.length).toFixed(1)}%); ` +
 				`readCache ${tCache.toFixed(0)} ms vs loadBundle ${tFull.toFixed(0)} ms (ratio ${(tCache / tFull).toFixed(2)})`,
 		);
-		expect(cache.length).toBeLessThan(text.length / 2);
+		expect(cache.length).toBeLessThan(text.length * 0.6);
 	});
 
 	it(`${FILE}: the sample vault synced from the cache is byte-identical`, async () => {
@@ -223,6 +224,22 @@ describe.skipIf(!HAVE_SHARED)("the cache of the full bundles in ../shared/attack
 	it(`${FILE}: ... also with createMissing: true`, async () => {
 		await expectSameSync(full, cached, { version: "18.1", createMissing: true });
 	});
+
+	it(`${FILE}: each peer vault's notes of every kind synced from the cache are byte-identical`, async () => {
+		const full = loadBundle(readText(path.join(SHARED_STIX, FILE)), FILE);
+		const cached = readCache(cacheOf(readText(path.join(SHARED_STIX, FILE)), FILE), "attack-cache.json").model;
+		for (const peer of ["vincenzocaputo", "reuteras"]) {
+			const files = readTree(path.join(SHARED, "peer-vaults", `${peer}-17.1`));
+			const run = async (m: AttackModel) => {
+				const vault = new MemoryVault(files);
+				await runSync(vault, m, { version: "18.1" });
+				return Object.fromEntries([...vault.files].map(([p, t]) => [p, typeof t === "string" ? t : new TextDecoder().decode(t)]));
+			};
+			const a = await run(full);
+			const b = await run(cached);
+			for (const [p, text] of Object.entries(a)) expect(b[p], `${peer}: ${p}`).toBe(text);
+		}
+	}, 120_000);
 
 	const others = HAVE_SHARED ? readdirSync(SHARED_STIX).filter((f) => f.endsWith(".json") && f !== "index.json" && f !== FILE) : [];
 	for (const file of others) {

@@ -12,10 +12,10 @@
  * - per type, only the fields read (SHAPES); `revoked`, `x_mitre_deprecated` and
  *   `x_mitre_is_subtechnique` only when true (everything tests them with `=== true`);
  * - external references in full where sync renders the object's text (citations resolve against
- *   them): techniques, tactics, mitigations, detection strategies, analytics, and `mitigates` and
- *   `detects` relationships; elsewhere only the reference that carries the ATT&CK ID;
- * - relationship text only for `mitigates` and `detects` (the notes list groups and software by
- *   name, never how they use a technique).
+ *   them): every kind of object a note is about, and the relationships whose text notes show
+ *   (`mitigates`, `detects`, `uses`, `attributed-to`); elsewhere only the reference that carries
+ *   the ATT&CK ID;
+ * - relationship text only for those relationships.
  * Kept objects stay in bundle order: lookups that prefer the first of several (an ID shared by a
  * revoked and a live object, the order of detection strategies) answer as with the full bundle.
  */
@@ -72,22 +72,26 @@ const SHAPES: ReadonlyMap<string, Shape> = new Map(Object.entries({
 	},
 	"x-mitre-tactic": { fields: ["name", "description", "modified", "x_mitre_shortname", "x_mitre_domains"], refs: "all" },
 	"course-of-action": { fields: ["name", "description", "modified"], refs: "all" },
-	"intrusion-set": { fields: ["name"], refs: "id" },
+	// Every kind a note is about keeps what its note shows: description, date, references.
+	"intrusion-set": { fields: ["name", "description", "modified", "aliases"], refs: "all" },
 	// Software platforms join the vocabulary that tells ATT&CK's platform list items from the user's.
-	malware: { fields: ["name", "x_mitre_platforms"], refs: "id" },
-	tool: { fields: ["name", "x_mitre_platforms"], refs: "id" },
-	campaign: { fields: ["name"], refs: "id" },
-	"x-mitre-detection-strategy": { fields: ["name", "description", "x_mitre_analytic_refs"], refs: "all" },
-	"x-mitre-analytic": { fields: ["name", "description", "x_mitre_platforms", "x_mitre_log_source_references"], refs: "all" },
-	"x-mitre-data-component": { fields: ["name", "x_mitre_data_source_ref"], refs: "id" },
-	"x-mitre-data-source": { fields: ["name"], refs: "id" },
+	malware: { fields: ["name", "description", "modified", "x_mitre_platforms", "x_mitre_aliases"], refs: "all" },
+	tool: { fields: ["name", "description", "modified", "x_mitre_platforms", "x_mitre_aliases"], refs: "all" },
+	campaign: { fields: ["name", "description", "modified", "first_seen", "last_seen"], refs: "all" },
+	"x-mitre-detection-strategy": { fields: ["name", "description", "modified", "x_mitre_analytic_refs"], refs: "all" },
+	"x-mitre-analytic": { fields: ["name", "description", "modified", "x_mitre_platforms", "x_mitre_log_source_references"], refs: "all" },
+	"x-mitre-data-component": { fields: ["name", "description", "modified", "x_mitre_data_source_ref"], refs: "all" },
+	"x-mitre-data-source": { fields: ["name", "description", "modified"], refs: "all" },
 	"x-mitre-matrix": { fields: ["name", "tactic_refs"], refs: "id" },
 	"x-mitre-collection": { fields: ["name", "modified", "x_mitre_version"], refs: "id" },
-	"x-mitre-asset": { fields: ["name"], refs: "id" },
+	"x-mitre-asset": { fields: ["name", "description", "modified"], refs: "all" },
 } satisfies Record<string, Shape>));
 
-/** Relationship types whose text sync renders (mitigation tables, data components under Detection). */
-const RENDERED_RELATIONSHIPS: ReadonlySet<string> = new Set(["mitigates", "detects"]);
+/**
+ * Relationship types whose text sync renders: mitigation tables, data components under Detection,
+ * procedures (a group's, software's or campaign's use of a technique) and a campaign's groups.
+ */
+const RENDERED_RELATIONSHIPS: ReadonlySet<string> = new Set(["mitigates", "detects", "uses", "attributed-to"]);
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
