@@ -27,9 +27,9 @@ describe("idKind and normalizeId", () => {
 			["G0016", "group"],
 			["S0001", "software"],
 			["C0001", "campaign"],
-			["DS0022", "data-source"],
-			["DC0001", "data-component"],
-			["DET0001", "detection-strategy"],
+			["DS0022", "datasource"],
+			["DC0001", "datacomponent"],
+			["DET0001", "detectionstrategy"],
 			["AN0001", "analytic"],
 			["A0001", "asset"],
 		];

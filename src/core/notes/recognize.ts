@@ -8,22 +8,12 @@ import { readAliases, type Frontmatter } from "./frontmatter";
 import type { Section } from "./markdown";
 import type { Outline } from "./outline";
 import { messageOf } from "../errors";
+import { kindOfId, type NoteKind } from "../kinds";
 
 export type Layout = "classic" | "export" | "controls" | "sigma" | "other";
 
-export type IdKind =
-	| "technique"
-	| "subtechnique"
-	| "tactic"
-	| "mitigation"
-	| "group"
-	| "software"
-	| "campaign"
-	| "data-source"
-	| "data-component"
-	| "detection-strategy"
-	| "analytic"
-	| "asset";
+/** The kind of an ATT&CK ID: the kinds table's (src/core/kinds.ts). */
+export type IdKind = NoteKind;
 
 export type IdSource = "alias" | "heading" | "title" | "url" | "tag" | "filename";
 
@@ -37,26 +27,8 @@ export interface Recognized {
 /** Any ATT&CK ID, as a regex source (no anchors, no groups that capture). */
 const ID = "(?:T\\d{4}(?:\\.\\d{3})?|(?:TA|DS|DC|DET|AN|[MGSCA])\\d{4})";
 
-const KINDS: Array<[RegExp, IdKind]> = [
-	[/^T\d{4}$/, "technique"],
-	[/^T\d{4}\.\d{3}$/, "subtechnique"],
-	[/^TA\d{4}$/, "tactic"],
-	[/^M\d{4}$/, "mitigation"],
-	[/^G\d{4}$/, "group"],
-	[/^S\d{4}$/, "software"],
-	[/^C\d{4}$/, "campaign"],
-	[/^DS\d{4}$/, "data-source"],
-	[/^DC\d{4}$/, "data-component"],
-	[/^DET\d{4}$/, "detection-strategy"],
-	[/^AN\d{4}$/, "analytic"],
-	[/^A\d{4}$/, "asset"],
-];
-
 /** The kind of an ATT&CK ID as written in ATT&CK (uppercase), or null if it is not one. */
-export function idKind(id: string): IdKind | null {
-	for (const [re, kind] of KINDS) if (re.test(id)) return kind;
-	return null;
-}
+export const idKind = kindOfId;
 
 /** `raw` trimmed and uppercased when it is an ATT&CK ID (`t1204.001` -> `T1204.001`), else null. */
 export function normalizeId(raw: string): string | null {
