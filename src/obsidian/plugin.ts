@@ -338,7 +338,8 @@ export class AttackSyncPlugin extends Plugin {
 		try {
 			await this.task(work);
 		} catch (err) {
-			notify(messageOf(err), !(err instanceof Cancelled));
+			// The core's messages are shared with the CLI, where domains go by their IDs; a notice names them in words.
+			notify(messageOf(err).replace(/\b(?:enterprise|mobile|ics)-attack\b/g, (d) => domainName(d)), !(err instanceof Cancelled));
 		}
 	}
 

@@ -185,6 +185,13 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		await expectNoticesInWords(offline);
 		await offline.close();
 
+		// A pinned release the index does not list: the core's message, with the domain in words.
+		const pinned = await openPlugin(browser, server, { settings: { version: "99.9" } });
+		await pinned.run("fetch-data");
+		expect(await outcomes(pinned)).toEqual([expect.stringMatching(/^ATT&CK Sync: Enterprise ATT&CK 99\.9 is not in the ATT&CK index .*; the latest there is 18\.1\.$/)]);
+		await expectNoticesInWords(pinned);
+		await pinned.close();
+
 		// The bundle never comes until released: the cancel must not wait for it.
 		const t = await openPlugin(browser, server, { settings: { baseUrl: server.held } });
 		await t.page.evaluate(() => window.obsidianStandIn.runCommand("fetch-data"));

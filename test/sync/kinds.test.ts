@@ -10,7 +10,7 @@ import { recognizeNote } from "../../src/core/notes/recognize";
 import { readFrontmatter } from "../../src/core/notes/frontmatter";
 import { MemoryVault } from "../helpers/memory-vault";
 import { HAVE_SHARED, SHARED, SHARED_STIX } from "../helpers/paths";
-import { model, syncOnce, textOf } from "./helpers";
+import { model, readTree, syncOnce, textOf } from "./helpers";
 
 const recognize = (p: string, text: string) => {
 	const r = readFrontmatter(text);
@@ -114,5 +114,17 @@ describe.skipIf(!HAVE_SHARED)("syncing group, software and campaign notes (17.1 
 		// Nothing else of the note changed: only the notice and the keys sync owns were added.
 		expect(after.replace(/^> \[!warning\].*\n\n/m, "").replace(/^attack_\w+: .*\n/gm, "")).toBe(before);
 		expect((await syncOnce(vault, model(BUNDLE("18.1")), opts())).wrote).toEqual([]);
+	});
+
+	it("puts a new domain's notes beside the vault's domain folder, spelled as it is, and leaves the other domain's notes alone", async () => {
+		const before = readTree(path.join(SHARED, "peer-vaults", "fancyp4nda-17.1"));
+		const vault = new MemoryVault(before);
+		const { report } = await syncOnce(vault, model(path.join(SHARED_STIX, "mobile-attack-18.1.stix20.json")), { version: "18.1", createMissing: true });
+		const created = report.notes.filter((n) => n.action === "created");
+		expect(created.length).toBeGreaterThan(100);
+		expect(created.filter((n) => !n.path.startsWith("mobile-attack/"))).toEqual([]);
+		expect(created.some((n) => n.path.startsWith("mobile-attack/software/"))).toBe(true);
+		expect(report.notes.filter((n) => n.action === "updated")).toEqual([]);
+		for (const [p, text] of Object.entries(before)) expect(textOf(vault.files.get(p)), p).toBe(text);
 	});
 });

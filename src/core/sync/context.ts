@@ -10,6 +10,7 @@ import { scanWikiLinks } from "../links/wikilink";
 import { scanCode } from "../notes/code-scan";
 import { subjectId } from "../notes/recognize";
 import { domainOfNote } from "../notes/note-domain";
+import { kindOfId } from "../kinds";
 import type { Note } from "../notes/read";
 import { notesAbout, type VaultIndex } from "../vault-index";
 import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place, type PlaceKind } from "./places";
@@ -45,7 +46,8 @@ function defaultKinds(index: VaultIndex, notable: ReadonlyArray<{ id: string; ki
 	const kindOf = new Map(notable.map((o) => [o.id, o.kind]));
 	for (const note of index.notes.values()) {
 		const id = subjectId(note.recognized);
-		const kind = id === null ? undefined : kindOf.get(id);
+		// The kind of the note's object, whichever domain has it (Enterprise software notes ask Mobile's too).
+		const kind = id === null ? undefined : (kindOf.get(id) ?? kindOfId(id) ?? undefined);
 		if (kind !== undefined && isAttackPage(note, id as string)) kinds.add(kind);
 	}
 	return [...kinds];

@@ -9,6 +9,7 @@ import { attackIdOf, isActive, type AttackModel } from "../attack/model";
 import { KINDS, kindOfObject, kindSpec, type NoteKind } from "../kinds";
 import type { StixObject } from "../attack/stix";
 import type { VaultIndex } from "../vault-index";
+import { domainOfNote } from "../notes/note-domain";
 import { countOn, distinctNames, foldName, safeFileName, withId } from "./filenames";
 
 export type { NoteKind };
@@ -98,6 +99,10 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 		const o = id === undefined ? undefined : model.get(id);
 		const kind = o && noteKindOf(o);
 		if (!kind || id === undefined) continue;
+		// Another domain's note says nothing of where this domain's go: one its folders or tags put
+		// there, or one about an object several domains have (a group in Enterprise and Mobile).
+		const domain = domainOfNote(note);
+		if (domain !== null ? domain !== model.domain : (o.x_mitre_domains ?? []).some((d) => d !== model.domain)) continue;
 		const nameWithId = shared.has(id) ? null : baseName(note.path).endsWith(`(${id})`);
 		seen[kind].push({ folder: parentOf(note.path), layout, nameWithId, pattern: patternOf(baseName(note.path), o.name ?? id, id) });
 	}
@@ -144,10 +149,38 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 			const sibling = last.toLowerCase() === PLURAL(anyKind) ? `${parentOf(folder)}${parentOf(folder) ? "/" : ""}${PLURAL(kind)}` : folder;
 			result[kind] = { ...any, folder: existing(sibling) };
 		} else {
-			result[kind] = { folder: existing(`MITRE ATT&CK/${domainFolder(model.domain)}/${PLURAL(kind)}`), layout: "classic", nameWithId: false };
+			const root = analogRoot(index.files, model.domain) ?? `MITRE ATT&CK/${domainFolder(model.domain)}`;
+			result[kind] = { folder: existing(`${root}/${PLURAL(kind)}`), layout: "classic", nameWithId: false };
 		}
 	}
 	return result;
+}
+
+const DOMAIN_SEGMENT = /^(enterprise|mobile|ics)([\s_-]?attack)$/i;
+
+/**
+ * Where a domain the vault has no notes of goes when the vault keeps another domain in a folder
+ * of its own: that folder's path with this domain's name in its spelling (`enterprise-attack/`
+ * -> `mobile-attack/`, `Enterprise attack/` -> `Mobile attack/`), or null.
+ */
+function analogRoot(files: readonly string[], domain: string): string | null {
+	const word = /^(enterprise|mobile|ics)-attack$/.exec(domain)?.[1];
+	if (word === undefined) return null;
+	const roots: string[] = [];
+	const own: string[] = [];
+	for (const f of files) {
+		const parts = f.split("/").slice(0, -1);
+		const k = parts.findIndex((p) => DOMAIN_SEGMENT.test(p));
+		if (k < 0) continue;
+		const m = DOMAIN_SEGMENT.exec(parts[k]) as RegExpExecArray;
+		// A folder of this domain's already (its notes not recognized yet): that one.
+		if (m[1].toLowerCase() === word) own.push(parts.slice(0, k + 1).join("/"));
+		const upper = m[1] === m[1].toUpperCase();
+		const title = m[1][0] === m[1][0].toUpperCase();
+		const spelled = upper || (word === "ics" && title) ? word.toUpperCase() : title ? word[0].toUpperCase() + word.slice(1) : word;
+		roots.push([...parts.slice(0, k), `${spelled}${m[2]}`].join("/"));
+	}
+	return mostCommon(own) ?? mostCommon(roots) ?? null;
 }
 
 /**
