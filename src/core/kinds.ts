@@ -57,6 +57,9 @@ const usesTables = (model: AttackModel, o: StixObject): RelationTable[] => {
 
 const NONE = (): RelationTable[] => [];
 
+/** Who uses a technique or sub-technique, with the procedure: groups, software, campaigns. */
+const procedures = (m: AttackModel, o: StixObject): RelationTable[] => [{ name: "procedures", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] }];
+
 export const KINDS: readonly KindSpec[] = [
 	{
 		kind: "technique",
@@ -65,7 +68,7 @@ export const KINDS: readonly KindSpec[] = [
 		stixTypes: ["attack-pattern"],
 		page: "techniques",
 		folder: "techniques",
-		tables: (m, o) => [{ name: "procedures", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] }],
+		tables: procedures,
 	},
 	{
 		kind: "subtechnique",
@@ -74,7 +77,7 @@ export const KINDS: readonly KindSpec[] = [
 		stixTypes: ["attack-pattern"],
 		page: "techniques",
 		folder: "techniques",
-		tables: (m, o) => [{ name: "procedures", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] }],
+		tables: procedures,
 	},
 	{ kind: "tactic", label: ["tactic", "tactics"], id: /^TA\d{4}$/, stixTypes: ["x-mitre-tactic"], page: "tactics", folder: "tactics", tables: NONE },
 	{

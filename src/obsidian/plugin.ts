@@ -339,7 +339,8 @@ export class AttackSyncPlugin extends Plugin {
 			await this.task(work);
 		} catch (err) {
 			// The core's messages are shared with the CLI, where domains go by their IDs; a notice names them in words.
-			notify(messageOf(err).replace(/\b(?:enterprise|mobile|ics)-attack\b/g, (d) => domainName(d)), !(err instanceof Cancelled));
+			// Only a domain standing as a word: never one inside a URL or a file name.
+			notify(messageOf(err).replace(/(^|[\s,(])((?:enterprise|mobile|ics)-attack)(?=[\s,;:)]|$)/g, (_, before: string, d: string) => `${before}${domainName(d)}`), !(err instanceof Cancelled));
 		}
 	}
 

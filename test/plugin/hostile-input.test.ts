@@ -36,7 +36,7 @@ describe("a bundle naming a domain that is not ATT&CK's", () => {
 				writeFileSync(path.join(t.root, "crafted.json"), withMatrixDomain(domain));
 				await t.importFile("crafted.json");
 				expect(t.lastNotice()).toBe(
-					`ATT&CK Sync: crafted.json is a bundle of ${JSON.stringify(domain)}, not of enterprise-attack, mobile-attack or ics-attack; nothing was saved.`,
+					`ATT&CK Sync: crafted.json is a bundle of ${JSON.stringify(domain)}, not of Enterprise ATT&CK, Mobile ATT&CK or ICS ATT&CK; nothing was saved.`,
 				);
 			}
 			expect(readFileSync(outside, "utf8")).toBe("precious");

@@ -37,7 +37,7 @@ describe("write-changes-note", () => {
 		const t = await pluginWith("enterprise-attack-18.1-subset.json");
 		const writes = t.writes.length;
 		await t.run("write-changes-note");
-		expect(t.lastNotice()).toMatch(/^ATT&CK Sync: no earlier enterprise-attack release is kept to compare with/);
+		expect(t.lastNotice()).toMatch(/^ATT&CK Sync: no earlier Enterprise ATT&CK release is kept to compare with/);
 		expect(t.writes.length).toBe(writes);
 		expect(existsSync(path.join(t.root, ATTACK_FOLDER, "ATT&CK 17.1 to 18.1.md"))).toBe(false);
 	});
