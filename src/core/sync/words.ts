@@ -35,6 +35,7 @@ const TOKEN = new RegExp(
 	[
 		String.raw`\(Citation:[^)]*\)`,
 		String.raw`\[\^[^\]\s]+\]`,
+		String.raw`\[\^[^\]\s|]+(?=\s*$)`, // a footnote a generator cut off at the end of a cell: `[^Name`
 		String.raw`\[\[[^\]|]*?(?:\\?\|)`, // a wiki-link's target and pipe: `[[path\|`
 		String.raw`\[\[`,
 		String.raw`\]\]`,
@@ -171,6 +172,9 @@ export function merge3(base: string, user: string, fresh: string): Merged {
 		// Both made the same change (the note already has the new text), maybe with the user's markup.
 		if (onlyMarkupAdded(rb, ra)) out.push(...ra);
 		else if (around) out.push(...around.before, ...rb, ...around.after);
+		// The note only left out some of the base's tokens there (a generator that dropped a
+		// citation, cut a cell short) and ATT&CK rewrote it: no word of the user's is at stake.
+		else if (isSubsequence(canons(ra).filter(bare), canons(ro))) out.push(...rb);
 		else {
 			out.push(...rb);
 			conflict = true;
@@ -220,6 +224,16 @@ function unspaced(base: readonly Token[], user: readonly Token[]): Token[] {
 	}
 	out.push(...user.slice(at));
 	return out;
+}
+
+/** Tokens a generator adds or drops around ATT&CK's text: spaces and line breaks. */
+const bare = (canon: string): boolean => canon !== " " && canon !== BREAK;
+
+/** Whether `part` is `whole` with some items left out. */
+function isSubsequence(part: readonly string[], whole: readonly string[]): boolean {
+	let k = 0;
+	for (const x of whole) if (k < part.length && part[k] === x) k++;
+	return k === part.length;
 }
 
 /** For each index of `from`, its index in `to` when the token is unchanged, else -1. */
