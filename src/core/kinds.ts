@@ -79,7 +79,15 @@ export const KINDS: readonly KindSpec[] = [
 		folder: "techniques",
 		tables: procedures,
 	},
-	{ kind: "tactic", label: ["tactic", "tactics"], id: /^TA\d{4}$/, stixTypes: ["x-mitre-tactic"], page: "tactics", folder: "tactics", tables: NONE },
+	{
+		kind: "tactic",
+		label: ["tactic", "tactics"],
+		id: /^TA\d{4}$/,
+		stixTypes: ["x-mitre-tactic"],
+		page: "tactics",
+		folder: "tactics",
+		tables: (m, o) => [{ name: "techniques", list: m.techniquesOfTactic(o) }],
+	},
 	{
 		kind: "mitigation",
 		label: ["mitigation", "mitigations"],

@@ -109,6 +109,8 @@ export class AttackModel {
 	/** `kill_chain_name:shortname` -> tactic; shortnames repeat across domains. */
 	private readonly tacticByPhase = new Map<string, StixObject>();
 	private readonly tacticRank = new Map<string, number>();
+	/** Tactic STIX id -> its active techniques and sub-techniques; built on first use. */
+	private techniquesByTactic: Map<string, StixObject[]> | null = null;
 
 	constructor(bundle: StixBundle, source: string) {
 		this.source = source;
@@ -223,6 +225,21 @@ export class AttackModel {
 			if (t && !found.includes(t)) found.push(t);
 		}
 		return found.sort((a, b) => this.rank(a) - this.rank(b));
+	}
+
+	/**
+	 * A tactic's active techniques and sub-techniques, by ATT&CK ID, each "related" by its own
+	 * description (what a tactic note's table of techniques shows) and citing its own references.
+	 */
+	techniquesOfTactic(tactic: StixObject): Related[] {
+		if (this.techniquesByTactic === null) {
+			const index = new Map<string, StixObject[]>();
+			for (const t of this.active("technique", { subtechniques: true })) for (const x of this.tacticsOf(t)) push(index, x.id, t);
+			this.techniquesByTactic = index;
+		}
+		return (this.techniquesByTactic.get(tactic.id) ?? EMPTY)
+			.map((t) => ({ object: t, description: t.description ?? "", relationship: t }))
+			.sort((a, b) => byId(attackIdOf(a.object), attackIdOf(b.object)));
 	}
 
 	parentOf(sub: StixObject): StixObject | undefined {

@@ -22,6 +22,14 @@ export interface TextContext {
 	inTable?: boolean;
 	/** "markdown" (default) or "plain": plain is the export layout, where `[Name](https://attack.mitre.org/techniques/T1566/002)` becomes `Name (T1566.002)` and no wiki-links are written. */
 	mode?: "markdown" | "plain";
+	/**
+	 * "raw" keeps ATT&CK's `(Citation: Name)` markers, for text a generator wrote that way
+	 * (scorchederf's tactic tables); "none" drops them, for a note with no footnotes to define
+	 * them in (reuteras' tactic notes); default: footnotes.
+	 */
+	citations?: "footnotes" | "raw" | "none";
+	/** In a table cell, how a line break is written: `<br />` (default) or the note's `<br>`. */
+	br?: string;
 }
 
 /** Footnote label of a source name: lowercase, runs of anything but a-z0-9 as `-`; `ref` when nothing is left. */
@@ -93,11 +101,12 @@ function labelFits(label: string, base: string): boolean {
 
 /** ATT&CK text as Markdown for a note; citations go to `footnotes`, resolved against `refs.external_references`. */
 export function renderAttackText(text: string, refs: StixObject, ctx: TextContext, footnotes: FootnoteSet): string {
-	let out = replaceCitations(text.replace(/\r\n?/g, "\n"), refs, footnotes);
+	const plain = text.replace(/\r\n?/g, "\n");
+	let out = ctx.citations === "raw" ? plain : ctx.citations === "none" ? dropCitations(plain, refs) : replaceCitations(plain, refs, footnotes);
 	out = out.replace(/<code>([\s\S]*?)<\/code>/gi, (_, code: string) => codeSpan(code));
 	out = out.replace(/\[([^\]\n]*)\]\(([^()\s]+)\)/g, (whole, label: string, url: string) => renderLink(whole, label, url, ctx));
 	out = out.replace(/[ \t]+$/gm, "").replace(/\n{3,}/g, "\n\n").replace(/^\n+|\n+$/g, "");
-	if (ctx.inTable === true) out = out.replace(/\\?\|/g, "\\|").replace(/\n/g, "<br />");
+	if (ctx.inTable === true) out = out.replace(/\\?\|/g, "\\|").replace(/\n/g, ctx.br ?? "<br />");
 	return out;
 }
 
@@ -134,6 +143,14 @@ function replaceCitations(text: string, refs: StixObject, footnotes: FootnoteSet
 		const ref = refs.external_references?.find((r) => r.source_name === n);
 		return `[^${footnotes.add(n, ref?.description, ref?.url)}]`;
 	});
+}
+
+/** The text with its citation markers gone (and the spaces before them), as footnotes would place them. */
+function dropCitations(text: string, refs: StixObject): string {
+	const scratch = new FootnoteSet();
+	const marked = replaceCitations(text, refs, scratch);
+	const labels = new Set(scratch.list().map((f) => `[^${f.label}]`));
+	return marked.replace(/\[\^[^\]\s]+\]/g, (m) => (labels.has(m) ? "" : m));
 }
 
 function count(s: string, ch: string): number {

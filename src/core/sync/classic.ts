@@ -199,16 +199,19 @@ function columnName(title: string): string {
 function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean, base?: string): string {
 	// An empty cell (a new note's frame, a generator that left it blank) takes the new text.
 	if (old.trim() === "") return fresh;
+	// ATT&CK did not change the cell and the note has its words and citations: byte for byte
+	// (a generator's spacing around `<br>` too).
+	const cites = (x: string) => (x.match(/\[\^[^\]\s]+\]/g) ?? []).join("");
+	// A `(Citation:` the new text lacks is one the note must lose (an older sync's leftover).
+	const staleCite = old.includes("(Citation:") && !fresh.includes("(Citation:");
+	if (base === fresh && !staleCite && cites(old) === cites(fresh)) return old;
 	const a = normalizeLine(old);
 	const b = normalizeLine(fresh);
 	if (a === b || a === "") {
 		if (old === fresh || !sameWords(old, fresh)) return fresh;
 		// The same words: with the base, the note's form of them stays (its link style) where
 		// ATT&CK did not change the form; without it, the new text with the user's markup.
-		// ATT&CK did not change the cell and the note has its words and citations: byte for byte.
-		const cites = (x: string) => (x.match(/\[\^[^\]\s]+\]/g) ?? []).join("");
-		if (base === fresh && !old.includes("(Citation:") && cites(old) === cites(fresh)) return old;
-		if (base !== undefined && !old.includes("(Citation:")) {
+		if (base !== undefined && !staleCite) {
 			const merged = merge3(base, old, fresh);
 			if (!merged.conflict) return merged.text;
 		}
@@ -337,7 +340,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		for (let k = 0; k < cells.length; k++) if (cells[k].startsWith("[[")) return idOfCells(cells.slice(k));
 		return idOfCells(cells);
 	};
-	edits.push(...relationTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, rowId));
+	edits.push(...relationTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, rowId, { footnotes: style !== null || refs !== undefined }));
 	if (style) {
 		// Plans first, so the footnotes their rows cite are known; the definitions the new text
 		// cites and the note lacks go after its last one.

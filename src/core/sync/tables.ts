@@ -13,7 +13,7 @@ import { attackIdOf, type AttackModel, type Related } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import { kindOfObject, kindSpec, type RelationTable } from "../kinds";
 import type { Note } from "../notes/read";
-import { renderAttackText, type FootnoteSet } from "./attack-text";
+import { FootnoteSet, renderAttackText } from "./attack-text";
 import { splitRow, tablePlan } from "./classic";
 import type { SyncContext } from "./context";
 import { mergeEdit, type Edit } from "./edits";
@@ -73,7 +73,7 @@ const esc = (s: string): string => s.replace(/\|/g, "\\|");
  * The edits bringing the note's relationship tables up to date. `handled` spans (sections the
  * layout code merged) are left alone.
  */
-export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, base: AttackModel | null, footnotes: FootnoteSet, handled: ReadonlyArray<{ start: number; end: number }>, eol: string, idOf: (cells: string[]) => string | null): Edit[] {
+export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, base: AttackModel | null, footnotes: FootnoteSet, handled: ReadonlyArray<{ start: number; end: number }>, eol: string, idOf: (cells: string[]) => string | null, opts: { footnotes: boolean }): Edit[] {
 	const fresh = relations(ctx.model, o);
 	if (fresh.length === 0) return [];
 	const old = base ? relations(base, base.getAll(attackIdOf(o) ?? "").find((x) => x.type === o.type) ?? o) : [];
@@ -122,14 +122,36 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			return values.size === 1 && only !== "" && table.rows.length >= 2 ? only : undefined;
 		});
 		const oldRows = new Map(table.rows.filter((r) => r.id !== null).map((r) => [r.id as string, r.cells]));
-		const render = (r: Related) => renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes).trim();
-		const rowsOf = (list: Related[], withText: boolean) =>
+		// Citations in the form the table's ATT&CK text has them: footnotes, or a generator's raw
+		// `(Citation: X)` markers when no cell of the table cites by footnote.
+		const texts = table.rows.flatMap((r) => r.cells.filter((_, c) => roles[c] === "text"));
+		// With nowhere to define footnotes (reuteras' tactic notes), none.
+		const citations = texts.some((t) => t.includes("(Citation:")) && !texts.some((t) => /\[\^[^\]\s]+\]/.test(t)) ? "raw" : opts.footnotes ? "footnotes" : "none";
+		// How much of ATT&CK's text a cell holds: all of it, or (reuteras' tactic tables) its first
+		// line: when most cells whose text runs over several lines are about as long as its first.
+		const textAt = roles.indexOf("text");
+		const votes = table.rows.flatMap((r) => {
+			const related = r.id === null || textAt < 0 ? undefined : [...rel.list, ...was].find((x) => attackIdOf(x.object) === r.id);
+			const cell = normalizeLine(r.cells[textAt] ?? "");
+			const first = normalizeLine(related?.description.split("\n")[0] ?? "");
+			if (related === undefined || cell === "" || first === "" || !/\S\n/.test(related.description.trim())) return [];
+			const whole = normalizeLine(related.description);
+			return [Math.abs(cell.length - first.length) < Math.abs(cell.length - whole.length)];
+		});
+		const firstLine = votes.length >= 2 && votes.filter((v) => v).length * 3 >= votes.length * 2;
+		// Line breaks too: a generator's `<br>` where its cells have no `<br />`.
+		const br = texts.some((t) => /<br>/i.test(t)) && !texts.some((t) => /<br\s*\/>/i.test(t)) ? "<br>" : "<br />";
+		// The base's text keeps its citations (into footnotes nobody defines) even where the new
+		// text drops them: a generator's cut-off `[^Name` in a cell is then ATT&CK's, not the user's.
+		const render = (r: Related, asBase = false) =>
+			renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: asBase && citations === "none" ? "footnotes" : citations, br }, asBase && citations === "none" ? new FootnoteSet() : footnotes).trim();
+		const rowsOf = (list: Related[], withText: boolean, asBase = false) =>
 			list.map((r) => {
 				const id = attackIdOf(r.object) ?? "";
 				const mine = oldRows.get(id);
 				const t = templates.get(r.object.type);
 				const cells = roles.map((role, c) => {
-					if (role === "text") return withText ? render(r) : "";
+					if (role === "text") return withText ? render(r, asBase) : "";
 					if (mine) return mine[c] ?? "";
 					if (role === "user") return constant[c] ?? "";
 					if (t) return substitute(t.cells[c] ?? "", t, { id, name: r.object.name ?? id });
@@ -137,7 +159,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 				});
 				return { id, cells };
 			});
-		const baseLines = was.length > 0 ? rowsOf(was, true).map((r) => `| ${r.cells.join(" | ")} |`) : [];
+		const baseLines = was.length > 0 ? rowsOf(was, true, true).map((r) => `| ${r.cells.join(" | ")} |`) : [];
 		const stale = Object.assign(() => false, { lines: baseLines }) as Stale;
 		// The first column is an ID or a link to the row's note: kept as the note has it.
 		// A row the base release had and the note does not is one the note's layout leaves out (a
