@@ -57,8 +57,14 @@ const usesTables = (model: AttackModel, o: StixObject): RelationTable[] => {
 
 const NONE = (): RelationTable[] => [];
 
-/** Who uses a technique or sub-technique, with the procedure: groups, software, campaigns. */
-const procedures = (m: AttackModel, o: StixObject): RelationTable[] => [{ name: "procedures", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] }];
+/**
+ * Who uses a technique or sub-technique, with the procedure (groups, software, campaigns), and,
+ * from v18, the detection strategies that detect it.
+ */
+const techniqueTables = (m: AttackModel, o: StixObject): RelationTable[] => [
+	{ name: "procedures", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] },
+	{ name: "detection strategies", list: m.strategiesDetecting(o) },
+];
 
 export const KINDS: readonly KindSpec[] = [
 	{
@@ -68,7 +74,7 @@ export const KINDS: readonly KindSpec[] = [
 		stixTypes: ["attack-pattern"],
 		page: "techniques",
 		folder: "techniques",
-		tables: procedures,
+		tables: techniqueTables,
 	},
 	{
 		kind: "subtechnique",
@@ -77,7 +83,7 @@ export const KINDS: readonly KindSpec[] = [
 		stixTypes: ["attack-pattern"],
 		page: "techniques",
 		folder: "techniques",
-		tables: procedures,
+		tables: techniqueTables,
 	},
 	{
 		kind: "tactic",
@@ -117,9 +123,48 @@ export const KINDS: readonly KindSpec[] = [
 		tables: (m, o) => [...usesTables(m, o), { name: "groups", list: m.attributedTo(o) }],
 	},
 	{ kind: "datasource", label: ["data source", "data sources"], id: /^DS\d{4}$/, stixTypes: ["x-mitre-data-source"], page: "datasources", folder: "datasources", tables: NONE },
-	{ kind: "datacomponent", label: ["data component", "data components"], id: /^DC\d{4}$/, stixTypes: ["x-mitre-data-component"], page: "datacomponents", folder: "datacomponents", tables: NONE },
-	{ kind: "detectionstrategy", label: ["detection strategy", "detection strategies"], id: /^DET\d{4}$/, stixTypes: ["x-mitre-detection-strategy"], page: "detectionstrategies", folder: "detectionstrategies", tables: NONE },
-	{ kind: "analytic", label: ["analytic", "analytics"], id: /^AN\d{4}$/, stixTypes: ["x-mitre-analytic"], page: "analytics", folder: "analytics", tables: NONE },
+	{
+		kind: "datacomponent",
+		label: ["data component", "data components"],
+		id: /^DC\d{4}$/,
+		stixTypes: ["x-mitre-data-component"],
+		page: "datacomponents",
+		folder: "datacomponents",
+		// Before v18 its own `detects` relationships; from v18 the techniques its analytics' strategies detect.
+		tables: (m, o) => [
+			{ name: "techniques detected", list: m.techniquesDetectedThrough(o) },
+			{ name: "analytics", list: m.analyticsUsing(o) },
+		],
+	},
+	{
+		kind: "detectionstrategy",
+		label: ["detection strategy", "detection strategies"],
+		id: /^DET\d{4}$/,
+		stixTypes: ["x-mitre-detection-strategy"],
+		page: "detectionstrategies",
+		folder: "detectionstrategies",
+		tables: (m, o) => [
+			{ name: "techniques detected", list: m.techniquesDetectedBy(o) },
+			{ name: "analytics", list: m.analyticsIn(o) },
+		],
+	},
+	{
+		kind: "analytic",
+		label: ["analytic", "analytics"],
+		id: /^AN\d{4}$/,
+		stixTypes: ["x-mitre-analytic"],
+		page: "analytics",
+		folder: "analytics",
+		// Its data components with the log sources it reads from each; its strategy and what that detects.
+		tables: (m, o) => {
+			const strategies = m.strategiesOf(o);
+			return [
+				{ name: "data components", list: m.dataComponentsOf(o) },
+				{ name: "detection strategies", list: strategies.map((s) => ({ object: s, description: "", relationship: s })) },
+				{ name: "techniques detected", list: strategies.flatMap((s) => m.techniquesDetectedBy(s)) },
+			];
+		},
+	},
 	{ kind: "asset", label: ["asset", "assets"], id: /^A\d{4}$/, stixTypes: ["x-mitre-asset"], page: "assets", folder: "assets", tables: NONE },
 ];
 

@@ -1,7 +1,7 @@
 // What "every fact is the new release's" means, checked on a synced note: the new release's
 // description paragraphs, mitigations and sub-techniques are in it, the old release's own ones are
 // not, no sentence was doubled, every footnote reference is defined. Used by the peer-vault tests.
-import { attackIdOf, type AttackModel } from "../../src/core/attack/model";
+import { attackIdOf, counterpart, type AttackModel } from "../../src/core/attack/model";
 import type { StixObject } from "../../src/core/attack/stix";
 import { kindOfObject, kindSpec } from "../../src/core/kinds";
 import { containsWords, similarity, tokenize } from "../../src/core/sync/words";
@@ -66,8 +66,9 @@ export function auditNote(path: string, id: string, before: string, after: strin
 	const found: AuditFinding[] = [];
 	const say = (problem: string) => found.push({ path, id, problem });
 	const now = fresh.get(id);
-	const was = old.get(id);
 	if (!now) return found;
+	// The object in the old release: by ID, else by STIX id (17.1's data components had no ID).
+	const was = old.get(id) ?? counterpart(old, now);
 	const segs = segments(after);
 	const freshParas = paragraphs(now.description);
 	for (const p of freshParas) if (!holds(segs, p)) say(`new paragraph missing: ${p.slice(0, 60)}`);

@@ -292,6 +292,88 @@ export class AttackModel {
 		return this.related(technique, "detects", "in", (t) => t === "x-mitre-detection-strategy").map((r) => r.object);
 	}
 
+	/** v18+: the detection strategies that detect a technique, with the `detects` relationship, by ATT&CK ID. */
+	strategiesDetecting(technique: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(technique, "detects", "in", (t) => t === "x-mitre-detection-strategy"));
+	}
+
+	/** v18+: the techniques a detection strategy detects, by ATT&CK ID. */
+	techniquesDetectedBy(strategy: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(strategy, "detects", "out", (t) => t === "attack-pattern"));
+	}
+
+	/**
+	 * A detection strategy's analytics as rows of a table, in the strategy's order. No relationship
+	 * object joins them (the strategy lists them in `x_mitre_analytic_refs`): the strategy stands
+	 * in for it, and a row has no text of its own.
+	 */
+	analyticsIn(strategy: StixObject): Related[] {
+		return this.analyticsOf(strategy).map((a) => ({ object: a, description: "", relationship: strategy }));
+	}
+
+	private strategiesByAnalytic: Map<string, StixObject[]> | null = null;
+	private analyticsByComponent: Map<string, StixObject[]> | null = null;
+
+	/** The detection strategies that list an analytic (one in ATT&CK 18.1). */
+	strategiesOf(analytic: StixObject): StixObject[] {
+		if (this.strategiesByAnalytic === null) {
+			const map = new Map<string, StixObject[]>();
+			for (const s of this.all("detectionStrategy")) if (isActive(s)) for (const ref of s.x_mitre_analytic_refs ?? EMPTY) push(map, ref, s);
+			this.strategiesByAnalytic = map;
+		}
+		return this.strategiesByAnalytic.get(analytic.id) ?? [];
+	}
+
+	/**
+	 * The data components an analytic's log sources come from, in its order, each with the log
+	 * sources it gives (`auditd:SYSCALL (socket/connect)`) as the row's text; the analytic stands in
+	 * for the relationship.
+	 */
+	dataComponentsOf(analytic: StixObject): Related[] {
+		const out: Related[] = [];
+		for (const ls of analytic.x_mitre_log_source_references ?? EMPTY) {
+			const dc = this.byStix.get(ls.x_mitre_data_component_ref);
+			if (!dc || !isActive(dc) || out.some((r) => r.object === dc)) continue;
+			out.push({ object: dc, description: logSources(analytic, dc), relationship: analytic });
+		}
+		return out;
+	}
+
+	/** v18+: the analytics whose log sources come from a data component, by ATT&CK ID, with those log sources as the text. */
+	analyticsUsing(component: StixObject): Related[] {
+		if (this.analyticsByComponent === null) {
+			const map = new Map<string, StixObject[]>();
+			for (const a of this.all("analytic")) {
+				if (!isActive(a)) continue;
+				for (const ls of a.x_mitre_log_source_references ?? EMPTY) {
+					const list = map.get(ls.x_mitre_data_component_ref);
+					if (!list?.includes(a)) push(map, ls.x_mitre_data_component_ref, a);
+				}
+			}
+			this.analyticsByComponent = map;
+		}
+		const list = (this.analyticsByComponent.get(component.id) ?? []).map((a) => ({ object: a, description: logSources(a, component), relationship: a }));
+		return this.byAttackIdOrder(list);
+	}
+
+	/**
+	 * The techniques a data component helps detect. Before v18, its own `detects` relationships,
+	 * with their text. From v18 data components detect nothing themselves: the techniques whose
+	 * detection strategies list an analytic drawing on the component, with no text of their own
+	 * (ATT&CK writes none; the first such strategy's `detects` relationship stands for the row).
+	 */
+	techniquesDetectedThrough(component: StixObject): Related[] {
+		const own = this.related(component, "detects", "out", (t) => t === "attack-pattern");
+		if (own.length > 0) return this.byAttackIdOrder(own);
+		const found = new Map<string, Related>();
+		for (const a of this.analyticsUsing(component)) {
+			for (const s of this.strategiesOf(a.object)) {
+				for (const t of this.techniquesDetectedBy(s)) if (!found.has(t.object.id)) found.set(t.object.id, { object: t.object, description: "", relationship: t.relationship });
+			}
+		}
+		return this.byAttackIdOrder([...found.values()]);
+	}
+
 	/** The analytics a detection strategy lists, in its order. */
 	analyticsOf(strategy: StixObject): StixObject[] {
 		const found: StixObject[] = [];
@@ -351,6 +433,23 @@ export class AttackModel {
 	private byAttackIdOrder(list: Related[]): Related[] {
 		return list.sort((a, b) => byId(attackIdOf(a.object), attackIdOf(b.object)));
 	}
+}
+
+/** An analytic's log sources from one data component: `auditd:SYSCALL (socket/connect); linux:syslog (...)`. */
+function logSources(analytic: StixObject, component: StixObject): string {
+	return (analytic.x_mitre_log_source_references ?? EMPTY)
+		.filter((ls) => ls.x_mitre_data_component_ref === component.id)
+		.map((ls) => (ls.channel === "" ? ls.name : `${ls.name} (${ls.channel})`))
+		.join("; ");
+}
+
+/**
+ * The object `o` (of another release's model) is in `model`: the one with its ATT&CK ID and type,
+ * else the one with its STIX id (data components had no ATT&CK ID before v18; STIX ids stay).
+ */
+export function counterpart(model: AttackModel, o: StixObject): StixObject | undefined {
+	const id = attackIdOf(o);
+	return (id === null ? undefined : model.getAll(id).find((x) => x.type === o.type)) ?? model.byStixId(o.id);
 }
 
 /** An error's message on one short printable line (JSON.parse quotes the bad input, bytes and all). */

@@ -15,7 +15,8 @@ export type Layout = "classic" | "export" | "controls" | "sigma" | "other";
 /** The kind of an ATT&CK ID: the kinds table's (src/core/kinds.ts). */
 export type IdKind = NoteKind;
 
-export type IdSource = "alias" | "heading" | "title" | "url" | "tag" | "filename";
+/** `name`: a data component known by its name alone (notes/named.ts), found where sync has the releases. */
+export type IdSource = "alias" | "heading" | "title" | "url" | "tag" | "filename" | "name";
 
 export interface Recognized {
 	layout: Layout;

@@ -15,7 +15,7 @@ import type { StixObject } from "../attack/stix";
 import type { Note } from "../notes/read";
 import type { VaultIndex } from "../vault-index";
 import { compareVersions } from "../fetch/index-json";
-import { sameWords, similarity, tokenize } from "./words";
+import { containsWords, sameWords, similarity, tokenize } from "./words";
 
 export interface BaseOf {
 	/** The release, or null with why. */
@@ -52,19 +52,41 @@ function subjectIn(note: Note, model: AttackModel): StixObject | null {
 	return null;
 }
 
+/** The subject in another release: by ATT&CK ID, else by STIX id (data components had no ID before v18). */
+const sameIn = (m: AttackModel, o: StixObject): StixObject | undefined => m.get(attackIdOf(o) ?? "") ?? m.byStixId(o.id);
+
 /** The description's paragraphs, as lines (ATT&CK writes each paragraph and list item on one). */
 function paragraphs(o: StixObject | null | undefined): string[] {
 	return (o?.description ?? "").split("\n").filter((l) => l.trim().length >= MIN_LENGTH);
 }
 
 /**
+ * What a release wrote about `o` that tells releases apart: its description and, for a data
+ * component, the text of what it detects. A data component's description rarely changed, but
+ * its `detects` text went in v18: without it, a 17.1 note would pass for 18.1's and its 17.1 rows
+ * for the user's.
+ */
+function written(m: AttackModel, o: StixObject | null | undefined): string[] {
+	const own = paragraphs(o);
+	if (!o || o.type !== "x-mitre-data-component") return own;
+	return [...own, ...m.techniquesDetectedThrough(o).map((r) => r.description.replace(/\n+/g, " ")).filter((t) => t.trim().length >= MIN_LENGTH)];
+}
+
+/** The cells of a note's table rows (a data component note's Techniques Detected), as lines. */
+function cellLines(note: Note): string[] {
+	return note.text.split(/\r?\n/).filter((l) => l.trimStart().startsWith("|")).flatMap((l) => l.replace(/\\\|/g, "\uE000").split("|").map((c) => c.replace(/\uE000/g, "\\|").trim()));
+}
+
+/**
  * Lines of the note that read like one of `candidates` (most words shared): ATT&CK's prose, of
  * some release; with null, every line of prose long enough to judge.
  */
-function attackLines(note: Note, candidates: readonly string[] | null): string[] {
+function attackLines(note: Note, candidates: readonly string[] | null, cells = false): string[] {
 	const own = (candidates ?? []).map((c) => tokenize(c));
 	// A line holding several paragraphs joined by <br> (some generators' descriptions) counts as its paragraphs.
-	return note.text.split(/\r?\n/).flatMap((line) => line.split(/(?:<br\s*\/?>)+/i)).filter((line) => {
+	const lines = note.text.split(/\r?\n/).flatMap((line) => line.split(/(?:<br\s*\/?>)+/i));
+	const long = (cells ? cellLines(note) : []).filter((c) => !lines.includes(c));
+	return [...long, ...lines].filter((line) => {
 		if (line.trim().length < MIN_LENGTH || /^\s*(?:>|\||#|```|[-*+] |---)/.test(line)) return false;
 		if (candidates === null) return true;
 		const t = tokenize(line);
@@ -72,11 +94,14 @@ function attackLines(note: Note, candidates: readonly string[] | null): string[]
 	});
 }
 
-function explains(lines: readonly string[], release: readonly string[]): number {
+function explains(lines: readonly string[], release: readonly string[], cells: ReadonlySet<string> = NO_CELLS): number {
 	let n = 0;
-	for (const line of lines) if (release.some((r) => sameWords(line, r))) n++;
+	// A table cell may be cut short (a generator that left `|` unescaped in ATT&CK's text ends the cell there).
+	for (const line of lines) if (release.some((r) => sameWords(line, r) || (cells.has(line) && containsWords(r, line)))) n++;
 	return n;
 }
+
+const NO_CELLS: ReadonlySet<string> = new Set();
 
 export async function resolveBases(index: VaultIndex, model: AttackModel, version: string | null, opts: BaseOptions): Promise<Bases> {
 	const models = new Map<string, AttackModel>();
@@ -92,7 +117,7 @@ export async function resolveBases(index: VaultIndex, model: AttackModel, versio
 		return m;
 	};
 	// Inference: notes that record nothing, with the lines that read like ATT&CK's prose.
-	const open: Array<{ note: Note; o: StixObject; lines: string[]; prose: boolean; best: { release: string; n: number } | null; scores: Map<string, number> }> = [];
+	const open: Array<{ note: Note; o: StixObject; cells: ReadonlySet<string>; lines: string[]; prose: boolean; best: { release: string; n: number } | null; scores: Map<string, number> }> = [];
 	for (const note of index.notes.values()) {
 		const o = subjectIn(note, model);
 		if (!o || !["classic", "export", "controls"].includes(note.recognized.layout)) continue;
@@ -103,13 +128,17 @@ export async function resolveBases(index: VaultIndex, model: AttackModel, versio
 			else of.set(note.path, { release: null, why: `release ${v} (recorded in attack_version) could not be had` });
 			continue;
 		}
-		const candidates = [...paragraphs(o), ...[...models.values()].flatMap((m) => paragraphs(m.get(attackIdOf(o) ?? "")))];
-		const lines = attackLines(note, candidates);
-		const n = explains(lines, paragraphs(o));
-		open.push({ note, o, lines, prose: attackLines(note, null).length > 0, best: version !== null && n > 0 ? { release: version, n } : null, scores: new Map(version !== null ? [[version, n]] : []) });
+		const cells = o.type === "x-mitre-data-component";
+		const candidates = [...written(model, o), ...[...models.values()].flatMap((m) => written(m, sameIn(m, o)))];
+		const lines = attackLines(note, candidates, cells);
+		const tableCells = cells ? new Set(cellLines(note).filter((c) => c.length >= MIN_LENGTH)) : NO_CELLS;
+		const n = explains(lines, written(model, o), tableCells);
+		open.push({ note, o, cells: tableCells, lines, prose: attackLines(note, null).length > 0, best: version !== null && n > 0 ? { release: version, n } : null, scores: new Map(version !== null ? [[version, n]] : []) });
 	}
 	// A note none of whose prose reads like the current text may be all old text: it needs a release too.
-	const unexplained = () => open.filter((x) => (x.lines.length > 0 ? x.best === null || x.best.n < x.lines.length : x.prose));
+	// A data component note with a table's text is tried on an earlier release too: the new one may
+	// write none of the text an old one did (18.1 gives what a component detects no text).
+	const unexplained = () => open.filter((x) => (x.cells.size > 0 && tried.size === 0) || (x.lines.length > 0 ? x.best === null || x.best.n < x.lines.length : x.prose));
 	const tried = new Set<string>();
 	const order = (vs: Iterable<string>) => [...vs].filter((v) => v !== version && (version === null || compareVersions(v, version) < 0)).sort((a, b) => compareVersions(b, a));
 	// Releases at hand first (no download), newest first; then, only if notes are still not
@@ -122,11 +151,11 @@ export async function resolveBases(index: VaultIndex, model: AttackModel, versio
 		if (!m) return;
 		for (const x of open) {
 			// The note's lines that read like this release's text count too (a paragraph ATT&CK later rewrote).
-			const old = paragraphs(m.get(attackIdOf(x.o) ?? ""));
+			const old = written(m, sameIn(m, x.o));
 			if (old.length === 0) continue;
-			const more = attackLines(x.note, old).filter((l) => !x.lines.includes(l));
+			const more = attackLines(x.note, old, x.o.type === "x-mitre-data-component").filter((l) => !x.lines.includes(l));
 			x.lines.push(...more);
-			const n = explains(x.lines, old);
+			const n = explains(x.lines, old, x.cells);
 			x.scores.set(v, n);
 			if (n > 0 && (x.best === null || n > x.best.n)) x.best = { release: v, n };
 		}

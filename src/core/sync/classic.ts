@@ -22,8 +22,9 @@ import type { Classifier, NewLine, Shape, Verdict } from "./merge";
 import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences, type Stale } from "./prose";
 import { addDefinitions, learnFootnoteStyle, placeDefinitions } from "./footnote-style";
 import { relationTableEdits } from "./tables";
-import { bodyLines, locateProse, paragraphTokens } from "./locate";
-import { carryInsertions, merge3, sameWords, similarity, tokenize } from "./words";
+import { kindOfObject, kindSpec } from "../kinds";
+import { bodyLines, listItems, locateProse, paragraphTokens } from "./locate";
+import { carryInsertions, containsWords, merge3, sameWords, similarity, tokenize, userAdditions } from "./words";
 import { ATTACK_REF_SOURCES, knownPermissions, knownPlatforms, notice, refLines, type SectionPlan } from "./common";
 
 const LIST: Shape = { lead: 0, trail: 1 };
@@ -137,7 +138,8 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 		if (!template || nameAt < 0) return null;
 		const [tid, tcells] = template;
 		const from = { id: tid, name: normalizeLine(tcells[nameAt] ?? "") };
-		const to = { id: r.id, name: r.cells[header.findIndex((h) => columnName(h) === "name")] ?? "" };
+		// The new row's name as shown (a name cell may itself be a link, as reuteras writes it).
+		const to = { id: r.id, name: normalizeLine(r.cells[header.findIndex((h) => columnName(h) === "name")] ?? "") };
 		if (from.name === "" || to.name === "" || !tcells[idColumn].includes(tid)) return null;
 		let out = tcells[idColumn].split(tid).join(r.id);
 		for (const [a, b] of [[from.name, to.name], [from.name.replace(/ /g, "_"), to.name.replace(/ /g, "_")]]) if (a !== tid) out = out.split(a).join(b);
@@ -217,6 +219,11 @@ function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean
 		}
 		return carryInsertions(old, fresh);
 	}
+	// ATT&CK has no text for the row any more (18.1's data components) and the cell holds none of
+	// the user's words (the base's, or a generator's cut of them): only what the user added is left.
+	// No text from ATT&CK, then or now: the cell is all the user's.
+	if (fresh.trim() === "" && (base === undefined || base.trim() === "")) return old;
+	if (base !== undefined && fresh.trim() === "" && (containsWords(base, old) || similarity(tokenize(base), tokenize(old)) >= 0.5)) return userAdditions(base, old);
 	if (base !== undefined && similarity(tokenize(base), tokenize(old)) >= 0.5) {
 		const merged = merge3(base, old, fresh);
 		return merged.conflict ? `${fresh}<br>${CELL_ASIDE} ${old}` : merged.text;
@@ -285,7 +292,11 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	const head = structure.sections.find((s) => s.title.toUpperCase() === id);
 	const marker = notice(o, ctx, from);
 	if (head) {
-		const next = structure.sections.find((x) => x.headingStart > head.headingStart && (x.depth <= head.depth || LAYOUT_TITLES.has(x.title.toLowerCase())));
+		// The description ends at the layout's next section, or at a relationship table's (a new
+		// note's `### Analytics`: the kinds table names them).
+		const kind = kindOfObject(o);
+		const tableTitles = new Set(kind === null ? [] : kindSpec(kind).tables(ctx.model, o).map((t) => t.name));
+		const next = structure.sections.find((x) => x.headingStart > head.headingStart && (x.depth <= head.depth || LAYOUT_TITLES.has(x.title.toLowerCase()) || tableTitles.has(x.title.toLowerCase())));
 		const span = regionOf(text, structure, head, next?.headingStart ?? head.end);
 		described = span;
 		const fresh: NewLine[] = marker ? [{ text: marker, key: "notice", pin: true }, { text: "" }] : [];
@@ -304,7 +315,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		// the description is where the base release's paragraphs, or the new ones, are found.
 		const rendered = renderAttackText(o.description ?? "", o, { link }, footnotes);
 		const baseLines = stale && "lines" in stale ? (stale as Stale).lines : [];
-		const span = locateProse(note, paragraphTokens([rendered, ...baseLines]));
+		const span = locateProse(note, paragraphTokens([rendered, ...baseLines]), listItems([rendered, ...baseLines]));
 		described = span;
 		if (span) {
 			const oneLine = /<br\s*\/?>/i.test(text.slice(span.start, span.end));

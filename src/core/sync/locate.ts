@@ -37,7 +37,7 @@ export function paragraphTokens(texts: readonly string[]): Token[][] {
  * The span of the note's description (whole lines, line breaks included), or null when no line
  * of the note reads like one of `paragraphs`.
  */
-export function locateProse(note: Note, paragraphs: readonly Token[][]): { start: number; end: number } | null {
+export function locateProse(note: Note, paragraphs: readonly Token[][], items: ReadonlySet<string> = new Set()): { start: number; end: number } | null {
 	if (paragraphs.length === 0) return null;
 	type Run = { start: number; end: number; found: number };
 	let run: Run | null = null;
@@ -53,11 +53,22 @@ export function locateProse(note: Note, paragraphs: readonly Token[][]): { start
 				run.end = next;
 				run.found++;
 			} else run = { start, end: next, found: 1 };
+		} else if (run && items.has(line.trim())) {
+			// A list item of ATT&CK's text (`- DNS Logging`, nested ones too) after its paragraphs:
+			// part of the description, though too short or too listy to judge by its words.
+			run.end = next;
 		}
 	}
 	close();
 	const found = best as Run | null;
 	return found ? { start: found.start, end: found.end } : null;
+}
+
+/** The list items of `texts` (lines starting with `-`, `*`, `+` or `1.`, indented or not), trimmed. */
+export function listItems(texts: readonly string[]): Set<string> {
+	const out = new Set<string>();
+	for (const text of texts) for (const line of text.split("\n")) if (/^\s*(?:[-*+]|\d{1,9}[.)])\s+\S/.test(line)) out.add(line.trim());
+	return out;
 }
 
 function reads(line: string, paragraphs: readonly Token[][]): boolean {

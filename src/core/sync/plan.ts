@@ -5,7 +5,7 @@
  * `Vault.process` (a note changed since it was planned is left alone and reported) or
  * `Vault.create` for new notes.
  */
-import { attackIdOf, isActive, type AttackModel } from "../attack/model";
+import { attackIdOf, counterpart, isActive, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import { messageOf } from "../errors";
 import type { Layout } from "../notes/recognize";
@@ -18,6 +18,7 @@ import { SyncContext, type ManagedSection } from "./context";
 import { noteKindOf, type NoteKind, type PlaceKind } from "./places";
 import { isNoteObject } from "../kinds";
 import { nameBesideId } from "../notes/recognize";
+import { recognizeByName } from "../notes/named";
 import { safeFileName, withId } from "./filenames";
 import { domainOfNote } from "../notes/note-domain";
 import type { LinkStyle } from "../links/resolve";
@@ -106,6 +107,8 @@ const SYNCED: ReadonlySet<Layout> = new Set(["classic", "export", "controls", "o
 
 export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOptions = {}): SyncPlan {
 	const version = model.attackVersion ?? opts.version ?? null;
+	// Notes known only by the name of their subject (a 17.1 data component has no ID) join the index.
+	recognizeByName(index, model, [...(opts.bases?.models.values() ?? []), ...(opts.previous ?? [])]);
 	// Other domains' new notes in this run (one sync over Enterprise, Mobile and ICS): links are
 	// written knowing they will be there, so a name two domains share is never left ambiguous.
 	const alsoCreated = (opts.otherDomains ?? []).flatMap((m) => [...new SyncContext(m, index, { version: m.attackVersion, createMissing: opts.createMissing ?? false, folder: opts.folder }).created.values()]);
@@ -319,7 +322,7 @@ function staleTest(note: Note, o: StixObject, ctx: SyncContext): Stale | undefin
 		renderingBase++;
 		try {
 			for (const prev of bases) {
-				const old = id === null ? undefined : prev.model.getAll(id).find((x) => x.type === o.type);
+				const old = id === null ? undefined : counterpart(prev.model, o);
 				if (!old) continue;
 				for (const line of syncText(skeletonNote(note.path, layout, id as string, old, prev, { tables: false }), old, prev).split("\n")) {
 					if (line.trim() !== "") whole.add(line);

@@ -9,7 +9,7 @@
  * same kind (their link form substituted: `[[kb/.../G0007-APT28\|G0007]]` gives
  * `[[kb/.../G0096-APT41\|G0096]]`), in ATT&CK's place. Rows and columns of the user's stay.
  */
-import { attackIdOf, type AttackModel, type Related } from "../attack/model";
+import { attackIdOf, counterpart, type AttackModel, type Related } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import { kindOfObject, kindSpec, type RelationTable } from "../kinds";
 import type { Note } from "../notes/read";
@@ -76,7 +76,9 @@ const esc = (s: string): string => s.replace(/\|/g, "\\|");
 export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, base: AttackModel | null, footnotes: FootnoteSet, handled: ReadonlyArray<{ start: number; end: number }>, eol: string, idOf: (cells: string[]) => string | null, opts: { footnotes: boolean }): Edit[] {
 	const fresh = relations(ctx.model, o);
 	if (fresh.length === 0) return [];
-	const old = base ? relations(base, base.getAll(attackIdOf(o) ?? "").find((x) => x.type === o.type) ?? o) : [];
+	// The object in the base release: by ATT&CK ID, else by STIX id (a 17.1 data component has no ID).
+	const was0 = base ? counterpart(base, o) : undefined;
+	const old = base && was0 ? relations(base, was0) : [];
 	const edits: Edit[] = [];
 	const from = note.path;
 	for (const table of tablesOf(note, idOf)) {
@@ -95,13 +97,16 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const sample = table.rows.find((r) => r.id !== null && ours.has(r.id));
 		if (!sample || sample.id === null) continue;
 		const sampleObj = ctx.model.get(sample.id) ?? base?.get(sample.id);
-		const sampleRel = [...rel.list, ...was].find((r) => attackIdOf(r.object) === sample.id);
+		// The sample row's text as a release wrote it: the base's when the new release has none for
+		// it (18.1 gives a data component's techniques no text; 17.1's `detects` did).
+		const sampleRels = [...rel.list, ...was].filter((r) => attackIdOf(r.object) === sample.id);
+		const sampleRel = sampleRels.find((r) => r.description !== "") ?? sampleRels[0];
 		const roles: Array<"id" | "name" | "text" | "user"> = [];
 		table.header.forEach((h, c) => {
 			const title = h.trim().toLowerCase();
 			const cell = sample.cells[c] ?? "";
 			let role: "id" | "name" | "text" | "user" = "user";
-			if (/^(use|description|descrption|procedure|procedure description)$/.test(title)) role = "text";
+			if (/^(use|description|descrption|procedure|procedure description|detects)$/.test(title)) role = "text";
 			else if (title === "id" || (!roles.includes("id") && cell.includes(sample.id as string) && title !== "name")) role = roles.includes("id") ? "user" : "id";
 			else if (title === "name" || (sampleObj?.name !== undefined && normalizeLine(cell) === sampleObj.name)) role = "name";
 			else if (sampleRel && cell.length > 20 && similarity(tokenize(cell), tokenize(sampleRel.description)) >= 0.3) role = "text";
@@ -166,7 +171,11 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// generator that writes no campaign rows): only facts new in this release are added.
 		const wasIds = new Set(was.map((r) => attackIdOf(r.object)));
 		const wanted = rel.list.filter((r) => oldRows.has(attackIdOf(r.object) ?? "") || !wasIds.has(attackIdOf(r.object)));
-		const plan = tablePlan(note.text, table, table.header, rowsOf(wanted, true), (id) => ours.has(id), stale, roles.indexOf("id"));
+		// A row ATT&CK dropped that holds the user's words in a column of theirs is theirs now: kept
+		// as it is, never dropped with their words.
+		const wantedIds = new Set(wanted.map((r) => attackIdOf(r.object)));
+		const theirs = new Set([...oldRows].filter(([id, cells]) => ours.has(id) && !wantedIds.has(id) && roles.some((role, c) => role === "user" && constant[c] === undefined && (cells[c] ?? "").trim() !== "")).map(([id]) => id));
+		const plan = tablePlan(note.text, table, table.header, rowsOf(wanted, true), (id) => ours.has(id) && !theirs.has(id), stale, roles.indexOf("id"));
 		const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
 		if (e) edits.push(e);
 	}

@@ -209,6 +209,23 @@ export function carryInsertions(user: string, fresh: string): string {
 	return join(out);
 }
 
+/**
+ * What `user` added to `base`: its tokens in the hunks of a diff against `base`, spaces
+ * collapsed; "" when it added no word. For a cell whose ATT&CK text is gone (ATT&CK writes none
+ * any more): the user's own words are what is left of it.
+ */
+export function userAdditions(base: string, user: string): string {
+	const a = tokenize(base);
+	const b = tokenize(user);
+	const parts: string[] = [];
+	for (const h of diffIndices(canons(a), canons(b))) {
+		const [uStart, uLength] = h.buffer2;
+		const added = b.slice(uStart, uStart + uLength);
+		if (added.some(isWord)) parts.push(join(added).trim());
+	}
+	return parts.join(" ").replace(/\s+/g, " ").trim();
+}
+
 /** `user` with its hunks against `base` that only add, drop or change spaces undone. */
 function unspaced(base: readonly Token[], user: readonly Token[]): Token[] {
 	const out: Token[] = [];
