@@ -36,10 +36,7 @@ describe.skipIf(!HAVE_SHARED)("peer vaults: every synced fact is the new release
 			expect(report.notes.filter((n) => (n.reason ?? "").startsWith("could not be synced"))).toEqual([]);
 			// reuteras' 15 data component notes (17.1: no ATT&CK ID, known by name) are synced and audited too.
 			if (peer === "reuteras") expect(report.notes.filter((n) => /^DC\d{4}$/.test(n.id ?? "") && n.action === "updated")).toHaveLength(15);
-			// Known gap: the list items a data component's 17.1 description had after its last
-			// paragraph ("*Data Collection Measures:*", 18.1 dropped them) stay in reuteras' notes.
-			const knownGap = (f: AuditFinding) => /^DC\d{4}$/.test(f.id) && /^old paragraph left: (- |\*Data Collection)/.test(f.problem);
-			expect(findings.filter((f) => !knownGap(f))).toEqual([]);
+			expect(findings).toEqual([]);
 			const after = textOf(vault.files.get(rootkit));
 			for (const mine of ["==presence==", "My own line zq2.", "my_key: kept # zq3"]) expect(after, `${rootkit}: ${mine}`).toContain(mine);
 			expect((await syncOnce(vault, fresh, opts)).wrote).toEqual([]);
