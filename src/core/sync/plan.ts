@@ -327,7 +327,7 @@ function staleTest(note: Note, o: StixObject, ctx: SyncContext): Stale | undefin
 				// An object that had no ATT&CK ID then (a data component before v18) is rendered
 				// under the one it has now, as the note's heading gives it.
 				const old: StixObject = attackIdOf(found) !== null ? found : { ...found, external_references: [{ source_name: "mitre-attack", external_id: id }, ...(found.external_references ?? [])] };
-				for (const line of syncText(skeletonNote(note.path, layout, id as string, old, prev, { tables: false }), old, prev).split("\n")) {
+				for (const line of syncText(skeletonNote(note.path, layout, id, old, prev, { tables: false }), old, prev).split("\n")) {
 					if (line.trim() !== "") whole.add(line);
 					// Whole lines, and their sentences (a user's sentence may sit in an old paragraph).
 					for (const part of [line, ...sentences(line)]) {
