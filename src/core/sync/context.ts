@@ -112,7 +112,7 @@ export class SyncContext {
 		// (they are decided from the bundle alone; see missingPaths).
 		const own = new Set<string>();
 		for (const o of notable) for (const path of index.byId.get(o.id) ?? []) if (isAttackPage(index.notes.get(path), o.id)) own.add(path);
-		this.expected = missingPaths(index.files, this.places, notable, new Set(this.noteOf.keys()), own);
+		this.expected = missingPaths(index.files, this.places, notable, new Set(this.noteOf.keys()), own, model);
 		const kinds = new Map(notable.map((o) => [o.id, o.kind]));
 		for (const [id, path] of this.expected) if (create.has(kinds.get(id) ?? "technique") && (opts.createOnly === undefined || opts.createOnly.has(id))) this.created.set(id, path);
 		this.resolver = new LinkResolver([...index.files, ...this.expected.values(), ...(opts.alsoCreated ?? [])]);

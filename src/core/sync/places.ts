@@ -5,7 +5,7 @@
  * notes of goes beside the kinds it has (`.../techniques` -> `.../tactics`); an empty vault gets
  * the plugin's own layout under `MITRE ATT&CK/<Domain>/`.
  */
-import { attackIdOf, isActive, type AttackModel } from "../attack/model";
+import { attackIdOf, isActive, isSubtechnique, type AttackModel } from "../attack/model";
 import { KINDS, kindOfObject, kindSpec, type NoteKind } from "../kinds";
 import type { StixObject } from "../attack/stix";
 import type { VaultIndex } from "../vault-index";
@@ -30,6 +30,39 @@ export interface Place {
 	nameWithId: boolean;
 	/** Another way the vault's file names carry the ID (a generator's), which new notes follow. */
 	pattern?: NamePattern;
+	/**
+	 * Techniques filed under `folder` by their first tactic (`Defense Evasion/`), and maybe then by
+	 * their parent technique (`Defense Evasion/Rootkit/`), as reuteras files them.
+	 */
+	byTactic?: "tactic" | "tactic/parent";
+	/** How a `/` in an object's name is written in file and folder names: `-` (the default), reuteras' fullwidth `／`, scorchederf's `_`. */
+	slash?: string;
+}
+
+/** How generators write a `/` of a name in a file name: reuteras' fullwidth `／`, sync's `-`, scorchederf's `_`, a space. */
+const SLASHES = ["\uFF0F", "-", "_", " "];
+
+/** An object's name as the place spells names with `/` in them, then made a safe file name. */
+export function placeName(place: Pick<Place, "slash">, name: string, fallback: string): string {
+	return safeFileName(place.slash === undefined ? name : name.replace(/\//g, place.slash), fallback);
+}
+
+/** The folders a technique is filed in by its first tactic and its parent (or itself), as file-safe names. */
+export function tacticFolders(model: AttackModel, o: StixObject, slash?: string): { tactic: string; parent: string } | null {
+	if (o.type !== "attack-pattern") return null;
+	const phase = o.kill_chain_phases?.[0];
+	const tactic = phase === undefined ? undefined : model.tacticFor(phase.kill_chain_name, phase.phase_name);
+	const parent = isSubtechnique(o) ? model.parentOf(o) : o;
+	if (!tactic || !parent) return null;
+	return { tactic: placeName({ slash }, tactic.name ?? "", attackIdOf(tactic) ?? ""), parent: placeName({ slash }, parent.name ?? "", attackIdOf(parent) ?? "") };
+}
+
+/** The folder a note of `o` goes in: the place's, and for techniques filed by tactic, theirs. */
+export function folderFor(place: Place, model: AttackModel, o: StixObject): string {
+	const sub = place.byTactic === undefined ? null : tacticFolders(model, o, place.slash);
+	if (sub === null) return place.folder;
+	const parts = place.byTactic === "tactic/parent" ? [sub.tactic, sub.parent] : [sub.tactic];
+	return [place.folder, ...parts].filter((x) => x !== "").join("/");
 }
 
 /** How generators put the ID in a file name: `T1518.002 - Name` (FancyP4nda), `T1518.002-Name_With_Underscores` (scorchederf), `Name - T1518.002` (reuteras). */
@@ -91,10 +124,15 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 	// An object whose name another one shares gets its ID in its new note's name whatever the
 	// vault does (`Spearphishing Link (T1566.002)`): its note says nothing about the vault's names.
 	const shared = sharedNames(model);
-	const seen = Object.fromEntries(PLACE_KINDS.map((k) => [k, []])) as unknown as Record<PlaceKind, Array<{ folder: string; layout: NoteLayout; nameWithId: boolean | null; pattern: NamePattern | null }>>;
+	const seen = Object.fromEntries(PLACE_KINDS.map((k) => [k, []])) as unknown as Record<PlaceKind, Array<{ folder: string; layout: NoteLayout | null; nameWithId: boolean | null; pattern: NamePattern | null; byTactic: { tactic?: string; parent?: string } }>>;
+	const slashVotes = new Map<string, number>();
 	for (const note of index.notes.values()) {
-		const layout = note.recognized.layout;
-		if (layout !== "classic" && layout !== "export") continue;
+		// A generator's note in a layout sync does not write (reuteras' group notes, known by their
+		// attack.mitre.org URL) tells where that kind's notes go, though not how to write them.
+		const written = note.recognized.layout;
+		const generated = written === "other" && note.recognized.idSources.some((s) => s.from === "url" || s.from === "name");
+		if (written !== "classic" && written !== "export" && !generated) continue;
+		const layout = written === "classic" || written === "export" ? written : null;
 		const id = note.recognized.ids[0];
 		const o = id === undefined ? undefined : model.get(id);
 		const kind = o && noteKindOf(o);
@@ -104,9 +142,34 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 		const domain = domainOfNote(note);
 		if (domain !== null ? domain !== model.domain : (o.x_mitre_domains ?? []).some((d) => d !== model.domain)) continue;
 		const nameWithId = shared.has(id) ? null : baseName(note.path).endsWith(`(${id})`);
-		seen[kind].push({ folder: parentOf(note.path), layout, nameWithId, pattern: patternOf(baseName(note.path), o.name ?? id, id) });
+		// How the vault writes a `/` of a name (`Scheduled Task／Job`): the note's name tells.
+		const name = o.name ?? "";
+		if (name.includes("/")) {
+			// Spaces and underscores alike (scorchederf writes `SMB_Windows_Admin_Shares`).
+			const fold = (x: string) => x.normalize("NFC").toLowerCase().replace(/[\s_]+/g, " ").trim();
+			const base = fold(baseName(note.path));
+			const spelling = SLASHES.find((c) => base.includes(fold(name.replace(/\//g, c))));
+			if (spelling !== undefined) slashVotes.set(spelling, (slashVotes.get(spelling) ?? 0) + 1);
+		}
+		// Filed by tactic: the root the tactic folders are in, one for each way of filing.
+		const folder = parentOf(note.path);
+		const sub = tacticFolders(model, o);
+		const byTactic: { tactic?: string; parent?: string } = {};
+		if (sub) {
+			const parts = folder.split("/");
+			// (`／` or `-` for a `/`, whichever the vault writes.)
+			const is = (k: number, name: string) => parts.length > k && foldName(parts[parts.length - 1 - k].replace(/\uFF0F/g, "-")) === foldName(name);
+			if (is(0, sub.tactic)) byTactic.tactic = parts.slice(0, -1).join("/");
+			if (is(1, sub.tactic) && is(0, sub.parent)) byTactic.parent = parts.slice(0, -2).join("/");
+		}
+		seen[kind].push({ folder, layout, nameWithId, pattern: patternOf(baseName(note.path), o.name ?? id, id), byTactic });
 	}
+	// `-` is what safeFileName writes anyway.
+	const voted = [...slashVotes].sort((a, b) => b[1] - a[1])[0]?.[0];
+	const slash = voted === undefined || voted === "-" ? undefined : voted;
 	const learned: Partial<Record<PlaceKind, Place>> = {};
+	// The layout of a kind known only from notes sync does not write: the layout of the others.
+	const layoutOfAny = (): NoteLayout => mostCommon(PLACE_KINDS.flatMap((k) => seen[k].map((x) => x.layout)).filter((l): l is NoteLayout => l !== null)) ?? "classic";
 	const noEvidence = new Set<PlaceKind>();
 	for (const kind of PLACE_KINDS) {
 		const list = seen[kind];
@@ -116,9 +179,16 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 		if (votes.length === 0) noEvidence.add(kind);
 		learned[kind] = {
 			folder,
-			layout: mostCommon(list.map((s) => s.layout)) ?? "classic",
+			layout: mostCommon(list.map((s) => s.layout).filter((l): l is NoteLayout => l !== null)) ?? layoutOfAny(),
 			nameWithId: votes.filter((s) => s.nameWithId === true).length * 2 > votes.length,
 		};
+		// Most of the kind's notes filed by their first tactic (and parent): new ones are too.
+		for (const way of ["parent", "tactic"] as const) {
+			const roots = list.map((x) => x.byTactic[way]).filter((r): r is string => r !== undefined);
+			if (roots.length * 2 <= list.length || learned[kind]?.byTactic !== undefined) continue;
+			learned[kind].folder = mostCommon(roots) ?? "";
+			learned[kind].byTactic = way === "parent" ? "tactic/parent" : "tactic";
+		}
 		// Most of the kind's notes named by one of the generators' patterns: new ones are too.
 		const pattern = mostCommon(list.map((s) => s.pattern).filter((p): p is NamePattern => p !== null));
 		if (pattern && list.filter((s) => s.pattern === pattern).length * 2 > list.length) (learned[kind]).pattern = pattern;
@@ -133,7 +203,7 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 		const root = folder.trim().replace(/^\/+|\/+$/g, "");
 		const like = learned.technique ?? learned.tactic ?? learned.mitigation;
 		const place = (kind: PlaceKind): Place => ({ folder: existing(`${root}/${PLURAL(kind)}`), layout: like?.layout ?? "classic", nameWithId: like?.nameWithId ?? false });
-		return Object.fromEntries(PLACE_KINDS.map((k) => [k, place(k)])) as Record<PlaceKind, Place>;
+		return Object.fromEntries(PLACE_KINDS.map((k) => [k, { ...place(k), slash }])) as Record<PlaceKind, Place>;
 	}
 	// New notes of a kind the vault has none of go beside those of the kinds it has, most like them.
 	const anyKind = [...CORE, ...PLACE_KINDS].find((k) => learned[k]);
@@ -147,11 +217,12 @@ export function learnPlaces(index: VaultIndex, model: AttackModel, folder?: stri
 			const folder = any.folder;
 			const last = folder.slice(folder.lastIndexOf("/") + 1);
 			const sibling = last.toLowerCase() === PLURAL(anyKind) ? `${parentOf(folder)}${parentOf(folder) ? "/" : ""}${PLURAL(kind)}` : folder;
-			result[kind] = { ...any, folder: existing(sibling) };
+			result[kind] = { ...any, folder: existing(sibling), byTactic: undefined };
 		} else {
 			const root = analogRoot(index.files, model.domain) ?? `MITRE ATT&CK/${domainFolder(model.domain)}`;
 			result[kind] = { folder: existing(`${root}/${PLURAL(kind)}`), layout: "classic", nameWithId: false };
 		}
+		if (slash !== undefined) result[kind].slash = slash;
 	}
 	return result;
 }
@@ -268,6 +339,7 @@ export function missingPaths(
 	notable: ReadonlyArray<{ id: string; object: StixObject; kind: NoteKind }>,
 	present: ReadonlySet<string>,
 	own: ReadonlySet<string>,
+	model?: AttackModel,
 ): Map<string, string> {
 	const taken = new Map<string, Set<string>>();
 	const occupied = new Map<string, Set<string>>();
@@ -280,10 +352,12 @@ export function missingPaths(
 	const byFolder = new Map<string, Array<{ id: string; name: string }>>();
 	for (const m of notable) {
 		const place = places[placeOf(m.kind)];
-		const name = safeFileName(m.object.name ?? m.id, m.id);
-		const list = byFolder.get(place.folder) ?? [];
-		list.push({ id: m.id, name: place.pattern ? patternName(place.pattern, m.object.name ?? m.id, m.id) : place.nameWithId ? withId(name, m.id) : name });
-		byFolder.set(place.folder, list);
+		const spelled = place.slash === undefined ? (m.object.name ?? m.id) : (m.object.name ?? m.id).replace(/\//g, place.slash);
+		const name = safeFileName(spelled, m.id);
+		const folder = model ? folderFor(place, model, m.object) : place.folder;
+		const list = byFolder.get(folder) ?? [];
+		list.push({ id: m.id, name: place.pattern ? patternName(place.pattern, spelled, m.id) : place.nameWithId ? withId(name, m.id) : name });
+		byFolder.set(folder, list);
 	}
 	const paths = new Map<string, string>();
 	for (const [folder, items] of byFolder) {

@@ -11,7 +11,8 @@
  */
 import { attackIdOf, counterpart, type AttackModel, type Related } from "../attack/model";
 import type { StixObject } from "../attack/stix";
-import { kindOfObject, kindSpec, type RelationTable } from "../kinds";
+import { kindOfId, kindOfObject, kindSpec, type RelationTable } from "../kinds";
+import { placeName, placeOf } from "./places";
 import type { Note } from "../notes/read";
 import { FootnoteSet, renderAttackText } from "./attack-text";
 import { splitRow, tablePlan } from "./classic";
@@ -55,16 +56,30 @@ function tablesOf(note: Note, idOf: (cells: string[]) => string | null): Table[]
 	return out;
 }
 
-/** A cell of `row` (written for `from`) rewritten for another object: its ID and name swapped. */
-function substitute(cell: string, from: { id: string; name: string }, to: { id: string; name: string }): string {
-	let out = cell.split(from.id).join(to.id);
-	for (const [a, b] of [
-		[from.name, to.name],
-		[from.name.replace(/ /g, "_"), to.name.replace(/ /g, "_")],
-	]) {
-		if (a !== "" && a !== from.id) out = out.split(a).join(b);
+/**
+ * A cell of `row` (written for `from`) rewritten for another object: its ID and name swapped. In
+ * a wiki-link's target the names are swapped as the vault spells them in file names (`spell`:
+ * `Deobfuscate／Decode Files or Information`), elsewhere as ATT&CK writes them.
+ */
+function substitute(cell: string, from: { id: string; name: string }, to: { id: string; name: string }, spell: (name: string, id: string) => string): string {
+	const swap = (text: string, a: string, b: string) => {
+		let out = text.split(from.id).join(to.id);
+		for (const [x, y] of [
+			[a, b],
+			[a.replace(/ /g, "_"), b.replace(/ /g, "_")],
+		]) {
+			if (x !== "" && x !== from.id) out = out.split(x).join(y);
+		}
+		return out;
+	};
+	let out = "";
+	let at = 0;
+	for (const m of cell.matchAll(/\[\[([^\]|\\]*)/g)) {
+		const start = (m.index ?? 0) + 2;
+		out += swap(cell.slice(at, start), from.name, to.name) + swap(m[1], spell(from.name, from.id), spell(to.name, to.id));
+		at = start + m[1].length;
 	}
-	return out;
+	return out + swap(cell.slice(at), from.name, to.name);
 }
 
 const esc = (s: string): string => s.replace(/\|/g, "\\|");
@@ -159,7 +174,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 					if (role === "text") return withText ? render(r, asBase) : "";
 					if (mine) return mine[c] ?? "";
 					if (role === "user") return constant[c] ?? "";
-					if (t) return substitute(t.cells[c] ?? "", t, { id, name: r.object.name ?? id });
+					if (t) return substitute(t.cells[c] ?? "", t, { id, name: r.object.name ?? id }, (name, x) => placeName(ctx.places[placeOf(kindOfId(x) ?? "technique")], name, x));
 					return role === "id" ? (ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true }) ?? id) : esc(r.object.name ?? id);
 				});
 				return { id, cells };
@@ -175,7 +190,8 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// as it is, never dropped with their words.
 		const wantedIds = new Set(wanted.map((r) => attackIdOf(r.object)));
 		const theirs = new Set([...oldRows].filter(([id, cells]) => ours.has(id) && !wantedIds.has(id) && roles.some((role, c) => role === "user" && constant[c] === undefined && (cells[c] ?? "").trim() !== "")).map(([id]) => id));
-		const plan = tablePlan(note.text, table, table.header, rowsOf(wanted, true), (id) => ours.has(id) && !theirs.has(id), stale, roles.indexOf("id"));
+		// A new row's ID cell is the one written above: its link target spelled as the vault names files.
+		const plan = tablePlan(note.text, table, table.header, rowsOf(wanted, true), (id) => ours.has(id) && !theirs.has(id), stale, roles.indexOf("id"), (old, fresh) => old === fresh);
 		const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
 		if (e) edits.push(e);
 	}
