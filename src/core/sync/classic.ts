@@ -159,7 +159,7 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 					if (old !== undefined && k >= 0 && old[k] !== undefined) return keepIdCell(old[k], r.cells[c.ours]) ? old[k] : r.cells[c.ours];
 					return likeTemplate(r) ?? r.cells[c.ours];
 				}
-				return old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale, baseCell(r.id, c.ours));
+				return old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale, () => baseCell(r.id, c.ours));
 			});
 			// A row whose every cell stays is kept byte for byte (a generator's padding too).
 			const same = old !== undefined && old.length === cells.length && cells.every((c, i) => c === old[i]);
@@ -196,13 +196,18 @@ function columnName(title: string): string {
  * text when it is the ATT&CK text with the user's words after it ("User Training (my
  * favourite)"), else the new text with the user's markup and their own sentences after it.
  */
-function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean, base?: string): string {
+function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean, baseOf: () => string | undefined = () => undefined): string {
 	// An empty cell (a new note's frame, a generator that left it blank) takes the new text.
 	if (old.trim() === "") return fresh;
+	// A cell ATT&CK did not change (every cell of a second sync) needs neither its base nor a merge.
+	if (old === fresh) return fresh;
 	const a = normalizeLine(old);
 	const b = normalizeLine(fresh);
 	if (a === b || a === "") {
-		if (old === fresh || !sameWords(old, fresh)) return fresh;
+		if (!sameWords(old, fresh)) return fresh;
+		// The base release's cell, asked for only when needed: working it out renders the base
+		// release's note.
+		const base = baseOf();
 		// The same words: with the base, the note's form of them stays (its link style) where
 		// ATT&CK did not change the form; without it, the new text with the user's markup.
 		// ATT&CK did not change the cell and the note has its words and citations: byte for byte.
@@ -214,6 +219,7 @@ function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean
 		}
 		return carryInsertions(old, fresh);
 	}
+	const base = baseOf();
 	if (base !== undefined && similarity(tokenize(base), tokenize(old)) >= 0.5) {
 		const merged = merge3(base, old, fresh);
 		return merged.conflict ? `${fresh}<br>${CELL_ASIDE} ${old}` : merged.text;

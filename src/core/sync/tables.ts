@@ -122,7 +122,16 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			return values.size === 1 && only !== "" && table.rows.length >= 2 ? only : undefined;
 		});
 		const oldRows = new Map(table.rows.filter((r) => r.id !== null).map((r) => [r.id as string, r.cells]));
-		const render = (r: Related) => renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes).trim();
+		// A relationship both releases share (every one, when the base is this release) is rendered
+		// once: a second rendering adds no footnote and gives the same text.
+		const rendered = new Map<StixObject, { description: string; text: string }>();
+		const render = (r: Related) => {
+			const seen = rendered.get(r.relationship);
+			if (seen !== undefined && seen.description === r.description) return seen.text;
+			const text = renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes).trim();
+			rendered.set(r.relationship, { description: r.description, text });
+			return text;
+		};
 		const rowsOf = (list: Related[], withText: boolean) =>
 			list.map((r) => {
 				const id = attackIdOf(r.object) ?? "";
