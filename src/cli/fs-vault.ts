@@ -122,14 +122,22 @@ export class FsVault implements Vault {
 		// `mitre att&ck/` takes `MITRE ATT&CK/...` notes (the core spells it so when it knows
 		// the folder from its files; an empty one only the disk knows), and a twin file is
 		// refused, or the vault would not survive a copy there.
-		const dir = this.spelledAsOnDisk(path.dirname(this.abs(vaultPath)));
-		const name = path.basename(this.abs(vaultPath));
-		if (existsSync(path.join(dir, name))) throw new UserError(`${vaultPath}: already exists (in ${path.relative(this.root, dir).split(path.sep).join("/")}).`);
+		const abs = this.abs(vaultPath);
+		const made = this.made.get(path.dirname(abs));
+		const dir = made ?? this.spelledAsOnDisk(path.dirname(abs));
+		const name = path.basename(abs);
+		if (dir !== path.dirname(abs) && existsSync(path.join(dir, name))) throw new UserError(`${vaultPath}: already exists (in ${path.relative(this.root, dir).split(path.sep).join("/")}).`);
 		const twin = this.twinOf(dir, name);
 		if (twin !== null) throw new UserError(`${vaultPath}: already exists as "${twin}" (the same name on macOS and Windows).`);
-		mkdirSync(dir, { recursive: true });
+		if (made === undefined) {
+			mkdirSync(dir, { recursive: true });
+			this.made.set(path.dirname(abs), dir);
+		}
 		await this.writeAtomically(vaultPath, data, "it was not created", path.join(dir, name));
 	}
+
+	/** Folders notes were created in (as asked for -> as spelled on disk): made and spelled once. */
+	private readonly made = new Map<string, string>();
 
 	/** `dir` (in the vault) with each part that exists under another case or normalization spelled so. */
 	private spelledAsOnDisk(dir: string): string {
@@ -254,7 +262,8 @@ function modeString(mode: number): string {
 /** Where a symbolic link points (so a write replaces the note, not the link), or the path itself. */
 function realpathOr(abs: string): string {
 	try {
-		return realpathSync(abs);
+		// The system's realpath(3): one call, where the JavaScript one looks at every folder on the way.
+		return realpathSync.native(abs);
 	} catch {
 		return abs;
 	}
