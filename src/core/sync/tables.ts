@@ -11,7 +11,7 @@
  */
 import { attackIdOf, type AttackModel, type Related } from "../attack/model";
 import type { StixObject } from "../attack/stix";
-import { kindOfObject, kindSpec, type RelationTable } from "../kinds";
+import { relationTables, type RelationTable } from "../kinds";
 import type { Note } from "../notes/read";
 import { renderAttackText, type FootnoteSet } from "./attack-text";
 import { splitRow, tablePlan } from "./classic";
@@ -29,9 +29,8 @@ interface Table {
 }
 
 /** The relationships whose tables a note about `o` may hold (the kinds table says which). */
-function relations(model: AttackModel, o: StixObject): RelationTable[] {
-	const kind = kindOfObject(o);
-	return kind === null ? [] : kindSpec(kind).tables(model, o);
+function relations(model: AttackModel, o: StixObject): readonly RelationTable[] {
+	return relationTables(model, o);
 }
 
 function tablesOf(note: Note, idOf: (cells: string[]) => string | null): Table[] {
