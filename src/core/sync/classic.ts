@@ -52,19 +52,21 @@ export function idOfCells(cells: readonly string[] | null): string | null {
 export function splitRow(line: string): string[] | null {
 	const t = line.trim();
 	if (!t.startsWith("|")) return null;
+	// Cells are cut out of the line, not built a character at a time (every table row of every
+	// note passes through here, some twice).
 	const cells: string[] = [];
-	let cur = "";
+	let start = 1;
 	for (let i = 1; i < t.length; i++) {
-		const ch = t[i];
-		if (ch === "\\" && i + 1 < t.length) {
-			cur += ch + t[i + 1];
-			i++;
-		} else if (ch === "|") {
-			cells.push(cur.trim());
-			cur = "";
-		} else cur += ch;
+		const ch = t.charCodeAt(i);
+		// `\|` (or any escaped character) stays in the cell as written.
+		if (ch === 0x5c && i + 1 < t.length) i++;
+		else if (ch === 0x7c) {
+			cells.push(t.slice(start, i).trim());
+			start = i + 1;
+		}
 	}
-	if (cur.trim() !== "") cells.push(cur.trim());
+	const rest = t.slice(start).trim();
+	if (rest !== "") cells.push(rest);
 	return cells;
 }
 
