@@ -110,28 +110,34 @@ export class FsVault implements Vault {
 	async process(vaultPath: string, update: (current: string) => string): Promise<string> {
 		const current = await this.read(vaultPath);
 		const next = update(current);
-		if (next !== current) this.writeAtomically(vaultPath, next, "the note is unchanged");
+		if (next !== current) await this.writeAtomically(vaultPath, next, "the note is unchanged");
 		return next;
 	}
 
-	create(vaultPath: string, data: string): Promise<void> {
-		// A failure rejects the promise (the executor's throw), as Obsidian's create does.
-		return new Promise((resolve) => {
-			if (existsSync(this.abs(vaultPath))) throw new UserError(`${vaultPath}: already exists.`);
-			// Names that are one on macOS and Windows are one here too: a folder the vault has as
-			// `mitre att&ck/` takes `MITRE ATT&CK/...` notes (the core spells it so when it knows
-			// the folder from its files; an empty one only the disk knows), and a twin file is
-			// refused, or the vault would not survive a copy there.
-			const dir = this.spelledAsOnDisk(path.dirname(this.abs(vaultPath)));
-			const name = path.basename(this.abs(vaultPath));
-			if (existsSync(path.join(dir, name))) throw new UserError(`${vaultPath}: already exists (in ${path.relative(this.root, dir).split(path.sep).join("/")}).`);
-			const twin = this.twinOf(dir, name);
-			if (twin !== null) throw new UserError(`${vaultPath}: already exists as "${twin}" (the same name on macOS and Windows).`);
+	async create(vaultPath: string, data: string): Promise<void> {
+		// A failure rejects the promise, as Obsidian's create does. The checks and the folder are
+		// done before the first await, in the order notes are created; the write may end later.
+		if (existsSync(this.abs(vaultPath))) throw new UserError(`${vaultPath}: already exists.`);
+		// Names that are one on macOS and Windows are one here too: a folder the vault has as
+		// `mitre att&ck/` takes `MITRE ATT&CK/...` notes (the core spells it so when it knows
+		// the folder from its files; an empty one only the disk knows), and a twin file is
+		// refused, or the vault would not survive a copy there.
+		const abs = this.abs(vaultPath);
+		const made = this.made.get(path.dirname(abs));
+		const dir = made ?? this.spelledAsOnDisk(path.dirname(abs));
+		const name = path.basename(abs);
+		if (dir !== path.dirname(abs) && existsSync(path.join(dir, name))) throw new UserError(`${vaultPath}: already exists (in ${path.relative(this.root, dir).split(path.sep).join("/")}).`);
+		const twin = this.twinOf(dir, name);
+		if (twin !== null) throw new UserError(`${vaultPath}: already exists as "${twin}" (the same name on macOS and Windows).`);
+		if (made === undefined) {
 			mkdirSync(dir, { recursive: true });
-			this.writeAtomically(vaultPath, data, "it was not created", path.join(dir, name));
-			resolve();
-		});
+			this.made.set(path.dirname(abs), dir);
+		}
+		await this.writeAtomically(vaultPath, data, "it was not created", path.join(dir, name));
 	}
+
+	/** Folders notes were created in (as asked for -> as spelled on disk): made and spelled once. */
+	private readonly made = new Map<string, string>();
 
 	/** `dir` (in the vault) with each part that exists under another case or normalization spelled so. */
 	private spelledAsOnDisk(dir: string): string {
@@ -181,13 +187,18 @@ export class FsVault implements Vault {
 		return Promise.resolve(existsSync(file) ? readFileSync(file, "utf8") : null);
 	}
 
+	/** Temporary files of the writes under way (a sync writes several notes at once). */
+	private readonly temps = new Set<string>();
+
 	/**
 	 * The whole text goes to a temporary file beside the note, is flushed to the disk, and only
 	 * then replaces the note: a full disk or a crash leaves the note as it was, never cut short.
 	 */
-	private writeAtomically(vaultPath: string, data: string, unchanged: string, abs = this.abs(vaultPath)): void {
+	private async writeAtomically(vaultPath: string, data: string, unchanged: string, abs = this.abs(vaultPath)): Promise<void> {
 		const target = realpathOr(abs);
-		const temp = path.join(path.dirname(target), noteTempName(path.basename(target)));
+		// Two long names may be cut to one temporary name: a write under way keeps its own.
+		let temp = path.join(path.dirname(target), noteTempName(path.basename(target)));
+		for (let n = 2; this.temps.has(temp); n++) temp = path.join(path.dirname(target), noteTempName(`${n}~${path.basename(target)}`));
 		// Keep an existing note's permissions; a new file gets the usual ones (umask applies). The
 		// rename replaces the directory entry, so a hard-linked note becomes a file of its own.
 		let mode: number | null = null;
@@ -200,13 +211,16 @@ export class FsVault implements Vault {
 		// as it is stays as it is, as it would in Obsidian.
 		const readOnly = mode === null ? null : whyReadOnly(target, mode);
 		if (readOnly !== null) throw new UserError(`${vaultPath}: ${readOnly}; left as it is (make it writable to sync it).`);
+		this.temps.add(temp);
 		try {
 			const fd = this.io.openSync(temp, "w");
 			try {
 				writeAll(this.io, fd, Buffer.from(data, "utf8"));
 				// On the disk before the rename, so a crash leaves the old note or the new one (and a
-				// file system that reports a full disk only now, as NFS may, is caught here).
-				this.io.fsyncSync(fd);
+				// file system that reports a full disk only now, as NFS may, is caught here). In the
+				// background when the io can: other notes are written meanwhile, and flushed together.
+				if (this.io.fsync) await this.io.fsync(fd);
+				else this.io.fsyncSync(fd);
 			} finally {
 				this.io.closeSync(fd);
 			}
@@ -215,6 +229,8 @@ export class FsVault implements Vault {
 		} catch (err) {
 			rmSync(temp, { force: true });
 			throw new UserError(`${vaultPath}: could not be written (${messageOf(err)}); ${unchanged}.`);
+		} finally {
+			this.temps.delete(temp);
 		}
 		this.writes.push(vaultPath);
 	}
@@ -246,7 +262,8 @@ function modeString(mode: number): string {
 /** Where a symbolic link points (so a write replaces the note, not the link), or the path itself. */
 function realpathOr(abs: string): string {
 	try {
-		return realpathSync(abs);
+		// The system's realpath(3): one call, where the JavaScript one looks at every folder on the way.
+		return realpathSync.native(abs);
 	} catch {
 		return abs;
 	}

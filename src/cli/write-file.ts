@@ -4,7 +4,7 @@
  * says how much); every byte is written here, or an error says why not. The file operations come
  * through `WriteIo` so that tests can play a full disk or a short write; the CLI uses node:fs.
  */
-import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsync, fsyncSync, openSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 
 export interface WriteIo {
@@ -13,9 +13,20 @@ export interface WriteIo {
 	writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
 	fsyncSync(fd: number): void;
 	closeSync(fd: number): void;
+	/**
+	 * The flush, waited for in the background (libuv's thread pool) instead of `fsyncSync`: a
+	 * vault's writes then flush side by side, and the file system commits them together.
+	 */
+	fsync?(fd: number): Promise<void>;
 }
 
 export const nodeIo: WriteIo = { openSync, writeSync, fsyncSync, closeSync };
+
+/** node:fs with the flush in the background: the CLI's sync, which writes many notes at once. */
+export const backgroundFsyncIo: WriteIo = {
+	...nodeIo,
+	fsync: (fd) => new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve()))),
+};
 
 /** Writes all of `data` at the file's current position, however many calls that takes. */
 export function writeAll(io: WriteIo, fd: number, data: Uint8Array): void {

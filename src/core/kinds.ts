@@ -176,6 +176,24 @@ export function kindSpec(kind: NoteKind): KindSpec {
 	return BY_KIND.get(kind) as KindSpec;
 }
 
+const tablesCache = new WeakMap<AttackModel, WeakMap<StixObject, readonly RelationTable[]>>();
+
+/**
+ * The relationship tables of a note about `o` in `model` (its kind's `tables`), worked out once
+ * per model and object: creating a note lists them for its frame and again to fill it, and a
+ * note whose base is this release lists them as its base too.
+ */
+export function relationTables(model: AttackModel, o: StixObject): readonly RelationTable[] {
+	let byObject = tablesCache.get(model);
+	if (!byObject) tablesCache.set(model, (byObject = new WeakMap()));
+	let tables = byObject.get(o);
+	if (!tables) {
+		const kind = kindOfObject(o);
+		byObject.set(o, (tables = kind === null ? [] : kindSpec(kind).tables(model, o)));
+	}
+	return tables;
+}
+
 /** The kind of an ATT&CK object, or null for what no note is about (a matrix, a relationship). */
 export function kindOfObject(o: StixObject): NoteKind | null {
 	if (o.type === "attack-pattern") return isSubtechnique(o) ? "subtechnique" : "technique";

@@ -8,8 +8,10 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadBundle } from "../../src/core/attack/model";
 import { runSync } from "../../src/core/commands/sync";
+import { buildVaultIndex } from "../../src/core/vault-index";
+import { applyPlan, planSync } from "../../src/core/sync/plan";
 import { FsVault } from "../../src/cli/fs-vault";
-import { nodeIo, type WriteIo } from "../../src/cli/write-file";
+import { backgroundFsyncIo, nodeIo, type WriteIo } from "../../src/cli/write-file";
 import { readTree } from "../helpers/sample-vault";
 import { ENTERPRISE_FIXTURE, FIXTURES } from "../helpers/paths";
 
@@ -131,5 +133,88 @@ describe("FsVault on a disk that does not take every byte", () => {
 		expect(report.failed.length).toBe(fsyncs);
 		expect(readTree(vault)).toEqual(before);
 		expect(allNames(vault).filter((n) => n.includes(".attack-sync-"))).toEqual([]);
+	});
+});
+
+describe("FsVault writing several notes at once (the CLI's sync: flushes in the background)", () => {
+	/** The plan of a --create-missing sync of the copy, and the copy. */
+	async function planned() {
+		const vault = copyVault();
+		const fs = new FsVault(vault, ".obsidian", backgroundFsyncIo);
+		return { vault, fs, plan: planSync(await buildVaultIndex(fs), model, { createMissing: true }) };
+	}
+
+	it("leaves the vault as one note at a time does, and reports in the plan's order", async () => {
+		const { vault, fs, plan } = await planned();
+		const result = await applyPlan(fs, plan, undefined, { concurrency: 16 });
+		expect(result.failed).toEqual([]);
+		expect(result.written).toEqual(plan.notes.filter((n) => n.action === "updated" || n.action === "created").map((n) => n.path));
+		expect(result.written.length).toBeGreaterThan(40);
+		expect(readTree(vault)).toEqual(await reference(true));
+		expect(allNames(vault).filter((n) => n.includes(".attack-sync-"))).toEqual([]);
+	});
+
+	it("a flush that fails in the background leaves each note as it was, and says so", async () => {
+		const before = readTree(copyVault());
+		const vault = copyVault();
+		let fsyncs = 0;
+		const io: WriteIo = {
+			...backgroundFsyncIo,
+			fsyncSync: () => {
+				throw new Error("not called: the flush is in the background");
+			},
+			fsync: async (fd) => {
+				fsyncs++;
+				await backgroundFsyncIo.fsync?.(fd);
+				throw Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" });
+			},
+		};
+		const fs = new FsVault(vault, ".obsidian", io);
+		const plan = planSync(await buildVaultIndex(fs), model, {});
+		const result = await applyPlan(fs, plan, undefined, { concurrency: 8 });
+		expect(fsyncs).toBeGreaterThan(40);
+		expect(result.written).toEqual([]);
+		expect(result.failed.length).toBe(fsyncs);
+		for (const f of result.failed) expect(f.reason).toMatch(/could not be written \(EIO: i\/o error, fsync\); the note is unchanged\.$/);
+		expect(readTree(vault)).toEqual(before);
+		expect(allNames(vault).filter((n) => n.includes(".attack-sync-"))).toEqual([]);
+	});
+
+	it("two long names cut to one temporary name, written at once, each get their own", async () => {
+		const vault = copyVault();
+		let release: () => void = () => undefined;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const opened: string[] = [];
+		const io: WriteIo = {
+			...backgroundFsyncIo,
+			openSync: (file, flags, mode) => {
+				opened.push(path.basename(file));
+				return nodeIo.openSync(file, flags, mode);
+			},
+			// Every flush waits until both notes are open: their writes overlap.
+			fsync: async (fd) => {
+				if (opened.length >= 2) release();
+				await gate;
+				await backgroundFsyncIo.fsync?.(fd);
+			},
+		};
+		const fs = new FsVault(vault, ".obsidian", io);
+		const long = "\u7d44".repeat(80); // 240 bytes: the notes' names take 255
+		await Promise.all([fs.create(`long/${long} (T1110.003).md`, "one"), fs.create(`long/${long} (T1110.004).md`, "two")]);
+		expect(new Set(opened).size).toBe(2);
+		expect(readFileSync(path.join(vault, `long/${long} (T1110.003).md`), "utf8")).toBe("one");
+		expect(readFileSync(path.join(vault, `long/${long} (T1110.004).md`), "utf8")).toBe("two");
+		expect(allNames(vault).filter((n) => n.includes(".attack-sync-"))).toEqual([]);
+	});
+
+	it("a cancel stops starting writes; those under way end, the rest are reported not written", async () => {
+		const { fs, plan } = await planned();
+		const result = await applyPlan(fs, plan, (done) => done < 3, { concurrency: 4 });
+		// Three done, then the cancel: the other lanes' writes under way still end.
+		expect(result.written.length).toBeGreaterThanOrEqual(3);
+		expect(result.written.length).toBeLessThanOrEqual(3 + 3);
+		const total = plan.notes.filter((n) => n.action === "updated" || n.action === "created").length;
+		expect(result.written.length + result.failed.length).toBe(total);
+		for (const f of result.failed) expect(f.reason).toBe("not written: the sync was cancelled");
 	});
 });

@@ -431,7 +431,11 @@ export class AttackModel {
 	}
 
 	private byAttackIdOrder(list: Related[]): Related[] {
-		return list.sort((a, b) => byId(attackIdOf(a.object), attackIdOf(b.object)));
+		// Each object's ID looked up once, not at every comparison; the sort is stable, as before.
+		const keyed = list.map((r) => ({ r, id: attackIdOf(r.object) }));
+		keyed.sort((a, b) => byId(a.id, b.id));
+		for (let i = 0; i < keyed.length; i++) list[i] = keyed[i].r;
+		return list;
 	}
 }
 

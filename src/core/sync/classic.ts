@@ -53,19 +53,21 @@ export function idOfCells(cells: readonly string[] | null): string | null {
 export function splitRow(line: string): string[] | null {
 	const t = line.trim();
 	if (!t.startsWith("|")) return null;
+	// Cells are cut out of the line, not built a character at a time (every table row of every
+	// note passes through here, some twice).
 	const cells: string[] = [];
-	let cur = "";
+	let start = 1;
 	for (let i = 1; i < t.length; i++) {
-		const ch = t[i];
-		if (ch === "\\" && i + 1 < t.length) {
-			cur += ch + t[i + 1];
-			i++;
-		} else if (ch === "|") {
-			cells.push(cur.trim());
-			cur = "";
-		} else cur += ch;
+		const ch = t.charCodeAt(i);
+		// `\|` (or any escaped character) stays in the cell as written.
+		if (ch === 0x5c && i + 1 < t.length) i++;
+		else if (ch === 0x7c) {
+			cells.push(t.slice(start, i).trim());
+			start = i + 1;
+		}
 	}
-	if (cur.trim() !== "") cells.push(cur.trim());
+	const rest = t.slice(start).trim();
+	if (rest !== "") cells.push(rest);
 	return cells;
 }
 
@@ -161,7 +163,7 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 					if (old !== undefined && k >= 0 && old[k] !== undefined) return keepIdCell(old[k], r.cells[c.ours]) ? old[k] : r.cells[c.ours];
 					return likeTemplate(r) ?? r.cells[c.ours];
 				}
-				return old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale, baseCell(r.id, c.ours));
+				return old === undefined || k < 0 ? r.cells[c.ours] : mergeCell(old[k] ?? "", r.cells[c.ours], stale, () => baseCell(r.id, c.ours));
 			});
 			// A row whose every cell stays is kept byte for byte (a generator's padding too).
 			const same = old !== undefined && old.length === cells.length && cells.every((c, i) => c === old[i]);
@@ -198,9 +200,13 @@ function columnName(title: string): string {
  * text when it is the ATT&CK text with the user's words after it ("User Training (my
  * favourite)"), else the new text with the user's markup and their own sentences after it.
  */
-function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean, base?: string): string {
+function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean, baseOf: () => string | undefined = () => undefined): string {
 	// An empty cell (a new note's frame, a generator that left it blank) takes the new text.
 	if (old.trim() === "") return fresh;
+	// A cell ATT&CK did not change (every cell of a second sync) needs neither its base nor a merge.
+	if (old === fresh) return fresh;
+	// The base release's cell: working it out renders the base release's note.
+	const base = baseOf();
 	// ATT&CK did not change the cell and the note has its words and citations: byte for byte
 	// (a generator's spacing around `<br>` too).
 	const cites = (x: string) => (x.match(/\[\^[^\]\s]+\]/g) ?? []).join("");
@@ -210,7 +216,7 @@ function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean
 	const a = normalizeLine(old);
 	const b = normalizeLine(fresh);
 	if (a === b || a === "") {
-		if (old === fresh || !sameWords(old, fresh)) return fresh;
+		if (!sameWords(old, fresh)) return fresh;
 		// The same words: with the base, the note's form of them stays (its link style) where
 		// ATT&CK did not change the form; without it, the new text with the user's markup.
 		if (base !== undefined && !staleCite) {

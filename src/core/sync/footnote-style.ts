@@ -51,12 +51,14 @@ export function learnFootnoteStyle(text: string, ours: (line: string) => boolean
 		const named = bracket ? bracket[1] : /^[^[\]()<>]+$/.test(m[3]) ? m[3].trim() : null;
 		defs.push({ label: m[2], urls: m[3].match(/https?:\/\/[^\s)>]+/g) ?? [], bracket: named, end: Math.min(pos, text.length), prefix: m[1], line: i });
 	});
-	// Sync's own definitions never start with a link (`[^x]: Name. Text <url>`).
-	if (defs.length === 0 || lines.some((l) => !/\]:[ \t]*\[/.test(l) && ours(l.replace(/\r$/, "")))) return null;
+	if (defs.length === 0) return null;
 	const numbered = defs.every((d) => /^\d+$/.test(d.label));
 	// Sync's labels are lower case with dashes; a source name keeps its case and spaces become `_`.
 	const underscore = !numbered && defs.some((d) => /[_A-Z]/.test(d.label));
 	if (!numbered && !underscore) return null;
+	// Sync's own definitions never start with a link (`[^x]: Name. Text <url>`). Asked last: it
+	// reads every line, and a note sync wrote has already been told apart by its labels.
+	if (lines.some((l) => !/\]:[ \t]*\[/.test(l) && ours(l.replace(/\r$/, "")))) return null;
 	const last = defs[defs.length - 1];
 	const prev = defs.length > 1 ? defs[defs.length - 2] : null;
 	const style: FootnoteStyle = {

@@ -3,7 +3,7 @@
  * exactly what a later sync would write, so a second run leaves it alone.
  */
 import { attackIdOf, isSubtechnique } from "../attack/model";
-import { kindOfObject, kindSpec } from "../kinds";
+import { kindOfObject, relationTables } from "../kinds";
 import { safeFileName } from "./filenames";
 import type { Note } from "../notes/read";
 import { readOutline } from "../notes/outline";
@@ -50,7 +50,7 @@ function relationSections(path: string, o: StixObject, ctx: SyncContext, depth: 
 	const kind = kindOfObject(o);
 	if (kind === null || ["technique", "subtechnique", "tactic", "mitigation"].includes(kind)) return "";
 	let out = "";
-	for (const table of kindSpec(kind).tables(ctx.model, o)) {
+	for (const table of relationTables(ctx.model, o)) {
 		if (table.list.length === 0) continue;
 		const title = table.name.charAt(0).toUpperCase() + table.name.slice(1);
 		out += `\n${depth} ${title}\n\n| ID | Name | Use |\n| --- | --- | --- |\n`;

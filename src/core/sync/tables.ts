@@ -11,7 +11,7 @@
  */
 import { attackIdOf, counterpart, type AttackModel, type Related } from "../attack/model";
 import type { StixObject } from "../attack/stix";
-import { kindOfId, kindOfObject, kindSpec, type RelationTable } from "../kinds";
+import { kindOfId, relationTables, type RelationTable } from "../kinds";
 import { placeName, placeOf } from "./places";
 import type { Note } from "../notes/read";
 import { FootnoteSet, renderAttackText } from "./attack-text";
@@ -30,9 +30,8 @@ interface Table {
 }
 
 /** The relationships whose tables a note about `o` may hold (the kinds table says which). */
-function relations(model: AttackModel, o: StixObject): RelationTable[] {
-	const kind = kindOfObject(o);
-	return kind === null ? [] : kindSpec(kind).tables(model, o);
+function relations(model: AttackModel, o: StixObject): readonly RelationTable[] {
+	return relationTables(model, o);
 }
 
 function tablesOf(note: Note, idOf: (cells: string[]) => string | null): Table[] {
@@ -163,8 +162,17 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const br = texts.some((t) => /<br>/i.test(t)) && !texts.some((t) => /<br\s*\/>/i.test(t)) ? "<br>" : "<br />";
 		// The base's text keeps its citations (into footnotes nobody defines) even where the new
 		// text drops them: a generator's cut-off `[^Name` in a cell is then ATT&CK's, not the user's.
-		const render = (r: Related, asBase = false) =>
-			renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: asBase && citations === "none" ? "footnotes" : citations, br }, asBase && citations === "none" ? new FootnoteSet() : footnotes).trim();
+		// A relationship both releases share (every one, when the base is this release) is rendered
+		// once: a second rendering adds no footnote and gives the same text.
+		const rendered = new Map<StixObject, { description: string; asBase: boolean; text: string }>();
+		const render = (r: Related, asBase = false) => {
+			const seen = rendered.get(r.relationship);
+			if (seen !== undefined && seen.description === r.description && seen.asBase === asBase) return seen.text;
+			const none = asBase && citations === "none";
+			const text = renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: none ? "footnotes" : citations, br }, none ? new FootnoteSet() : footnotes).trim();
+			rendered.set(r.relationship, { description: r.description, asBase, text });
+			return text;
+		};
 		const rowsOf = (list: Related[], withText: boolean, asBase = false) =>
 			list.map((r) => {
 				const id = attackIdOf(r.object) ?? "";
