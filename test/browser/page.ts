@@ -49,13 +49,27 @@ function vaultFiles(root: string): Record<string, string> {
 /** The data the server hands out under /attack/: path after it → bytes. */
 export type AttackFiles = Map<string, Buffer>;
 
+/**
+ * The committed fixtures as attack-stix-data: the sample vault's release (15.1) and those after
+ * it, and index.json listing exactly those (a sync downloads the releases its notes were written
+ * from; one listed but missing would be a failed download).
+ */
 export function fixtureAttackFiles(): AttackFiles {
-	return new Map([
-		["index.json", readFileSync(path.join(FIXTURES, "attack-index.json"))],
+	const files: AttackFiles = new Map([
 		["enterprise-attack/enterprise-attack-18.1.json", readFileSync(path.join(FIXTURES, "enterprise-attack-18.1-subset.json"))],
 		["enterprise-attack/enterprise-attack-17.1.json", readFileSync(path.join(FIXTURES, "enterprise-attack-17.1-subset.json"))],
+		["enterprise-attack/enterprise-attack-15.1.json", readFileSync(path.join(FIXTURES, "enterprise-attack-15.1-subset.json"))],
 		["mobile-attack/mobile-attack-17.1.json", readFileSync(path.join(FIXTURES, "mobile-attack-17.1-subset.json"))],
 	]);
+	type Version = { version: string; url: string; modified: string };
+	const index = JSON.parse(readFileSync(path.join(FIXTURES, "attack-index.json"), "utf8")) as { collections: Array<{ name: string; versions: Version[] }> };
+	const github = "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/";
+	for (const c of index.collections) {
+		c.versions = c.versions.filter((v) => files.has(v.url.slice(github.length)));
+		if (c.name === "Enterprise ATT&CK") c.versions.push({ version: "15.1", url: `${github}enterprise-attack/enterprise-attack-15.1.json`, modified: "2024-04-23T00:00:00.000Z" });
+	}
+	files.set("index.json", Buffer.from(JSON.stringify(index)));
+	return files;
 }
 
 export interface TestServer {

@@ -123,6 +123,10 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			const folders = await t.page.$$eval(".attack-sync-note-folder", (els) => els.map((el) => ({ text: el.textContent ?? "", muted: getComputedStyle(el).color === getComputedStyle(document.querySelector(".attack-sync-muted") as Element).color })));
 			expect(folders.length).toBeGreaterThan(0);
 			for (const f of folders) expect(f).toEqual({ text: expect.not.stringContaining(common ?? "") as unknown, muted: true });
+			// Each updated note says the release its ATT&CK text was written from (the sample vault's is 15.1, downloaded by the worker's sync), muted.
+			const bases = await t.page.$$eval(".attack-sync-note-base", (els) => els.map((el) => ({ text: el.textContent ?? "", muted: getComputedStyle(el).color === getComputedStyle(document.querySelector(".attack-sync-muted") as Element).color })));
+			expect(bases).toContainEqual({ text: "Written from ATT&CK 15.1", muted: true });
+			expect(await t.page.evaluate(() => window.obsidianStandIn.requests.filter((r) => /enterprise-attack-1[57]\.1/.test(r)))).toEqual(expect.arrayContaining([expect.stringMatching(/15\.1\.json$/)]));
 			// One scrolling part; no diff is built before its row is opened, and none scrolls inside it.
 			expect(await scrollers(t.page)).toEqual(["attack-sync-scroll"]);
 			expect(await t.page.locator(".attack-sync-diff").count()).toBe(0);
