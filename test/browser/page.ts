@@ -10,6 +10,7 @@ import esbuild from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { FIXTURES, MAIN_JS, ROOT } from "../helpers/paths";
 import { startLocalServer, type LocalServer } from "../helpers/local-server";
+import { fixtureIndex } from "../helpers/fixture-index";
 import type {} from "./obsidian-dom";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -61,14 +62,7 @@ export function fixtureAttackFiles(): AttackFiles {
 		["enterprise-attack/enterprise-attack-15.1.json", readFileSync(path.join(FIXTURES, "enterprise-attack-15.1-subset.json"))],
 		["mobile-attack/mobile-attack-17.1.json", readFileSync(path.join(FIXTURES, "mobile-attack-17.1-subset.json"))],
 	]);
-	type Version = { version: string; url: string; modified: string };
-	const index = JSON.parse(readFileSync(path.join(FIXTURES, "attack-index.json"), "utf8")) as { collections: Array<{ name: string; versions: Version[] }> };
-	const github = "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/";
-	for (const c of index.collections) {
-		c.versions = c.versions.filter((v) => files.has(v.url.slice(github.length)));
-		if (c.name === "Enterprise ATT&CK") c.versions.push({ version: "15.1", url: `${github}enterprise-attack/enterprise-attack-15.1.json`, modified: "2024-04-23T00:00:00.000Z" });
-	}
-	files.set("index.json", Buffer.from(JSON.stringify(index)));
+	files.set("index.json", Buffer.from(fixtureIndex(files.keys())));
 	return files;
 }
 

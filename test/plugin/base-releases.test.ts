@@ -5,13 +5,17 @@
 // copy in the plugin's `releases/` folder, shows each note's release in the preview, and writes
 // exactly what the CLI writes when told the release (`--previous-bundle ...17.1...`). A second
 // sync downloads nothing and writes nothing. Skipped without ../shared.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+// On the committed fixtures (the sample vault, written from 15.1): a release that cannot be
+// downloaded is one notice and the sync writes what the CLI's --offline writes; a cancel of the
+// preview's notice stops a download under way and asks for nothing more.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli";
 import { startLocalServer, type LocalServer } from "../helpers/local-server";
 import { makeFolderApp } from "../helpers/obsidian-stand-in";
-import { HAVE_SHARED, MAIN_JS, SHARED, SHARED_STIX, readText } from "../helpers/paths";
+import { ENTERPRISE_FIXTURE, FIXTURES, HAVE_SHARED, MAIN_JS, SHARED, SHARED_STIX, readText } from "../helpers/paths";
+import { fixtureIndex } from "../helpers/fixture-index";
 import { PLUGIN_DIR, loadMainJs, settle } from "../helpers/plugin-harness";
 import { tempDir } from "../helpers/temp";
 
@@ -45,6 +49,26 @@ interface Plugin {
 
 let server: LocalServer;
 const requests: string[] = [];
+/** The fixtures as attack-stix-data: under /ok/, /fail/ (every bundle but 18.1 a 500) and /hold/ (17.1 sent only once released). */
+let fixtures: LocalServer;
+const fixtureRequests: string[] = [];
+const FIXTURE_FILES: Record<string, string> = {
+	"enterprise-attack/enterprise-attack-18.1.json": ENTERPRISE_FIXTURE,
+	"enterprise-attack/enterprise-attack-17.1.json": path.join(FIXTURES, "enterprise-attack-17.1-subset.json"),
+	"enterprise-attack/enterprise-attack-15.1.json": path.join(FIXTURES, "enterprise-attack-15.1-subset.json"),
+};
+let held: { arrived: Promise<void>; release: () => void; sent: Promise<void> };
+function holdNext(): void {
+	let arrived = () => undefined as void;
+	let release = () => undefined as void;
+	let sent = () => undefined as void;
+	const a = new Promise<void>((r) => (arrived = r));
+	const go = new Promise<void>((r) => (release = r));
+	const done = new Promise<void>((r) => (sent = r));
+	held = { arrived: a, release, sent: done };
+	heldHooks = { arrived, go, sent };
+}
+let heldHooks: { arrived: () => void; go: Promise<void>; sent: () => void } | null = null;
 
 beforeAll(async () => {
 	if (!HAVE_SHARED) return;
@@ -65,9 +89,43 @@ beforeAll(async () => {
 	});
 });
 
+beforeAll(async () => {
+	const index = fixtureIndex(Object.keys(FIXTURE_FILES));
+	fixtures = await startLocalServer((req, res) => {
+		const url = req.url ?? "";
+		fixtureRequests.push(url);
+		const [, mode, file] = /^\/(ok|fail|hold)\/(.*)$/.exec(url) ?? [];
+		const bytes = FIXTURE_FILES[file ?? ""];
+		if (file === "index.json") res.end(index);
+		else if (bytes === undefined || (mode === "fail" && !file.endsWith("-18.1.json"))) {
+			res.statusCode = mode === "fail" ? 500 : 404;
+			res.end("no");
+		} else if (mode === "hold" && file.endsWith("-17.1.json") && heldHooks) {
+			const hooks = heldHooks;
+			hooks.arrived();
+			void hooks.go.then(() => res.end(readFileSync(bytes), () => hooks.sent()));
+		} else res.end(readFileSync(bytes));
+	});
+});
+
 afterAll(async () => {
 	if (HAVE_SHARED) await server.close();
+	await fixtures.close();
 });
+
+/** The plugin on a copy of the sample vault, with Enterprise 18.1 (the fixture) fetched and cached. */
+async function samplePlugin(temp: string) {
+	const vault = path.join(temp, "vault");
+	cpSync(path.join(FIXTURES, "sample-vault"), vault, { recursive: true });
+	const loaded = loadMainJs<Plugin>(readText(MAIN_JS));
+	const folder = makeFolderApp(loaded.obsidian, vault);
+	const plugin = new loaded.Plugin(folder.app, { id: "attack-sync", version: "0.1.0" });
+	await plugin.onload();
+	Object.assign(plugin.settings, { baseUrl: `${fixtures.url}ok/` });
+	await plugin.saveSettings();
+	await plugin.api.fetchData({ domain: "enterprise-attack" });
+	return { ...loaded, ...folder, vault, plugin };
+}
 
 /** Every note of a vault folder (dot-folders aside), by path. */
 function notesOf(root: string, rel = ""): Map<string, string> {
@@ -146,4 +204,59 @@ describe.skipIf(!HAVE_SHARED)("the plugin's sync infers each note's base release
 		expect(folder.writes.length).toBe(written);
 		expect(existsSync(path.join(releases, "enterprise-attack-17.1.json.tmp"))).toBe(false);
 	}, 240_000);
+});
+
+describe("the plugin's sync when an earlier release cannot be had", () => {
+	it("says so in one notice and writes what the CLI writes --offline: nothing it cannot attribute removed", async () => {
+		const temp = tempDir("plugin-bases-fail");
+		const t = await samplePlugin(temp);
+		t.plugin.settings.baseUrl = `${fixtures.url}fail/`;
+		fixtureRequests.length = 0;
+		const report = await t.plugin.api.sync();
+		// 17.1 and 15.1 were asked for (newest first), and neither came.
+		expect(fixtureRequests).toEqual(["/fail/index.json", "/fail/enterprise-attack/enterprise-attack-17.1.json", "/fail/enterprise-attack/enterprise-attack-15.1.json"]);
+		expect(report.downloaded).toEqual([]);
+		expect(report.warnings).toHaveLength(2);
+		const notices = t.registered.notices.filter((n) => /could not be downloaded/.test(n));
+		expect(notices).toHaveLength(1);
+		expect(notices[0]).toMatch(/^ATT&CK Sync: release 17\.1 could not be downloaded: could not download http:\/\/127\.0\.0\.1:\d+\/fail\/enterprise-attack\/enterprise-attack-17\.1\.json: HTTP 500[^.]*\(and 1 more\)\. \d+ notes keep the old ATT&CK text sync could not tell from yours; sync again once it can be downloaded\.$/);
+		expect(report.notes.some((n) => n.baseRelease === null)).toBe(true);
+		expect(existsSync(path.join(t.vault, PLUGIN_DIR, "releases"))).toBe(false);
+
+		const cliVault = path.join(temp, "cli-vault");
+		cpSync(path.join(FIXTURES, "sample-vault"), cliVault, { recursive: true });
+		const r = await runCli(["sync", "--offline", "--vault", cliVault, "--bundle", ENTERPRISE_FIXTURE, "--attack-version", "18.1", "--cache-dir", path.join(temp, "cli-cache"), "--no-backup"]);
+		expect(r.code, r.stderr).toBe(0);
+		const theirs = notesOf(cliVault);
+		const mine = notesOf(t.vault);
+		expect([...mine.keys()].sort()).toEqual([...theirs.keys()].sort());
+		for (const [p, text] of theirs) expect(mine.get(p), p).toBe(text);
+	}, 120_000);
+
+	it("a cancel of the preview's notice stops a download under way; nothing is kept and nothing more is asked", async () => {
+		const temp = tempDir("plugin-bases-cancel");
+		const t = await samplePlugin(temp);
+		t.plugin.settings.baseUrl = `${fixtures.url}hold/`;
+		fixtureRequests.length = 0;
+		holdNext();
+		const started = t.registered.commands.find((c) => c.id === "sync-all")?.callback?.();
+		// 17.1 is on its way: the user clicks the notice that says so.
+		await held.arrived;
+		const notice = t.registered.noticeObjects?.at(-1);
+		const shown = () => t.registered.notices.filter((n) => !n.startsWith("[request]"));
+		expect(shown().at(-1)).toBe("ATT&CK Sync: preparing the sync preview: downloading release 17.1 to tell its text from yours… Click to cancel.");
+		notice?.messageEl.click();
+		await started;
+		await settle(t.plugin);
+		expect(shown().at(-1)).toBe("ATT&CK Sync: preparing the sync preview was cancelled; nothing was changed.");
+		// The bundle arrives after the cancel: dropped, not kept, and no other release is asked for.
+		held.release();
+		await held.sent;
+		await settle(t.plugin);
+		expect(fixtureRequests).toEqual(["/hold/index.json", "/hold/enterprise-attack/enterprise-attack-17.1.json"]);
+		expect(existsSync(path.join(t.vault, PLUGIN_DIR, "releases"))).toBe(false);
+		expect(t.registered.modals).toEqual([]);
+		expect(t.writes).toEqual([]);
+		expect(t.registered.notices.filter((n) => /could not/.test(n))).toEqual([]);
+	}, 120_000);
 });
