@@ -262,6 +262,35 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 		}
 	});
 
+	it("a cancel while the sync preview downloads an earlier release stops the worker's sync at once and keeps nothing", async () => {
+		const held = await startTestServer();
+		try {
+			// 18.1 cached; then the earlier releases come from a base URL that holds them.
+			const t = await openPlugin(browser, held);
+			await t.run("fetch-data");
+			await t.page.evaluate((url) => ((window as unknown as { plugin: { settings: { baseUrl: string } } }).plugin.settings.baseUrl = url), held.held);
+			await t.page.evaluate(() => window.obsidianStandIn.runCommand("sync-all"));
+			const progress = t.page.locator(".notice", { hasText: /^ATT&CK Sync: preparing the sync preview: downloading release 17\.1 to tell its text from yours… Click to cancel\.$/ });
+			await progress.waitFor();
+			await progress.click();
+			await t.settle();
+			const outcomes = async () => (await t.notices()).filter((n) => !/Click to cancel\.$/.test(n));
+			expect(await outcomes()).toEqual(["ATT&CK Sync: Enterprise ATT&CK 18.1 is ready.", "ATT&CK Sync: preparing the sync preview was cancelled; nothing was changed."]);
+			held.release();
+			// The release that arrives after the cancel is dropped; no other is asked for, nothing is kept.
+			await t.page.waitForFunction((url) => window.obsidianStandIn.answered.includes(url), `${held.held}enterprise-attack/enterprise-attack-17.1.json`);
+			await t.settle();
+			expect(await t.page.evaluate((url) => window.obsidianStandIn.requests.filter((r) => r.startsWith(url)), held.held)).toEqual([`${held.held}index.json`, `${held.held}enterprise-attack/enterprise-attack-17.1.json`]);
+			expect(await t.page.locator(".attack-sync-preview").count()).toBe(0);
+			expect(await outcomes()).toHaveLength(2);
+			expect(await t.page.evaluate(() => [...window.obsidianStandIn.store.files.keys()].filter((p) => p.includes("plugins/attack-sync/releases")))).toEqual([]);
+			await expectNoticesInWords(t);
+			await t.close();
+		} finally {
+			await held.server.close();
+		}
+	});
+
 	it("imports a bundle file from the vault: the step shown, one notice, no release named when the bundle names none", async () => {
 		const t = await openPlugin(browser, server);
 		// A STIX 2.0 bundle (no release inside) under a name with no release in it.
