@@ -32,15 +32,15 @@ export class Engine {
 	async run(request: EngineRequest, ask?: Ask): Promise<EngineResult> {
 		for (const ref of refsOf(request)) if (ref.bytes !== undefined) this.known.add(ref.key);
 		const worker = await this.start();
-		const answering: Ask | undefined = ask && (async (q) => this.noted(await ask(q)));
-		const reply = worker ? await this.post(worker, request, answering) : await handle(request, answering);
+		const inPage: Ask | undefined = ask && (async (q) => this.noted(await ask(q)));
+		const reply = worker ? await this.post(worker, request, ask) : await handle(request, inPage);
 		if (!reply.ok) throw reply.user ? new UserError(reply.message) : new Error(reply.message);
 		const result = reply.result;
 		if ("key" in result) this.known.add(result.key);
 		return result;
 	}
 
-	/** An answer's cache goes with its bytes only once per worker: the engine holds it after. */
+	/** An answer's cache goes with its bytes only once per worker: the engine holds it after (marked as it is sent, never for a worker since stopped). */
 	private noted(answer: Answer): Answer {
 		if ("ref" in answer && answer.ref?.bytes !== undefined) this.known.add(answer.ref.key);
 		return answer;
@@ -143,6 +143,7 @@ export class Engine {
 				value = none;
 			}
 			if (this.worker !== worker) return;
+			this.noted(value);
 			const bytes = "ref" in value ? value.ref?.bytes : undefined;
 			worker.postMessage({ answer: ask, value }, bytes ? [bytes.buffer as ArrayBuffer] : []);
 		})();
