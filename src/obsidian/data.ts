@@ -2,15 +2,17 @@
  * ATT&CK data inside Obsidian: fetched with `requestUrl` (index.json, then the bundle), checked,
  * and cached in the plugin's folder as a compact index (not the raw bundle) with its version and
  * date, so later syncs start without the network. Nothing partial is kept: the cache is written
- * to a temporary file and renamed. Undo backups live in the same folder.
+ * to a temporary file and renamed. Undo backups live in the same folder, and in `releases/` the
+ * earlier releases sync needed to know what notes were written from (`baseReleases`), named as
+ * the CLI's cache folder names them (it is the CLI's default --cache-dir).
  */
 import { normalizePath, requestUrl, type App, type DataAdapter } from "obsidian";
 import { MAX_BUNDLE_BYTES, MAX_INDEX_BYTES, checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
-import { CACHE_FORMAT, cacheFileName, type CacheMeta } from "../core/cache/compact";
+import { CACHE_FORMAT, cacheFileName, releaseFileName, releaseOfFileName, type CacheMeta } from "../core/cache/compact";
 import { UserError, messageOf } from "../core/errors";
-import { FETCH_DEADLINE_MS, networkErrorReason, deadlineReason, downloadFailure, httpStatusReason, indexUrl, planDownload, type DownloadTarget } from "../core/fetch/index-json";
+import { FETCH_DEADLINE_MS, networkErrorReason, deadlineReason, downloadFailure, httpStatusReason, indexUrl, parseIndex, planDownload, versionFromFileName, versionsOf, type DownloadTarget } from "../core/fetch/index-json";
 import type { BackupStore } from "../core/sync/undo";
-import { cacheKey, type CacheRef, type StoreResult } from "./engine";
+import { cacheKey, type Answer, type Ask, type CacheRef, type StoreResult } from "./engine";
 import type { Engine } from "./engine-client";
 
 /** A cached release: its header, and the cache as the engine knows it (its text, until the engine holds it). */
@@ -105,6 +107,112 @@ export class AttackData {
 		return { ...l, ref: { ...l.ref, bytes: new Uint8Array(await this.adapter.readBinary(l.ref.source)) } };
 	}
 
+	/** The folder of earlier releases' caches (the CLI's default --cache-dir). */
+	private get releasesFolder(): string {
+		return normalizePath(`${this.folder}/releases`);
+	}
+
+	/**
+	 * The earlier releases of a domain cached here (no download needed): the one fetched before
+	 * the current one, and those in `releases/`. Their names only; nothing is read.
+	 */
+	async cachedReleases(domain: string): Promise<string[]> {
+		const out = new Set<string>();
+		const previous = await this.entry(domain, "previous");
+		const version = previous && (previous.meta.attackVersion ?? versionFromFileName(previous.meta.source));
+		if (version) out.add(version);
+		if (await this.adapter.exists(this.releasesFolder)) {
+			for (const f of (await this.adapter.list(this.releasesFolder)).files) {
+				const v = releaseOfFileName(domain, f.slice(f.lastIndexOf("/") + 1));
+				if (v !== null) out.add(v);
+			}
+		}
+		return [...out];
+	}
+
+	/**
+	 * What the engine asks while it infers the notes' base releases (engine.ts `Question`), for
+	 * one sync: the releases index.json on the base URL lists (read once, only when asked: the
+	 * cached ones did not explain the notes), and each release asked for: the previous cache, one
+	 * in `releases/`, or else downloaded with requestUrl from the base URL's host, compacted in the
+	 * engine (never parsed here) and kept in `releases/`. Nothing is downloaded with `offline`, or
+	 * once `progress` is cancelled (a download under way is no longer waited for). A failure is
+	 * one sentence in `problems`, and the engine goes on without that release.
+	 */
+	baseReleases(o: { baseUrl: string; offline: boolean; progress?: Progress }): { ask: Ask; problems: string[]; downloaded: string[] } {
+		const problems: string[] = [];
+		const downloaded: string[] = [];
+		const index = indexUrl(o.baseUrl);
+		let listing: Promise<string | null> | null = null;
+		const indexText = (): Promise<string | null> =>
+			(listing ??= (async () => {
+				if (o.offline) return null;
+				try {
+					const deadline = { at: Date.now() + this.limits.deadlineMs, ms: this.limits.deadlineMs };
+					return decodeUtf8(await race(o.progress, get(index, MAX_INDEX_BYTES, "index", deadline)), index, "an ATT&CK index");
+				} catch (err) {
+					if (err instanceof Cancelled) throw err;
+					problems.push(`the list of releases could not be read (${messageOf(err).replace(/\.$/, "")}); only the cached releases were used.`);
+					return null;
+				}
+			})());
+		const listed = async (domain: string): Promise<string[]> => {
+			const text = await indexText();
+			if (text === null) return [];
+			try {
+				return versionsOf(parseIndex(text, index), domain).map((v) => v.version);
+			} catch (err) {
+				problems.push(`${messageOf(err).replace(/\.$/, "")}; only the cached releases were used.`);
+				return [];
+			}
+		};
+		const release = async (domain: string, version: string): Promise<CacheRef | null> => {
+			const previous = await this.entry(domain, "previous");
+			if (previous && (previous.meta.attackVersion ?? versionFromFileName(previous.meta.source)) === version) return (await this.withText(previous)).ref;
+			const path = normalizePath(`${this.releasesFolder}/${releaseFileName(domain, version)}`);
+			const cached = await this.releaseCache(path, domain, version);
+			if (cached) return cached;
+			if (o.offline || o.progress?.cancelled) return null;
+			const text = await indexText();
+			if (text === null) return null;
+			let target: DownloadTarget;
+			try {
+				// The index's URL, rebased on the base URL (its host only) and checked, as a fetch's is.
+				target = planDownload(text, index, o.baseUrl, { domain, version });
+			} catch {
+				return null;
+			}
+			try {
+				o.progress?.step(`downloading release ${version} to tell its text from yours…`);
+				if (o.progress?.cancelled) throw new Cancelled();
+				const deadline = { at: Date.now() + this.limits.deadlineMs, ms: this.limits.deadlineMs };
+				const bytes = await race(o.progress, get(target.url, this.limits.maxBytes, "bundle", deadline));
+				if (o.progress?.cancelled) throw new Cancelled();
+				const stored = (await race(o.progress, this.engine.run({ kind: "store", bytes, source: target.url, target, createdAt: new Date().toISOString() }))) as StoreResult;
+				if (o.progress?.cancelled) throw new Cancelled();
+				await this.writeAtomically(path, stored.cache);
+				downloaded.push(version);
+				return { key: stored.key, source: path };
+			} catch (err) {
+				if (err instanceof Cancelled) throw err;
+				problems.push(`release ${version} could not be downloaded: ${messageOf(err).replace(/\.$/, "")}.`);
+				return null;
+			}
+		};
+		const ask: Ask = async (q): Promise<Answer> => (q.kind === "listed" ? { versions: await listed(q.domain) } : { ref: await release(q.domain, q.version) });
+		return { ask, problems, downloaded };
+	}
+
+	/** A release in `releases/` with a header naming its domain and release; its bytes go along unless the engine holds it. */
+	private async releaseCache(path: string, domain: string, version: string): Promise<CacheRef | null> {
+		if (!(await this.adapter.exists(path))) return null;
+		const bytes = new Uint8Array(await this.adapter.readBinary(path));
+		const meta = peekCacheMeta(bytes);
+		if (!meta || meta.domain !== domain || (meta.attackVersion ?? versionFromFileName(meta.source) ?? version) !== version) return null;
+		const key = cacheKey(meta);
+		return this.engine.has(key) ? { key, source: path } : { key, source: path, bytes };
+	}
+
 	/** The newest release of a domain that index.json on the base URL lists (the new-release check). */
 	async latestRelease(domain: string, baseUrl: string): Promise<string> {
 		const index = indexUrl(baseUrl);
@@ -174,7 +282,8 @@ export class AttackData {
 	 * `path` is first renamed there (the previous release), once the new one is safely written.
 	 */
 	private async writeAtomically(path: string, data: Uint8Array, keepAs: string | null = null): Promise<void> {
-		if (!(await this.adapter.exists(this.folder))) await this.adapter.mkdir(this.folder);
+		const folder = path.slice(0, path.lastIndexOf("/"));
+		if (!(await this.adapter.exists(folder))) await this.adapter.mkdir(folder);
 		const temp = `${path}.tmp`;
 		await this.adapter.writeBinary(temp, data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? (data.buffer as ArrayBuffer) : data.slice().buffer);
 		try {
@@ -186,7 +295,7 @@ export class AttackData {
 			await this.adapter.rename(temp, path);
 		} catch (err) {
 			await this.adapter.remove(temp).catch(() => undefined);
-			throw new UserError(`could not save the ATT&CK data in ${this.folder}: ${messageOf(err)}`);
+			throw new UserError(`could not save the ATT&CK data in ${folder}: ${messageOf(err)}`);
 		}
 	}
 
@@ -207,6 +316,11 @@ export class AttackData {
 			list: async () => ((await adapter.exists(dir)) ? (await adapter.list(dir)).files.map((f) => f.slice(f.lastIndexOf("/") + 1)) : []),
 		};
 	}
+}
+
+/** `work`, raced with the user's cancel when there is one to race. */
+function race<T>(progress: Progress | undefined, work: Promise<T>): Promise<T> {
+	return progress ? progress.race(work) : work;
 }
 
 /**

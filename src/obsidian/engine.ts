@@ -15,13 +15,15 @@ import { writeChangesNote, type Release } from "../core/commands/changes";
 import { writeLayerFile } from "../core/commands/layer";
 import { runLinks, type LinksReport } from "../core/commands/links";
 import { matrixData, noteStates, type MatrixData, type NoteState } from "../core/matrix";
-import { UserError } from "../core/errors";
+import { UserError, messageOf } from "../core/errors";
 import { checkBundleDomain, checkModel, type DownloadTarget } from "../core/fetch/index-json";
 import { SyncContext } from "../core/sync/context";
 import { buildPreview, type SyncPreview } from "../core/sync/preview";
 import { mergePlans, planSync, type SyncOptions, type SyncPlan } from "../core/sync/plan";
+import { resolveBases, type Bases } from "../core/sync/base";
+import { recognizeByName } from "../core/notes/named";
 import type { Vault } from "../core/vault";
-import { buildVaultIndex, notesAbout } from "../core/vault-index";
+import { buildVaultIndex, notesAbout, type VaultIndex } from "../core/vault-index";
 
 /** A cache the engine may already hold: its bytes only when the page has not sent them yet. */
 export interface CacheRef {
@@ -44,9 +46,23 @@ export interface PlanRequest {
 	paths: string[];
 	files: Array<[string, Uint8Array]>;
 	appJson: string | null;
-	domains: Array<{ current: CacheRef; previous: CacheRef | null; version: string | null }>;
+	/**
+	 * Per domain: the current release, the one fetched before it, and with `bases`, what the engine
+	 * infers each note's base release from (base.ts): the releases the page has cached (`local`);
+	 * the others it asks the page for (`ask`: index.json's list, then a release, cached or downloaded).
+	 */
+	domains: Array<{ current: CacheRef; previous: CacheRef | null; version: string | null; bases?: { local: string[]; maxTries?: number } }>;
 	options: SyncOptions;
 }
+
+/**
+ * What the engine asks the page while it plans (a message round-trip from the worker): the
+ * releases index.json lists for a domain, or an earlier release (its cache, which the page reads
+ * or downloads and has the engine compact with `store` first; null when it cannot be had).
+ */
+export type Question = { kind: "listed"; domain: string } | { kind: "release"; domain: string; version: string };
+export type Answer = { versions: string[] } | { ref: CacheRef | null };
+export type Ask = (question: Question) => Promise<Answer>;
 
 export interface TechniquesRequest {
 	kind: "techniques";
@@ -149,6 +165,8 @@ export interface StoreResult {
 export interface PlanResult {
 	plan: SyncPlan;
 	preview: SyncPreview;
+	/** What went wrong in the engine while finding bases (a cached release that did not load), one sentence each. */
+	problems: string[];
 }
 
 /** A technique for the picker: its parent's name for a sub-technique, the vault's note about it (if any), and the link to insert. */
@@ -239,15 +257,50 @@ function store(r: StoreRequest): StoreResult {
 	return { cache: new TextEncoder().encode(cache), meta: loaded.meta, key };
 }
 
-async function plan(r: PlanRequest): Promise<PlanResult> {
+async function plan(r: PlanRequest, ask: Ask): Promise<PlanResult> {
 	const index = await buildVaultIndex(memoryVault(r.paths, r.files, r.appJson));
 	const plans: SyncPlan[] = [];
+	const problems: string[] = [];
 	for (const d of r.domains) {
+		const current = model(d.current);
+		const previous = d.previous ? [model(d.previous)] : [];
 		const others = r.domains.filter((x) => x !== d).map((x) => model(x.current));
-		plans.push(planSync(index, model(d.current), { version: d.version, previous: d.previous ? [model(d.previous)] : [], otherDomains: others, ...r.options }));
+		const bases = d.bases ? await basesOf(index, current, current.attackVersion ?? d.version, d.bases, r.options.only, ask, problems, previous) : undefined;
+		plans.push(planSync(index, current, { version: d.version, previous, otherDomains: others, ...r.options, ...(bases ? { bases } : {}) }));
 	}
 	const merged = mergePlans(plans);
-	return { plan: merged, preview: buildPreview(merged) };
+	return { plan: merged, preview: buildPreview(merged), problems };
+}
+
+/**
+ * Each note's base release (base.ts), as the CLI's sync finds it: the releases the page has
+ * cached first, then, only for notes those do not explain, the ones index.json lists, each
+ * asked of the page (which downloads it once into its cache). Only the notes synced are asked
+ * about (`only`: "Sync the current note" downloads nothing for the others).
+ */
+async function basesOf(index: VaultIndex, current: AttackModel, version: string | null, from: { local: string[]; maxTries?: number }, only: ReadonlySet<string> | undefined, ask: Ask, problems: string[], previous: AttackModel[]): Promise<Bases> {
+	// Before the bases: a note known only by its subject's name (notes/named.ts) needs a base too.
+	recognizeByName(index, current, previous);
+	const domain = current.domain;
+	const asked = only === undefined ? index : { ...index, notes: new Map([...index.notes].filter(([p]) => only.has(p))) };
+	return resolveBases(asked, current, version, {
+		local: from.local,
+		maxTries: from.maxTries,
+		remote: async () => {
+			const a = await ask({ kind: "listed", domain });
+			return "versions" in a ? a.versions : [];
+		},
+		load: async (v) => {
+			const a = await ask({ kind: "release", domain, version: v });
+			if (!("ref" in a) || a.ref === null) return null;
+			try {
+				return model(a.ref);
+			} catch (err) {
+				problems.push(`release ${v} could not be read from the cache: ${messageOf(err).replace(/\.$/, "")}.`);
+				return null;
+			}
+		},
+	});
 }
 
 async function techniques(r: TechniquesRequest): Promise<TechniqueItem[]> {
@@ -296,12 +349,12 @@ async function create(r: CreateRequest): Promise<SyncPlan> {
 	return planSync(index, model(r.release.cache), { ...r.options, version: r.release.version, createMissing: ["technique", "subtechnique"], createOnly: new Set([r.id]), only: new Set() });
 }
 
-function answer(r: EngineRequest): EngineResult | Promise<EngineResult> {
+function answer(r: EngineRequest, ask: Ask): EngineResult | Promise<EngineResult> {
 	switch (r.kind) {
 		case "store":
 			return store(r);
 		case "plan":
-			return plan(r);
+			return plan(r, ask);
 		case "links":
 			return links(r);
 		case "techniques":
@@ -315,10 +368,13 @@ function answer(r: EngineRequest): EngineResult | Promise<EngineResult> {
 	}
 }
 
-/** Answer one request; never throws. */
-export async function handle(request: EngineRequest): Promise<EngineReply> {
+/** Without a page to ask: no release but those sent. */
+const askNobody: Ask = (q) => Promise.resolve(q.kind === "listed" ? { versions: [] } : { ref: null });
+
+/** Answer one request; never throws. `ask`: the page, for what the request needs on the way (a plan's releases). */
+export async function handle(request: EngineRequest, ask: Ask = askNobody): Promise<EngineReply> {
 	try {
-		const result = await answer(request);
+		const result = await answer(request, ask);
 		return { ok: true, result };
 	} catch (err) {
 		return { ok: false, message: err instanceof Error ? err.message : String(err), user: err instanceof UserError };

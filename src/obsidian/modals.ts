@@ -183,6 +183,8 @@ export class PreviewModal extends Modal {
 		title.createSpan({ cls: "attack-sync-note-stats", text: `+${note.added} −${note.removed}` });
 		const shown = common === "" ? folder : folder.slice(common.length + 1);
 		if (shown !== "") summary.createDiv({ cls: "attack-sync-note-folder", text: shown });
+		const base = baseText(note);
+		if (base !== null) summary.createDiv({ cls: "attack-sync-note-base", text: base });
 		let built = false;
 		details.addEventListener("toggle", () => {
 			if (built) return;
@@ -194,6 +196,16 @@ export class PreviewModal extends Modal {
 	override onClose(): void {
 		this.contentEl.empty();
 	}
+}
+
+/**
+ * The release a note's ATT&CK text was written from, as its row says it: "Written from ATT&CK
+ * 17.1", or why it is not known (its old ATT&CK text is then kept where it reads like the user's).
+ */
+export function baseText(note: PreviewNote): string | null {
+	if (note.baseRelease === undefined) return null;
+	if (note.baseRelease !== null) return `Written from ATT&CK ${note.baseRelease}`;
+	return `Release not known${note.baseWhy ? ` (${note.baseWhy})` : ""}: text that may be ATT&CK's is kept`;
 }
 
 /** A note's changes: kept lines around each change, changed lines as one line with the words that differ marked. */

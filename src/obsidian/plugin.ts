@@ -27,7 +27,8 @@ import { ObsidianVault } from "./vault";
 /** What scripts (Templater, QuickAdd, the console) and tests call: the CLI's `--json` reports. */
 export interface AttackSyncApi {
 	fetchData(opts: { domain: string; version?: string }): Promise<{ domain: string; attackVersion: string | null; modified: string | null; source: string }>;
-	sync(opts?: { dryRun?: boolean; createMissing?: boolean; domain?: string }): Promise<SyncReport>;
+	/** With the CLI's `warnings` (releases that could not be had) and `downloaded` (earlier releases fetched to know the notes' bases). */
+	sync(opts?: { dryRun?: boolean; createMissing?: boolean; domain?: string }): Promise<SyncReport & { warnings: string[]; downloaded: string[] }>;
 	checkLinks(opts?: { fix?: boolean }): Promise<LinksReport>;
 	undoLastSync(): Promise<string>;
 }
@@ -479,20 +480,32 @@ export class AttackSyncPlugin extends Plugin {
 		};
 	}
 
-	/** One plan over the vault for the given domains (by default every configured one), and its preview; made in the engine. */
-	private async plan(extra: SyncOptions = {}, domains = this.settings.domains, progress?: Progress): Promise<PlanResult> {
+	/**
+	 * One plan over the vault for the given domains (by default every configured one), and its
+	 * preview; made in the engine. The engine works out each note's base release as the CLI does
+	 * (the cached releases first, then those index.json lists), asking this thread for the
+	 * releases it needs (AttackData.baseReleases: read from the cache, else downloaded once and
+	 * kept). What could not be had is one notice; the sync goes on without it, keeping the lines
+	 * it cannot attribute, as the CLI's --offline does.
+	 */
+	private async plan(extra: SyncOptions = {}, domains = this.settings.domains, progress?: Progress): Promise<PlanResult & { warnings: string[]; downloaded: string[] }> {
 		const snapshot = await this.snapshot();
+		const data = this.attackData();
 		const list: PlanRequest["domains"] = [];
 		for (const domain of domains) {
 			const { meta, ref } = await this.loaded(domain, progress);
 			// STIX 2.0 bundles (mitre/cti) do not name their release; the file they came from does.
 			const version = meta.attackVersion ?? versionFromFileName(meta.source);
-			const previous = await this.attackData().previous(domain);
-			list.push({ current: ref, previous: previous?.ref ?? null, version });
+			const previous = await data.previous(domain);
+			list.push({ current: ref, previous: previous?.ref ?? null, version, bases: { local: await data.cachedReleases(domain) } });
 		}
 		// Cancelled meanwhile: no worker is started for a plan nobody waits for.
 		if (progress?.cancelled) throw new Cancelled();
-		return (await this.engine.run({ kind: "plan", ...snapshot, domains: list, options: this.syncOptions(extra) })) as PlanResult;
+		const bases = data.baseReleases({ baseUrl: this.settings.baseUrl, offline: false, progress });
+		const result = (await this.engine.run({ kind: "plan", ...snapshot, domains: list, options: this.syncOptions(extra) }, bases.ask)) as PlanResult;
+		const warnings = [...bases.problems, ...result.problems];
+		if (warnings.length > 0) notify(basesNotice(warnings, result.plan), true);
+		return { ...result, warnings, downloaded: bases.downloaded };
 	}
 
 	/** Keep the originals, then write, with progress; a click on the notice stops before the next note. */
@@ -510,9 +523,10 @@ export class AttackSyncPlugin extends Plugin {
 		}
 	}
 
-	private async syncReport(o: { dryRun?: boolean; createMissing?: boolean; domain?: string }): Promise<SyncReport> {
-		const { plan } = await this.plan(o.createMissing === undefined ? {} : { createMissing: o.createMissing }, o.domain === undefined ? this.settings.domains : [o.domain]);
-		return o.dryRun === true ? reportOf(plan, true) : (await this.apply(plan)).report;
+	private async syncReport(o: { dryRun?: boolean; createMissing?: boolean; domain?: string }): Promise<SyncReport & { warnings: string[]; downloaded: string[] }> {
+		const { plan, warnings, downloaded } = await this.plan(o.createMissing === undefined ? {} : { createMissing: o.createMissing }, o.domain === undefined ? this.settings.domains : [o.domain]);
+		// As the CLI's --json: the releases downloaded to know the notes' bases, and what went wrong getting them.
+		return { ...(o.dryRun === true ? reportOf(plan, true) : (await this.apply(plan)).report), warnings, downloaded };
 	}
 
 	/** Plan, then show the preview; nothing is written until the user chooses Apply. */
@@ -654,6 +668,17 @@ function stepsIn(outer: Progress, what: string): Progress {
 /** `Enterprise ATT&CK 18.1`: STIX 2.0 bundles do not name their release; the file they came from does. */
 function releaseName(meta: Loaded["meta"]): string {
 	return domainName(meta.domain, meta.attackVersion ?? versionFromFileName(meta.source));
+}
+
+/**
+ * Earlier releases that could not be had, in one notice: the first problem, how many more, and
+ * what it means for the notes (their old ATT&CK text is kept where sync cannot tell it from theirs).
+ */
+function basesNotice(problems: readonly string[], plan: SyncPlan): string {
+	const unknown = plan.notes.filter((n) => n.baseRelease === null).length;
+	const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+	const effect = unknown > 0 ? ` ${unknown} ${unknown === 1 ? "note keeps" : "notes keep"} the old ATT&CK text sync could not tell from yours; sync again once it can be downloaded.` : "";
+	return `${problems[0].replace(/\.$/, "")}${more}.${effect}`;
 }
 
 /** What a sync did, in one sentence, and how to take it back. */

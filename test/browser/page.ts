@@ -10,6 +10,7 @@ import esbuild from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { FIXTURES, MAIN_JS, ROOT } from "../helpers/paths";
 import { startLocalServer, type LocalServer } from "../helpers/local-server";
+import { fixtureIndex } from "../helpers/fixture-index";
 import type {} from "./obsidian-dom";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -49,13 +50,20 @@ function vaultFiles(root: string): Record<string, string> {
 /** The data the server hands out under /attack/: path after it → bytes. */
 export type AttackFiles = Map<string, Buffer>;
 
+/**
+ * The committed fixtures as attack-stix-data: the sample vault's release (15.1) and those after
+ * it, and index.json listing exactly those (a sync downloads the releases its notes were written
+ * from; one listed but missing would be a failed download).
+ */
 export function fixtureAttackFiles(): AttackFiles {
-	return new Map([
-		["index.json", readFileSync(path.join(FIXTURES, "attack-index.json"))],
+	const files: AttackFiles = new Map([
 		["enterprise-attack/enterprise-attack-18.1.json", readFileSync(path.join(FIXTURES, "enterprise-attack-18.1-subset.json"))],
 		["enterprise-attack/enterprise-attack-17.1.json", readFileSync(path.join(FIXTURES, "enterprise-attack-17.1-subset.json"))],
+		["enterprise-attack/enterprise-attack-15.1.json", readFileSync(path.join(FIXTURES, "enterprise-attack-15.1-subset.json"))],
 		["mobile-attack/mobile-attack-17.1.json", readFileSync(path.join(FIXTURES, "mobile-attack-17.1-subset.json"))],
 	]);
+	files.set("index.json", Buffer.from(fixtureIndex(files.keys())));
+	return files;
 }
 
 export interface TestServer {

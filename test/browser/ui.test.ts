@@ -123,6 +123,10 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			const folders = await t.page.$$eval(".attack-sync-note-folder", (els) => els.map((el) => ({ text: el.textContent ?? "", muted: getComputedStyle(el).color === getComputedStyle(document.querySelector(".attack-sync-muted") as Element).color })));
 			expect(folders.length).toBeGreaterThan(0);
 			for (const f of folders) expect(f).toEqual({ text: expect.not.stringContaining(common ?? "") as unknown, muted: true });
+			// Each updated note says the release its ATT&CK text was written from (the sample vault's is 15.1, downloaded by the worker's sync), muted.
+			const bases = await t.page.$$eval(".attack-sync-note-base", (els) => els.map((el) => ({ text: el.textContent ?? "", muted: getComputedStyle(el).color === getComputedStyle(document.querySelector(".attack-sync-muted") as Element).color })));
+			expect(bases).toContainEqual({ text: "Written from ATT&CK 15.1", muted: true });
+			expect(await t.page.evaluate(() => window.obsidianStandIn.requests.filter((r) => /enterprise-attack-1[57]\.1/.test(r)))).toEqual(expect.arrayContaining([expect.stringMatching(/15\.1\.json$/)]));
 			// One scrolling part; no diff is built before its row is opened, and none scrolls inside it.
 			expect(await scrollers(t.page)).toEqual(["attack-sync-scroll"]);
 			expect(await t.page.locator(".attack-sync-diff").count()).toBe(0);
@@ -251,6 +255,35 @@ describe.skipIf(!HAVE_CHROMIUM)("the plugin in a browser", () => {
 			expect(await t.page.locator(".attack-sync-preview").count()).toBe(0);
 			expect(await t.notices()).toHaveLength(2);
 			expect(await t.page.evaluate(() => [...window.obsidianStandIn.store.files.keys()].filter((p) => p.includes("plugins/attack-sync/")))).toEqual([]);
+			await expectNoticesInWords(t);
+			await t.close();
+		} finally {
+			await held.server.close();
+		}
+	});
+
+	it("a cancel while the sync preview downloads an earlier release stops the worker's sync at once and keeps nothing", async () => {
+		const held = await startTestServer();
+		try {
+			// 18.1 cached; then the earlier releases come from a base URL that holds them.
+			const t = await openPlugin(browser, held);
+			await t.run("fetch-data");
+			await t.page.evaluate((url) => ((window as unknown as { plugin: { settings: { baseUrl: string } } }).plugin.settings.baseUrl = url), held.held);
+			await t.page.evaluate(() => window.obsidianStandIn.runCommand("sync-all"));
+			const progress = t.page.locator(".notice", { hasText: /^ATT&CK Sync: preparing the sync preview: downloading release 17\.1 to tell its text from yours… Click to cancel\.$/ });
+			await progress.waitFor();
+			await progress.click();
+			await t.settle();
+			const outcomes = async () => (await t.notices()).filter((n) => !/Click to cancel\.$/.test(n));
+			expect(await outcomes()).toEqual(["ATT&CK Sync: Enterprise ATT&CK 18.1 is ready.", "ATT&CK Sync: preparing the sync preview was cancelled; nothing was changed."]);
+			held.release();
+			// The release that arrives after the cancel is dropped; no other is asked for, nothing is kept.
+			await t.page.waitForFunction((url) => window.obsidianStandIn.answered.includes(url), `${held.held}enterprise-attack/enterprise-attack-17.1.json`);
+			await t.settle();
+			expect(await t.page.evaluate((url) => window.obsidianStandIn.requests.filter((r) => r.startsWith(url)), held.held)).toEqual([`${held.held}index.json`, `${held.held}enterprise-attack/enterprise-attack-17.1.json`]);
+			expect(await t.page.locator(".attack-sync-preview").count()).toBe(0);
+			expect(await outcomes()).toHaveLength(2);
+			expect(await t.page.evaluate(() => [...window.obsidianStandIn.store.files.keys()].filter((p) => p.includes("plugins/attack-sync/releases")))).toEqual([]);
 			await expectNoticesInWords(t);
 			await t.close();
 		} finally {

@@ -22,7 +22,7 @@
 import { isActive, modelFromJson, type AttackModel } from "../attack/model";
 import { ATTACK_SOURCES, type ExternalReference, type StixObject } from "../attack/stix";
 import { UserError } from "../errors";
-import { checkBundleDomain, checkDomain, knownDomain } from "../fetch/index-json";
+import { checkBundleDomain, checkDomain, isVersionString, knownDomain } from "../fetch/index-json";
 
 export const CACHE_FORMAT = 1;
 
@@ -47,6 +47,24 @@ export interface CacheMeta {
  */
 export function cacheFileName(domain: string, which: "current" | "previous" = "current"): string {
 	return `cache-${checkDomain(domain)}${which === "previous" ? "-previous" : ""}.json`;
+}
+
+/**
+ * An earlier release's cache in the releases folder (`enterprise-attack-17.1.json`), the name the
+ * CLI's --cache-dir uses too, so the two share what they downloaded: a known domain and a version
+ * number only, so no index.json chooses where the plugin writes.
+ */
+export function releaseFileName(domain: string, version: string): string {
+	if (!isVersionString(version)) throw new UserError(`"${version}" is not an ATT&CK release number.`);
+	return `${checkDomain(domain)}-${version.trim()}.json`;
+}
+
+/** The release a file of the releases folder holds for `domain` (its name: releaseFileName), or null. */
+export function releaseOfFileName(domain: string, file: string): string | null {
+	const prefix = `${domain}-`;
+	if (!file.startsWith(prefix) || !file.endsWith(".json")) return null;
+	const version = file.slice(prefix.length, -".json".length);
+	return isVersionString(version) && version === version.trim() ? version : null;
 }
 
 /** The bundle property that holds the cache's header. */

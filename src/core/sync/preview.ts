@@ -39,6 +39,9 @@ export interface PreviewNote {
 	 * hunk is the marker `… N more changed lines` (kind "same", in neither text).
 	 */
 	omitted: number;
+	/** An updated note's base release (the report's `baseRelease`), or null with why (`baseWhy`). */
+	baseRelease?: string | null;
+	baseWhy?: string;
 }
 
 export interface SyncPreview {
@@ -95,7 +98,11 @@ function previewNote(n: PlannedNote, action: "updated" | "created", context: num
 		else if (op.kind === "removed") removed++;
 	}
 	const { hunks, omitted } = hunksOf(ops, context, maxLines, added + removed);
-	return { path: n.path, id: n.id, action, warnings: [...(n.warnings ?? [])], added, removed, hunks, omitted };
+	const note: PreviewNote = { path: n.path, id: n.id, action, warnings: [...(n.warnings ?? [])], added, removed, hunks, omitted };
+	// The release its ATT&CK text came from, for a note that had some.
+	if (action === "updated" && n.baseRelease !== undefined) note.baseRelease = n.baseRelease;
+	if (action === "updated" && n.baseWhy !== undefined) note.baseWhy = n.baseWhy;
+	return note;
 }
 
 /** The lines of a text as the preview shows them: no leading BOM, no `\r` before `\n`, nothing after a final newline. */
