@@ -152,9 +152,17 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 	if (rows.length > 0 || userRows > 0) {
 		fresh.push({ text: `| ${columns.map((c) => c.title).join(" | ")} |`, key: "th" });
 		fresh.push({ text: `|${" --- |".repeat(columns.length)}`, key: "td" });
+		// Where each of ours is in the old header, worked out once for the table.
+		const oldNames = oldHeader?.map(columnName) ?? null;
+		const at = new Map<string, number>();
+		const oldAt = (title: string, fallback: number) => {
+			if (oldNames === null) return fallback;
+			let k = at.get(title);
+			if (k === undefined) at.set(title, (k = oldNames.indexOf(columnName(title))));
+			return k;
+		};
 		for (const r of rows) {
 			const old = oldCells.get(r.id);
-			const oldAt = (title: string, fallback: number) => (oldHeader ? oldHeader.findIndex((h) => columnName(h) === columnName(title)) : fallback);
 			const cells = columns.map((c) => {
 				if ("old" in c) return old?.[c.old] ?? "";
 				const k = oldAt(c.title, c.ours);

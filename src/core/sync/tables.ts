@@ -149,8 +149,10 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// How much of ATT&CK's text a cell holds: all of it, or (reuteras' tactic tables) its first
 		// line: when most cells whose text runs over several lines are about as long as its first.
 		const textAt = roles.indexOf("text");
+		const relatedById = new Map<string, Related>();
+		if (textAt >= 0) for (const x of [...was, ...rel.list]) relatedById.set(attackIdOf(x.object) ?? "", x);
 		const votes = table.rows.flatMap((r) => {
-			const related = r.id === null || textAt < 0 ? undefined : [...rel.list, ...was].find((x) => attackIdOf(x.object) === r.id);
+			const related = r.id === null || textAt < 0 ? undefined : relatedById.get(r.id);
 			const cell = normalizeLine(r.cells[textAt] ?? "");
 			const first = normalizeLine(related?.description.split("\n")[0] ?? "");
 			if (related === undefined || cell === "" || first === "" || !/\S\n/.test(related.description.trim())) return [];
