@@ -153,9 +153,11 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		if (textAt >= 0) for (const x of [...was, ...rel.list]) relatedById.set(attackIdOf(x.object) ?? "", x);
 		const votes = table.rows.flatMap((r) => {
 			const related = r.id === null || textAt < 0 ? undefined : relatedById.get(r.id);
+			// Only text of several lines votes: the test comes first, most text has one line.
+			if (related === undefined || !/\S\n/.test(related.description.trim())) return [];
 			const cell = normalizeLine(r.cells[textAt] ?? "");
-			const first = normalizeLine(related?.description.split("\n")[0] ?? "");
-			if (related === undefined || cell === "" || first === "" || !/\S\n/.test(related.description.trim())) return [];
+			const first = normalizeLine(related.description.split("\n")[0]);
+			if (cell === "" || first === "") return [];
 			const whole = normalizeLine(related.description);
 			return [Math.abs(cell.length - first.length) < Math.abs(cell.length - whole.length)];
 		});
@@ -169,8 +171,9 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const rendered = new Map<StixObject, { description: string; asBase: boolean; text: string }>();
 		const render = (r: Related, asBase = false) => {
 			const seen = rendered.get(r.relationship);
-			if (seen !== undefined && seen.description === r.description && seen.asBase === asBase) return seen.text;
 			const none = asBase && citations === "none";
+			// Rendered as the base or not gives the same text unless the base's citations go to scratch footnotes.
+			if (seen !== undefined && seen.description === r.description && (seen.asBase === asBase || citations !== "none")) return seen.text;
 			const text = renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: none ? "footnotes" : citations, br }, none ? new FootnoteSet() : footnotes).trim();
 			rendered.set(r.relationship, { description: r.description, asBase, text });
 			return text;
@@ -189,8 +192,9 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 				});
 				return { id, cells };
 			});
-		const baseLines = was.length > 0 ? rowsOf(was, true, true).map((r) => `| ${r.cells.join(" | ")} |`) : [];
-		const stale = Object.assign(() => false, { lines: baseLines }) as Stale;
+		// The base's rows, rendered only when a cell changed and its merge asks for them.
+		let baseLines: string[] | null = null;
+		const stale = Object.defineProperty(() => false, "lines", { get: () => (baseLines ??= was.length > 0 ? rowsOf(was, true, true).map((r) => `| ${r.cells.join(" | ")} |`) : []) }) as unknown as Stale;
 		// The first column is an ID or a link to the row's note: kept as the note has it.
 		// A row the base release had and the note does not is one the note's layout leaves out (a
 		// generator that writes no campaign rows): only facts new in this release are added.
