@@ -1,9 +1,8 @@
 /** `changes --from FILE --to FILE [--vault DIR] [--json]`: what a newer release changed for the vault's notes. Reads only. */
 import type { AttackModel } from "../core/attack/model";
-import { computeChanges, formatChanges } from "../core/commands/changes";
+import { changesIndex, computeChanges, formatChanges } from "../core/commands/changes";
 import { UserError } from "../core/errors";
 import { versionFromFileName } from "../core/fetch/index-json";
-import { buildVaultIndex } from "../core/vault-index";
 import type { Parsed } from "./args";
 import { FsVault } from "./fs-vault";
 
@@ -16,7 +15,7 @@ export async function runChangesCommand(args: Parsed, readBundle: (file: string)
 	const from = readBundle(fromFile);
 	const to = readBundle(toFile);
 	if (from.domain !== to.domain) throw new UserError(`${fromFile} is ${from.domain} and ${toFile} is ${to.domain}; give two releases of one domain.`);
-	const index = vault ? await buildVaultIndex(vault) : null;
+	const index = vault ? await changesIndex(vault, from, to) : null;
 	const report = computeChanges(from, to, index, { fromVersion: versionFromFileName(fromFile), toVersion: versionFromFileName(toFile) });
 	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatChanges(report)}\n`);
 	return 0;

@@ -1,7 +1,7 @@
 /**
  * The Node CLI: the same core as the plugin, run on a vault folder or a bundle file.
  *   node dist/cli.js inspect --bundle FILE [--json]
- *   node dist/cli.js links --vault DIR [--fix] [--json]
+ *   node dist/cli.js links --vault DIR [--fix] [--bundle FILE ...] [--json]
  *   node dist/cli.js sync --vault DIR --bundle FILE [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline] [--dry-run [--diff]] [--create-missing [--kinds K,...|all]] [--json] [--no-backup]
  *   node dist/cli.js fetch --domain enterprise-attack --out FILE [--version X.Y] [--base-url URL] [--json]
  *   node dist/cli.js undo --vault DIR [--json]
@@ -12,7 +12,7 @@ import path from "node:path";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { isReadable } from "../core/notes/read";
 import { checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
-import { loadBundle } from "../core/attack/model";
+import { loadBundle, type AttackModel } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
 import { formatLinks, runLinks } from "../core/commands/links";
 import { formatSync, reportOf, runSync, type SyncReport } from "../core/commands/sync";
@@ -88,12 +88,24 @@ function runInspect(args: Parsed): number {
 	return 0;
 }
 
+/** `--bundle FILE ...` read, one per domain (Enterprise, Mobile, ICS in one vault). */
+function bundlesByDomain(files: readonly string[]): Array<{ file: string; model: AttackModel }> {
+	const models = files.map((f) => ({ file: f, model: readBundleFile(f) }));
+	for (const [k, m] of models.entries()) {
+		const other = models.findIndex((x) => x.model.domain === m.model.domain);
+		if (other !== k) throw new UsageError(`${models[other].file} and ${m.file} are both ${m.model.domain}: give one bundle per domain`);
+	}
+	return models;
+}
+
 async function runLinksCommand(args: Parsed): Promise<number> {
 	const root = args.value("vault", true);
 	const vault = new FsVault(root, args.value("config-dir") ?? undefined);
+	// With a release, notes known only by name (reuteras' 17.1 data components) are ATT&CK notes too.
+	const releases = bundlesByDomain(args.all("bundle")).map((b) => ({ model: b.model }));
 	// A run that writes first removes what a killed run left; one that only reads touches nothing.
 	if (args.flag("fix")) vault.removeLeftovers();
-	const report = await runLinks(vault, { fix: args.flag("fix") });
+	const report = await runLinks(vault, { fix: args.flag("fix"), releases });
 	process.stdout.write(args.flag("json") ? `${JSON.stringify(report, null, 2)}\n` : `${formatLinks(report, root)}\n`);
 	return notWritten(report.summary.failed.length);
 }
@@ -121,11 +133,7 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	// The notes are read from disk while the bundles are parsed.
 	vault.readAhead(isReadable);
 	// One bundle per domain (Enterprise, Mobile, ICS in one vault): each note is synced from its own.
-	const models = files.map((f) => ({ file: f, model: readBundleFile(f) }));
-	for (const [k, m] of models.entries()) {
-		const other = models.findIndex((x) => x.model.domain === m.model.domain);
-		if (other !== k) throw new UsageError(`${models[other].file} and ${m.file} are both ${m.model.domain}: give one bundle per domain`);
-	}
+	const models = bundlesByDomain(files);
 	// Earlier releases the notes may have been written from: given, cached, or downloaded.
 	const given = args.all("previous-bundle").map((f) => {
 		const m = readBundleFile(f);
@@ -226,7 +234,7 @@ async function runUndoCommand(args: Parsed): Promise<number> {
 
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
-	links: { options: ["vault", "config-dir"], flags: ["fix", "json"], run: runLinksCommand },
+	links: { options: ["vault", "config-dir", "bundle"], flags: ["fix", "json"], run: runLinksCommand },
 	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir", "kinds"], flags: ["dry-run", "diff", "create-missing", "json", "offline", "no-backup"], run: runSyncCommand },
 	fetch: { options: ["domain", "version", "base-url", "out"], flags: ["json"], run: runFetchCommand },
 	changes: { options: ["from", "to", "vault", "config-dir"], flags: ["json"], run: (args) => runChangesCommand(args, readBundleFile) },

@@ -32,10 +32,11 @@ export const HELP: Record<string, CommandHelp> = {
 	},
 	links: {
 		about: "check (and fix) wiki-links to ATT&CK notes",
-		usage: ["links --vault DIR [--fix] [--json] [--config-dir .obsidian]"],
+		usage: ["links --vault DIR [--fix] [--bundle FILE ...] [--json] [--config-dir .obsidian]"],
 		options: [
 			["--vault DIR", "the vault's folder"],
 			["--fix", "point links that land on the wrong note, or nowhere, at the note about the ID they show"],
+			["--bundle FILE", "an ATT&CK release (one per domain, repeatable): notes known only by name, such as reuteras' 17.1 data components (`Active DNS - .md`), count as ATT&CK notes"],
 			["--json", "print the report as JSON"],
 			["--config-dir NAME", "the vault's config folder (default .obsidian)"],
 		],

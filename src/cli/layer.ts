@@ -32,7 +32,8 @@ export async function runLayerCommand(args: Parsed, readBundle: (file: string) =
 		// A new file.
 	}
 	if (isDir) throw new UserError(`${out}: is a folder; --out takes the layer file's name.`);
-	const index = await buildVaultIndex(vault);
+	// Notes known only by name (reuteras' 17.1 data components) are recognized as everywhere a release is loaded; the layer keeps to techniques.
+	const index = await buildVaultIndex(vault, model ? [{ model }] : []);
 	const layer = buildLayer(index, { vaultName: path.basename(vault.root), domain, scoreBy, model, attackVersion: bundle === undefined ? null : versionFromFileName(bundle) });
 	try {
 		writeFileAtomically(out, layerJson(layer));

@@ -3,7 +3,9 @@
  * which notes claim each ID, the files it skipped and why, how Obsidian resolves links here and
  * the vault's link style. Built once per command; nothing is parsed at plugin start-up.
  */
+import type { AttackModel } from "./attack/model";
 import { LinkResolver, parseLinkStyle, type LinkStyle } from "./links/resolve";
+import { recognizeByName } from "./notes/named";
 import { isReadable, readNote, type Note, type Skipped } from "./notes/read";
 import { isAbout, subjectId } from "./notes/recognize";
 import type { Vault } from "./vault";
@@ -21,7 +23,22 @@ export interface VaultIndex {
 	style: LinkStyle;
 }
 
-export async function buildVaultIndex(vault: Vault): Promise<VaultIndex> {
+/**
+ * A release a command has loaded: notes known only by the name of their subject (notes/named.ts:
+ * reuteras' 17.1 data components) are recognized against it; `earlier`, releases the notes may
+ * have been written from, helps match names it changed.
+ */
+export interface KnownRelease {
+	model: AttackModel;
+	earlier?: readonly AttackModel[];
+}
+
+/**
+ * The vault's index. With `releases` (the ones the command loaded, one per domain), notes known
+ * only by name are recognized too, as every command with a model sees them; without, they are not
+ * ATT&CK notes.
+ */
+export async function buildVaultIndex(vault: Vault, releases: readonly KnownRelease[] = []): Promise<VaultIndex> {
 	const files = await vault.listFiles();
 	const notes = new Map<string, Note>();
 	const skipped: Skipped[] = [];
@@ -61,7 +78,9 @@ export async function buildVaultIndex(vault: Vault): Promise<VaultIndex> {
 		// An unreadable app.json: Obsidian's defaults apply, as they do in Obsidian.
 	}
 	const unreadable = new Set(skipped.map((s) => s.path));
-	return { files, notes, skipped, unreadable, byId, resolver: new LinkResolver(files), style: parseLinkStyle(appJson) };
+	const index: VaultIndex = { files, notes, skipped, unreadable, byId, resolver: new LinkResolver(files), style: parseLinkStyle(appJson) };
+	for (const r of releases) recognizeByName(index, r.model, r.earlier ?? []);
+	return index;
 }
 
 const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1).replace(/\.md$/i, "");

@@ -162,5 +162,6 @@ function refsOf(r: EngineRequest): CacheRef[] {
 	if (r.kind === "matrix") return r.releases.map((x) => x.cache);
 	if (r.kind === "report") return [r.current, r.previous].flatMap((x) => (x ? [x.cache] : []));
 	if (r.kind === "create") return [r.release.cache];
+	if (r.kind === "links") return r.releases ?? [];
 	return [];
 }

@@ -83,6 +83,8 @@ export interface LinksRequest {
 	appJson: string | null;
 	fix: boolean;
 	only?: ReadonlySet<string>;
+	/** The releases cached (one per domain): notes known only by name (notes/named.ts) are ATT&CK notes too. */
+	releases?: CacheRef[];
 }
 
 export interface LinksResult {
@@ -323,7 +325,8 @@ async function techniques(r: TechniquesRequest): Promise<TechniqueItem[]> {
 
 async function links(r: LinksRequest): Promise<LinksResult> {
 	const writes: FileWrite[] = [];
-	const report = await runLinks(memoryVault(r.paths, r.files, r.appJson, writes), { fix: r.fix, only: r.only });
+	const releases = (r.releases ?? []).map((ref) => ({ model: model(ref) }));
+	const report = await runLinks(memoryVault(r.paths, r.files, r.appJson, writes), { fix: r.fix, only: r.only, releases });
 	return { report, writes: writes.map((w) => ({ path: w.path, before: w.before ?? "", after: w.after })) };
 }
 

@@ -15,7 +15,7 @@ import { UndoLog } from "../core/sync/undo";
 import { readLayer } from "../core/commands/layer";
 import { matrixOverlay } from "../core/matrix";
 import { AttackData, Cancelled, type Loaded, type Progress } from "./data";
-import type { FileWrite, LinksResult, MatrixResult, PlanRequest, PlanResult, ReleaseRef, ReportResult, TechniqueItem } from "./engine";
+import type { CacheRef, FileWrite, LinksResult, MatrixResult, PlanRequest, PlanResult, ReleaseRef, ReportResult, TechniqueItem } from "./engine";
 import { MatrixStore } from "./matrix-store";
 import { MATRIX_VIEW, MatrixBlock, MatrixView, type MatrixHost } from "./matrix-view";
 import { Engine } from "./engine-client";
@@ -569,7 +569,13 @@ export class AttackSyncPlugin extends Plugin {
 	 * worked out from: a note changed meanwhile is left alone and reported, as the core does.
 	 */
 	private async runLinks(fix: boolean, only?: ReadonlySet<string>): Promise<LinksReport> {
-		const { report, writes } = (await this.engine.run({ kind: "links", ...(await this.snapshot()), fix, only })) as LinksResult;
+		// The releases already cached (nothing is fetched for links): with them, notes known only by name count.
+		const releases: CacheRef[] = [];
+		for (const d of this.settings.domains) {
+			const cached = await this.attackData().cached(d);
+			if (cached) releases.push(cached.ref);
+		}
+		const { report, writes } = (await this.engine.run({ kind: "links", ...(await this.snapshot()), fix, only, releases })) as LinksResult;
 		const vault = this.vault();
 		const s = report.summary;
 		for (const w of writes) {

@@ -5,7 +5,7 @@
 // a real HTTP server on 127.0.0.1 serving the ATT&CK index and the committed fixture bundle.
 import { builtinModules } from "node:module";
 import vm from "node:vm";
-import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENTERPRISE_FIXTURE, FIXTURES, MAIN_JS, readText } from "../helpers/paths";
@@ -25,7 +25,7 @@ interface LoadedPlugin {
 	api: {
 		fetchData(o: { domain: string; version?: string }): Promise<{ domain: string; attackVersion: string | null }>;
 		sync(o?: { dryRun?: boolean; createMissing?: boolean }): Promise<{ summary: Record<string, number>; notes: Array<{ path: string; action: string }> }>;
-		checkLinks(o?: { fix?: boolean }): Promise<{ summary: Record<string, number> }>;
+		checkLinks(o?: { fix?: boolean }): Promise<{ summary: Record<string, number>; links: Array<Record<string, unknown>> }>;
 		undoLastSync(): Promise<string>;
 	};
 }
@@ -164,6 +164,23 @@ describe("main.js end to end on the sample vault (Obsidian stand-in, requestUrl 
 		expect(t.read(SEED)).toBe(original);
 		const links = await t.plugin.api.checkLinks();
 		expect(links.summary.mismatch).toBeGreaterThan(0);
+	});
+
+	it("checkLinks: with the release cached, a note known only by name (reuteras' 17.1 data component) is an ATT&CK note", async () => {
+		const t = await startPlugin();
+		const folder = "MITRE/Defenses/Detections/Data Components/Enterprise attack";
+		const component = `${folder}/Response Content - .md`;
+		mkdirSync(path.join(t.root, folder), { recursive: true });
+		mkdirSync(path.join(t.root, "Study"), { recursive: true });
+		writeFileSync(path.join(t.root, component), "---\naliases:\n  - \nurl: \ntags:\n  - mitre/data_component\n---\n\n## Internet Scan; Response Content\n\nCaptured network traffic.\n");
+		writeFileSync(path.join(t.root, "Study/Scans.md"), "# Scans\n\nSee [[Response Content]] (DC0104).\n");
+		const mine = (r: { links: Array<Record<string, unknown>> }) => r.links.filter((l) => l.source === "Study/Scans.md");
+		// No release cached: nothing knows the note's ID.
+		expect(mine(await t.plugin.api.checkLinks())).toEqual([expect.objectContaining({ status: "broken", problemKind: "missing" })]);
+		await t.plugin.api.fetchData({ domain: "enterprise-attack" });
+		expect(mine(await t.plugin.api.checkLinks({ fix: true }))).toEqual([expect.objectContaining({ expectedId: "DC0104", status: "broken" })]);
+		expect(t.read("Study/Scans.md")).toContain(`[[${component}]] (DC0104)`);
+		expect(mine(await t.plugin.api.checkLinks())).toEqual([expect.objectContaining({ status: "ok", resolved: component, resolvedId: "DC0104" })]);
 	});
 
 	it("the sync command previews each note's changes, and applies only when asked", async () => {

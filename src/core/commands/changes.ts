@@ -3,11 +3,13 @@
  * for every technique, tactic and mitigation of the older release): renamed, revoked (and by
  * what), deprecated, tactics, mitigations and sub-techniques added or removed, detection changed
  * (data components before v18, detection strategies from v18), the description changed (a short
- * word-level excerpt); then the new techniques in the tactics the vault's techniques are in.
+ * word-level excerpt); then the new techniques in the tactics the vault's techniques are in. The
+ * vault's data component notes are reported too (renamed, revoked, deprecated, description),
+ * those known only by name (reuteras' 17.1 `Active DNS - .md`) among them.
  * A report object, a text formatter (CLI), and a Markdown one (the note the plugin writes).
  */
 import { diffIndices } from "node-diff3";
-import { attackIdOf, isActive, isSubtechnique, type AttackModel } from "../attack/model";
+import { attackIdOf, counterpart, isActive, isSubtechnique, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import { idKind, subjectId } from "../notes/recognize";
 import { UserError } from "../errors";
@@ -23,7 +25,7 @@ export interface ChangeRef {
 	notes: string[];
 }
 
-export type ChangeKind = "technique" | "subtechnique" | "tactic" | "mitigation";
+export type ChangeKind = "technique" | "subtechnique" | "tactic" | "mitigation" | "datacomponent";
 
 /** One changed span of a description: a few words before, what went, what came, a few words after. */
 export interface DescriptionHunk {
@@ -59,7 +61,7 @@ export interface ChangesReport {
 	to: string | null;
 	/** Whether the report is about a vault's notes (else about every object of the older release). */
 	vault: boolean;
-	/** Objects looked at: the vault's notes' subjects (techniques, tactics, mitigations), or the older release's. */
+	/** Objects looked at: the vault's notes' subjects (techniques, tactics, mitigations, data components), or the older release's (no data components). */
 	checked: number;
 	changed: ObjectChange[];
 	/** IDs the vault has notes about that neither release holds (another domain's, or made up). */
@@ -76,7 +78,7 @@ export interface ChangesOptions {
 	toVersion?: string | null;
 }
 
-const KINDS: ReadonlySet<string> = new Set(["technique", "subtechnique", "tactic", "mitigation"]);
+const KINDS: ReadonlySet<string> = new Set(["technique", "subtechnique", "tactic", "mitigation", "datacomponent"]);
 const CONTEXT_WORDS = 6;
 const MAX_HUNKS = 2;
 const MAX_HUNK_WORDS = 24;
@@ -167,6 +169,10 @@ function kindOf(id: string): ChangeKind | null {
 	return kind !== null && KINDS.has(kind) ? (kind as ChangeKind) : null;
 }
 
+/**
+ * `index`: the vault's, built with `to` (and `from` as an earlier release) so that notes known only
+ * by name are among its notes (`changesIndex`).
+ */
 export function computeChanges(from: AttackModel, to: AttackModel, index?: VaultIndex | null, opts: ChangesOptions = {}): ChangesReport {
 	const notes = index ? notesBySubject(index) : new Map<string, string[]>();
 	const ref = (o: StixObject): ChangeRef => {
@@ -190,8 +196,9 @@ export function computeChanges(from: AttackModel, to: AttackModel, index?: Vault
 	const studied: Array<{ model: AttackModel; technique: StixObject }> = [];
 	for (const id of ids) {
 		const kind = kindOf(id) as ChangeKind;
-		const before = from.get(id);
 		const after = to.get(id);
+		// Data components had no ATT&CK ID before v18: the older release's is the one with its STIX id.
+		const before = from.get(id) ?? (kind === "datacomponent" && after ? counterpart(from, after) : undefined);
 		if (!before && !after) {
 			notInReleases.push(id);
 			continue;
@@ -202,7 +209,8 @@ export function computeChanges(from: AttackModel, to: AttackModel, index?: Vault
 		}
 		// New in the newer release: listed with the new techniques, not here.
 		if (!before || !after) continue;
-		const change: ObjectChange = { ...ref(before), kind };
+		// Under the newer release's ID (a data component's before v18 has none).
+		const change: ObjectChange = { ...ref(before), id, notes: notes.get(id) ?? [], kind };
 		let any = false;
 		if (after.revoked === true && before.revoked !== true) {
 			const by = to.revokedBy(after);
@@ -332,9 +340,13 @@ export function formatChanges(report: ChangesReport): string {
 	return lines.join("\n");
 }
 
-/** A wiki-link to a note by its full path (it resolves whatever the vault's link style). */
+/**
+ * A wiki-link to a note by its full path (it resolves whatever the vault's link style). A name
+ * that ends in a space without its `.md` (reuteras' `Active DNS - .md`) keeps it: a link's path is
+ * trimmed.
+ */
 export function wikiLinkTo(path: string, label: string): string {
-	const target = path.replace(/\.md$/i, "");
+	const target = /\s\.md$/i.test(path) ? path : path.replace(/\.md$/i, "");
 	return `[[${target}|${label.replace(/[|[\]]/g, " ")}]]`;
 }
 
@@ -348,7 +360,7 @@ export function formatChangesNote(report: ChangesReport): string {
 	const link = (r: ChangeRef) => (r.notes.length > 0 ? wikiLinkTo(r.notes[0], named(r)) : named(r));
 	const lines: string[] = [`# ${title(report)}`, ""];
 	lines.push(
-		`What ATT&CK ${report.domain} ${report.to ?? ""} changed since ${report.from ?? "the release before"} for the ${report.checked} techniques, tactics and mitigations this vault has notes about: ${report.changed.length} changed.`,
+		`What ATT&CK ${report.domain} ${report.to ?? ""} changed since ${report.from ?? "the release before"} for the ${report.checked} techniques, tactics, mitigations and data components this vault has notes about: ${report.changed.length} changed.`,
 		"",
 	);
 	const sections: Array<[string, (c: ObjectChange) => boolean]> = [
@@ -379,6 +391,11 @@ export function formatChangesNote(report: ChangesReport): string {
 	return lines.join("\n");
 }
 
+/** The vault's index for the changes from `from` to `to`: notes known only by name recognized against `to`. */
+export function changesIndex(vault: Vault, from: AttackModel, to: AttackModel): Promise<VaultIndex> {
+	return buildVaultIndex(vault, [{ model: to, earlier: [from] }]);
+}
+
 /** A release as the plugin keeps it: the model and where it came from (its cache's meta). */
 export interface Release {
 	model: AttackModel;
@@ -404,7 +421,7 @@ export function attackFolder(index: VaultIndex, model: AttackModel, folder?: str
  */
 export async function writeChangesNote(vault: Vault, from: Release | null, to: Release, folder?: string): Promise<string> {
 	if (!from) throw new UserError(`no earlier ${to.model.domain} release is kept to compare with; it is kept when "Fetch or update ATT&CK data" brings a new one.`);
-	const index = await buildVaultIndex(vault);
+	const index = await changesIndex(vault, from.model, to.model);
 	const report = computeChanges(from.model, to.model, index, { fromVersion: versionOf(from), toVersion: versionOf(to) });
 	const dir = attackFolder(index, to.model, folder);
 	const text = formatChangesNote(report);

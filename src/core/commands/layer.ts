@@ -2,7 +2,8 @@
  * `layer`: the vault's ATT&CK coverage as an ATT&CK Navigator layer (layer format 4.5): one
  * technique entry per technique or sub-technique the vault has a note about, scored by presence, by
  * a frontmatter property (`--score-by status`) or by a tag (`--score-by tag:studied`), each linking
- * to its notes with an `obsidian://open` URL. And `readLayer`: a layer file read and checked, for
+ * to its notes with an `obsidian://open` URL. Only techniques: notes of other kinds (data components,
+ * those known only by name among them) are in no layer. And `readLayer`: a layer file read and checked, for
  * the matrix view's overlay (a SOC's detection-coverage layer, say).
  */
 import { attackIdOf, isActive, type AttackModel } from "../attack/model";
@@ -331,7 +332,7 @@ export function readLayer(text: string, source: string): NavigatorLayer {
  * alone and the next free name taken. `release`: the cached data, when there is some.
  */
 export async function writeLayerFile(vault: Vault, vaultName: string, release: Release | null, domain: string, folder?: string): Promise<string> {
-	const index = await buildVaultIndex(vault);
+	const index = await buildVaultIndex(vault, release ? [{ model: release.model }] : []);
 	const layer = buildLayer(index, { vaultName, domain, model: release?.model ?? null, attackVersion: release ? versionOf(release) : null });
 	const text = layerJson(layer);
 	const dir = release ? attackFolder(index, release.model, folder) : (folder ?? "").replace(/^\/+|\/+$/g, "");

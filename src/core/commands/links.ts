@@ -6,7 +6,7 @@
 import { applyFixes, judgeNote, type JudgedLink, type LinkStatus } from "../links/judge";
 import { messageOf } from "../errors";
 import type { Skipped } from "../notes/read";
-import { buildVaultIndex, sharedIds } from "../vault-index";
+import { buildVaultIndex, sharedIds, type KnownRelease } from "../vault-index";
 import type { Vault } from "../vault";
 
 /** A judged link as reported: `fixed` when --fix wrote it, `proposed` when it would. */
@@ -35,9 +35,13 @@ export interface LinksReport {
 
 const bomLength = (text: string) => (text.charCodeAt(0) === 0xfeff ? 1 : 0);
 
-/** `only`: judge (and fix) the links of these notes alone, as "fix links in the current note" does. */
-export async function runLinks(vault: Vault, opts: { fix: boolean; only?: ReadonlySet<string> }): Promise<LinksReport> {
-	const index = await buildVaultIndex(vault);
+/**
+ * `only`: judge (and fix) the links of these notes alone, as "fix links in the current note" does.
+ * `releases`: the releases loaded, so that notes known only by name are ATT&CK notes (links to
+ * them judged, links claiming their IDs fixed to them).
+ */
+export async function runLinks(vault: Vault, opts: { fix: boolean; only?: ReadonlySet<string>; releases?: readonly KnownRelease[] }): Promise<LinksReport> {
+	const index = await buildVaultIndex(vault, opts.releases ?? []);
 	const judged: JudgedLink[] = [];
 	const skipped = [...index.skipped];
 	for (const note of index.notes.values()) {

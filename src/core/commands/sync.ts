@@ -6,7 +6,6 @@ import type { AttackModel } from "../attack/model";
 import { applyPlan, planSync, sharedIdText, type SharedId, type SyncAction, type SyncOptions, type SyncPlan } from "../sync/plan";
 import { buildVaultIndex } from "../vault-index";
 import { resolveBases, type BaseOptions } from "../sync/base";
-import { recognizeByName } from "../notes/named";
 import type { Vault } from "../vault";
 
 export interface SyncReportNote {
@@ -43,9 +42,8 @@ export interface SyncCommandOptions extends SyncOptions {
 }
 
 export async function runSync(vault: Vault, model: AttackModel, opts: SyncCommandOptions = {}): Promise<{ report: SyncReport; plan: SyncPlan }> {
-	const index = await buildVaultIndex(vault);
 	// Before the bases: a note known only by its subject's name (notes/named.ts) needs a base too.
-	recognizeByName(index, model, opts.previous ?? []);
+	const index = await buildVaultIndex(vault, [{ model, earlier: opts.previous ?? [] }]);
 	const bases = opts.releases ? await resolveBases(index, model, model.attackVersion ?? opts.version ?? null, opts.releases) : undefined;
 	const plan = planSync(index, model, bases ? { ...opts, bases } : opts);
 	const failed = opts.dryRun === true ? [] : (await applyPlan(vault, plan, opts.onProgress)).failed;
