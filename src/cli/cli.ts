@@ -10,7 +10,6 @@
  */
 import path from "node:path";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { isReadable } from "../core/notes/read";
 import { checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
 import { loadBundle, type AttackModel } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
@@ -130,8 +129,6 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	const baseUrl = baseUrlOf(args);
 	// Each note's flush waits in the background, so the notes a sync writes flush side by side.
 	const vault = new FsVault(root, args.value("config-dir") ?? undefined, backgroundFsyncIo);
-	// The notes are read from disk while the bundles are parsed.
-	vault.readAhead(isReadable);
 	// One bundle per domain (Enterprise, Mobile, ICS in one vault): each note is synced from its own.
 	const models = bundlesByDomain(files);
 	// Earlier releases the notes may have been written from: given, cached, or downloaded.

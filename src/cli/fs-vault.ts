@@ -4,7 +4,7 @@
  * part of the vault. Writes go to a temporary file, written whole and flushed, that is then
  * renamed over the note, so neither a crash nor a full disk leaves half a note behind.
  */
-import { accessSync, chmodSync, constants, lstatSync, realpathSync, rmSync, mkdirSync, readdirSync, readFile, readFileSync, renameSync, statSync, existsSync, type Dirent } from "node:fs";
+import { accessSync, chmodSync, constants, lstatSync, realpathSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, existsSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { UserError, messageOf } from "../core/errors";
 import { foldName } from "../core/sync/filenames";
@@ -103,30 +103,7 @@ export class FsVault implements Vault {
 		return Promise.resolve(readFileSync(this.abs(vaultPath), "utf8"));
 	}
 
-	/** Reads started by readAhead, each taken once by readBinary. */
-	private readonly ahead = new Map<string, Promise<Uint8Array>>();
-
-	/**
-	 * Starts reading the files `wanted` picks on libuv's threads, so the disk is read while the
-	 * caller works (a sync parses its bundle meanwhile); readBinary then takes each read once, and
-	 * reads afresh after that. A file that cannot be read fails there, as it would have anyway.
-	 */
-	readAhead(wanted: (vaultPath: string) => boolean): void {
-		for (const e of this.entries()) {
-			if (e.kind !== "file" || e.entry.name.startsWith(".") || !wanted(e.vaultPath)) continue;
-			const read = new Promise<Uint8Array>((resolve, reject) => readFile(e.abs, (err, data) => (err ? reject(err) : resolve(data))));
-			// Failures surface when readBinary hands the read over, not as unhandled rejections.
-			read.catch(() => undefined);
-			this.ahead.set(e.vaultPath, read);
-		}
-	}
-
 	readBinary(vaultPath: string): Promise<Uint8Array> {
-		const early = this.ahead.get(vaultPath);
-		if (early) {
-			this.ahead.delete(vaultPath);
-			return early;
-		}
 		return Promise.resolve(new Uint8Array(readFileSync(this.abs(vaultPath))));
 	}
 
