@@ -45,9 +45,12 @@ export function idOfCells(cells: readonly string[] | null): string | null {
 	const cell = cells[0];
 	const links = scanWikiLinks(cell);
 	if (links.length > 0) return claimedId(cell, links[0]);
-	const m = /^([A-Z]{1,3}\d{4}(?:\.\d{3})?)$/.exec(cell.trim());
+	const m = PLAIN_ID.exec(cell.trim());
 	return m ? m[1] : null;
 }
+
+/** A cell that is an ATT&CK ID and nothing else (`G0007`, `T1059.001`). */
+const PLAIN_ID = /^([A-Z]{1,3}\d{4}(?:\.\d{3})?)$/;
 
 /** Cells of a table row line (`| a | b\|c |` -> ["a", "b\|c"]), or null when it is not a row. */
 export function splitRow(line: string): string[] | null {
@@ -77,11 +80,12 @@ const isDelimiter = (line: string): boolean => line.includes("|") && DELIMITER.t
 
 /**
  * A table the layout owns: header, delimiter, one row per ID. A row is ATT&CK's when its first
- * cell is a wiki-link claiming an ID of the right kind (as generators and sync write it); a row
+ * cell is a wiki-link claiming an ID of the right kind (as generators and sync write it), or a
+ * plain ID `plainOurs` accepts (sync's row for an object the vault has no note of); another row
  * with a plain ID is the user's. Columns the user added, wherever they sit, are kept by their
  * header; words the user added to an ATT&CK cell are kept with its new text.
  */
-export function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, stale?: (line: string) => boolean, idColumn = 0, keepIdCell: (old: string, fresh: string) => boolean = () => true): { fresh: NewLine[]; classify: Classifier } {
+export function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, stale?: (line: string) => boolean, idColumn = 0, keepIdCell: (old: string, fresh: string) => boolean = () => true, plainOurs: (id: string) => boolean = () => false): { fresh: NewLine[]; classify: Classifier } {
 	// Each line's cells and ID, worked out once (the classifier sees the same lines again).
 	const parsed = new Map<string, { cells: string[] | null; id: string | null; linked: boolean }>();
 	const parse = (line: string) => {
@@ -106,7 +110,7 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 	header.forEach((title, j) => {
 		if (!columns.some((c) => "ours" in c && c.ours === j)) columns.push({ title, ours: j });
 	});
-	const isRow = (p: { cells: string[] | null; id: string | null; linked: boolean }) => p.id !== null && p.linked && isOurs(p.id);
+	const isRow = (p: { cells: string[] | null; id: string | null; linked: boolean }) => p.id !== null && (p.linked || plainOurs(p.id)) && isOurs(p.id);
 	const oldCells = new Map<string, string[]>();
 	const oldLine = new Map<string, string>();
 	let userRows = 0;
@@ -360,9 +364,10 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	for (const prev of ctx.previous) for (const r of prev.model.get(id)?.external_references ?? []) known.add(r.source_name);
 	const handled: Array<{ start: number; end: number }> = plans.filter((p) => p.section !== undefined).map((p) => regionOf(text, structure, p.section as Section));
 	if (described) handled.push(described);
-	// A row's ID: its first cell that is a link claiming one (reuteras puts a Domain column first).
+	// A row's ID: its first cell that is a link claiming one or a plain ID (reuteras puts a Domain
+	// column first; a new note's row names an object the vault has no note of by its plain ID).
 	const rowId = (cells: string[]) => {
-		for (let k = 0; k < cells.length; k++) if (cells[k].startsWith("[[")) return idOfCells(cells.slice(k));
+		for (let k = 0; k < cells.length; k++) if (cells[k].startsWith("[[") || PLAIN_ID.test(cells[k])) return idOfCells(cells.slice(k));
 		return idOfCells(cells);
 	};
 	edits.push(...relationTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, rowId, { footnotes: style !== null || refs !== undefined }));

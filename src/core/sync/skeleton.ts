@@ -4,7 +4,6 @@
  */
 import { attackIdOf, isSubtechnique } from "../attack/model";
 import { kindOfObject, relationTables } from "../kinds";
-import { safeFileName } from "./filenames";
 import type { Note } from "../notes/read";
 import { readOutline } from "../notes/outline";
 import { recognizeNote } from "../notes/recognize";
@@ -43,8 +42,8 @@ function classicSkeleton(id: string, o: StixObject, tables: string): string {
 
 /**
  * A new note's relationship tables (a group's techniques and software, a software's groups...),
- * for the kinds beyond techniques, tactics and mitigations: each row's link and name, its text
- * left for the sync that follows to fill in (tables.ts finds the table by its rows' IDs).
+ * for the kinds beyond techniques, tactics and mitigations: each row's reference and name, its
+ * text left for the sync that follows to fill in (tables.ts finds the table by its rows' IDs).
  */
 function relationSections(path: string, o: StixObject, ctx: SyncContext, depth: string): string {
 	const kind = kindOfObject(o);
@@ -58,9 +57,9 @@ function relationSections(path: string, o: StixObject, ctx: SyncContext, depth: 
 			const rid = attackIdOf(r.object);
 			if (rid === null) continue;
 			const name = (r.object.name ?? rid).replace(/\|/g, "\\|");
-			// A row's link is what tells sync the row is ATT&CK's; a note the vault lacks is linked by name.
-			const link = ctx.wikiLink(rid, path, rid, { inTable: true }) ?? `[[${safeFileName(r.object.name ?? rid, rid)}\\|${rid}]]`;
-			out += `| ${link} | ${name} |  |\n`;
+			// A link only to a note the vault has or this run creates; else the plain ID (tables.ts
+			// knows the row as ATT&CK's, and links it once the note is there).
+			out += `| ${ctx.wikiLink(rid, path, rid, { inTable: true, existingOnly: true }) ?? rid} | ${name} |  |\n`;
 		}
 	}
 	return out;

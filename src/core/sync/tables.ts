@@ -2,12 +2,15 @@
  * Tables of related objects found by what their rows say, wherever a layout put them: procedure
  * examples in a technique note, techniques addressed in a mitigation note. (A tactic's table of
  * its techniques' whole descriptions, as scorchederf writes it, is not synced yet.)
- * A table is a relationship's when most of its linked rows' IDs are that relationship's in the
- * base or the new release. Its rows are then brought up to date in the note's own columns: the
- * ATT&CK text of a row (the procedure, the technique's description) merged with what the user
- * wrote into it, rows ATT&CK dropped removed, new rows written like the note's other rows of the
- * same kind (their link form substituted: `[[kb/.../G0007-APT28\|G0007]]` gives
+ * A table is a relationship's when most of its rows' IDs are that relationship's in the base or
+ * the new release. Its rows are then brought up to date in the note's own columns: the ATT&CK
+ * text of a row (the procedure, the technique's description) merged with what the user wrote
+ * into it, rows ATT&CK dropped removed, new rows written like the note's other rows of the same
+ * kind (their link form substituted: `[[kb/.../G0007-APT28\|G0007]]` gives
  * `[[kb/.../G0096-APT41\|G0096]]`), in ATT&CK's place. Rows and columns of the user's stay.
+ * A row links its object only where the vault has the object's note (or this run creates it);
+ * else it names it by its plain ID. Such a row is ATT&CK's when the base release relates the
+ * object, and is linked once the note is there.
  */
 import { attackIdOf, counterpart, type AttackModel, type Related } from "../attack/model";
 import type { StixObject } from "../attack/stix";
@@ -127,9 +130,12 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			roles.push(role);
 		});
 		if (!roles.includes("id") || (!roles.includes("text") && !roles.includes("name"))) continue;
+		const idAt = roles.indexOf("id");
+		// A row that links its object: a plain ID (an object the vault had no note of) is no template.
+		const linked = (cells: readonly string[]) => (cells[idAt] ?? "").includes("[[");
 		const templates = new Map<string, { id: string; name: string; cells: string[] }>();
 		for (const r of table.rows) {
-			const obj = r.id && ours.has(r.id) ? (ctx.model.get(r.id) ?? base?.get(r.id)) : undefined;
+			const obj = r.id && ours.has(r.id) && linked(r.cells) ? (ctx.model.get(r.id) ?? base?.get(r.id)) : undefined;
 			if (r.id && obj && !templates.has(obj.type)) templates.set(obj.type, { id: r.id, name: obj.name ?? r.id, cells: r.cells });
 		}
 		// A column of the user's that says the same on every ATT&CK row (reuteras' "Enterprise
@@ -175,17 +181,38 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			rendered.set(r.relationship, { description: r.description, asBase, text });
 			return text;
 		};
+		// A name as the vault spells it in file names (scorchederf's `G0129-Mustang_Panda`).
+		const spell = (n: string, x: string) => {
+			const place = ctx.places[placeOf(kindOfId(x) ?? "technique")];
+			const spelled = placeName(place, n, x);
+			return place.pattern === "id-name_" ? spelled.replace(/ /g, "_") : spelled;
+		};
+		// A row's reference to its object: a link where the vault has the object's note (or this run
+		// creates it), written like the table's other rows of its kind when that lands on the note;
+		// else the plain ID and name, never a link to no note. Worked out once per object.
+		const refs = new Map<string, string[]>();
+		const refOf = (r: Related, id: string): string[] => {
+			let cells = refs.get(id);
+			if (cells !== undefined) return cells;
+			const note = ctx.noteFor(id);
+			const t = note === null ? undefined : templates.get(r.object.type);
+			const name = r.object.name ?? id;
+			const like = t && roles.map((role, c) => (role === "id" || role === "name" ? substitute(t.cells[c] ?? "", t, { id, name }, spell) : ""));
+			cells = like && ctx.landsOn(like[idAt] ?? "", from) === note ? like : roles.map((role) => (role === "id" ? ((note === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id) : role === "name" ? esc(name) : ""));
+			refs.set(id, cells);
+			return cells;
+		};
 		const rowsOf = (list: Related[], withText: boolean, asBase = false) =>
 			list.map((r) => {
 				const id = attackIdOf(r.object) ?? "";
 				const mine = oldRows.get(id);
-				const t = templates.get(r.object.type);
+				// A row that named its object by its plain ID links it once the note is there.
+				const relink = mine !== undefined && !linked(mine) && ctx.noteFor(id) !== null;
 				const cells = roles.map((role, c) => {
 					if (role === "text") return withText ? render(r, asBase) : "";
-					if (mine) return mine[c] ?? "";
+					if (mine && !(relink && role === "id")) return mine[c] ?? "";
 					if (role === "user") return constant[c] ?? "";
-					if (t) return substitute(t.cells[c] ?? "", t, { id, name: r.object.name ?? id }, (name, x) => placeName(ctx.places[placeOf(kindOfId(x) ?? "technique")], name, x));
-					return role === "id" ? (ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true }) ?? id) : esc(r.object.name ?? id);
+					return refOf(r, id)[c];
 				});
 				return { id, cells };
 			});
@@ -201,7 +228,10 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const wantedIds = new Set(wanted.map((r) => attackIdOf(r.object)));
 		const theirs = new Set([...oldRows].filter(([id, cells]) => ours.has(id) && !wantedIds.has(id) && roles.some((role, c) => role === "user" && constant[c] === undefined && (cells[c] ?? "").trim() !== "")).map(([id]) => id));
 		// A new row's ID cell is the one written above: its link target spelled as the vault names files.
-		const plan = tablePlan(note.text, table, table.header, rowsOf(wanted, true), (id) => ours.has(id) && !theirs.has(id), stale, roles.indexOf("id"), (old, fresh) => old === fresh);
+		// A row naming its object by a plain ID is ATT&CK's when the base release relates that object
+		// (the note's own rows as sync wrote them); with no base known, when this release does.
+		const plain = was.length > 0 || base !== null ? wasIds : new Set(rel.list.map((r) => attackIdOf(r.object)));
+		const plan = tablePlan(note.text, table, table.header, rowsOf(wanted, true), (id) => ours.has(id) && !theirs.has(id), stale, idAt, (old, fresh) => old === fresh, (id) => plain.has(id));
 		const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
 		if (e) edits.push(e);
 	}
