@@ -22,7 +22,7 @@ import type { Classifier, NewLine, Shape, Verdict } from "./merge";
 import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences, type Stale } from "./prose";
 import { addDefinitions, learnFootnoteStyle, placeDefinitions } from "./footnote-style";
 import { relationTableEdits } from "./tables";
-import { kindOfObject, kindSpec } from "../kinds";
+import { relationTables } from "../kinds";
 import { bodyLines, listItems, locateProse, paragraphTokens } from "./locate";
 import { carryInsertions, containsWords, merge3, sameWords, similarity, tokenize, userAdditions } from "./words";
 import { ATTACK_REF_SOURCES, knownPermissions, knownPlatforms, notice, refLines, type SectionPlan } from "./common";
@@ -312,8 +312,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	if (head) {
 		// The description ends at the layout's next section, or at a relationship table's (a new
 		// note's `### Analytics`: the kinds table names them).
-		const kind = kindOfObject(o);
-		const tableTitles = new Set(kind === null ? [] : kindSpec(kind).tables(ctx.model, o).map((t) => t.name));
+		const tableTitles = new Set(relationTables(ctx.model, o).flatMap((t) => (t.heading === undefined ? [t.name] : [t.name, t.heading.toLowerCase()])));
 		const next = structure.sections.find((x) => x.headingStart > head.headingStart && (x.depth <= head.depth || LAYOUT_TITLES.has(x.title.toLowerCase()) || tableTitles.has(x.title.toLowerCase())));
 		const span = regionOf(text, structure, head, next?.headingStart ?? head.end);
 		described = span;
