@@ -183,6 +183,7 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 		}
 	}
 	const ownRows = new Set(fresh.map((l) => l.text));
+	const rowIds = new Set(rows.map((r) => r.id));
 	const classify: Classifier = (line) => {
 		if (isDelimiter(line.trim())) return { key: "td" };
 		const p = parse(line);
@@ -190,7 +191,7 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 		if (oldHeader && p.cells.length === oldHeader.length && p.cells.every((c, i) => c === oldHeader[i])) return { key: "th" };
 		if (p.id === null || !(isRow(p) || ownRows.has(line.trim()))) return "user";
 		// A row the user extended in columns ATT&CK no longer has keeps its words as a user row.
-		if (!rows.some((r) => r.id === p.id) && columns.some((c) => "old" in c && (p.cells?.[c.old] ?? "") !== "")) return "user";
+		if (!rowIds.has(p.id) && columns.some((c) => "old" in c && (p.cells?.[c.old] ?? "") !== "")) return "user";
 		return { key: `id:${p.id}` };
 	};
 	return { fresh, classify };

@@ -171,11 +171,12 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// The base's text keeps its citations (into footnotes nobody defines) even where the new
 		// text drops them: a generator's cut-off `[^Name` in a cell is then ATT&CK's, not the user's.
 		// A relationship both releases share (every one, when the base is this release) is rendered
-		// once: a second rendering adds no footnote and gives the same text.
+		// once: a second rendering adds no footnote and gives the same text. Rendered as the base or
+		// not is the same rendering unless the table cites nothing (then the base's keeps its citations).
 		const rendered = new Map<StixObject, { description: string; asBase: boolean; text: string }>();
 		const render = (r: Related, asBase = false) => {
 			const seen = rendered.get(r.relationship);
-			if (seen !== undefined && seen.description === r.description && seen.asBase === asBase) return seen.text;
+			if (seen !== undefined && seen.description === r.description && (seen.asBase === asBase || citations !== "none")) return seen.text;
 			const none = asBase && citations === "none";
 			const text = renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: none ? "footnotes" : citations, br }, none ? new FootnoteSet() : footnotes).trim();
 			rendered.set(r.relationship, { description: r.description, asBase, text });
