@@ -220,6 +220,9 @@ function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean
 	if (old === fresh) return fresh;
 	// The base release's cell: working it out renders the base release's note.
 	const base = baseOf();
+	// The cell is what its release wrote, untouched: the new text, whole (a word merge would
+	// respace it).
+	if (old === base) return fresh;
 	// ATT&CK did not change the cell and the note has its words and citations: byte for byte
 	// (a generator's spacing around `<br>` too).
 	const cites = (x: string) => (x.match(/\[\^[^\]\s]+\]/g) ?? []).join("");
@@ -370,7 +373,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		for (let k = 0; k < cells.length; k++) if (cells[k].startsWith("[[") || PLAIN_ID.test(cells[k])) return idOfCells(cells.slice(k));
 		return idOfCells(cells);
 	};
-	edits.push(...relationTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, rowId, { footnotes: style !== null || refs !== undefined }));
+	edits.push(...relationTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, rowId, { footnotes: style !== null || refs !== undefined, known }));
 	if (style) {
 		// Plans first, so the footnotes their rows cite are known; the definitions the new text
 		// cites and the note lacks go after its last one.

@@ -90,7 +90,7 @@ const esc = (s: string): string => s.replace(/\|/g, "\\|");
  * The edits bringing the note's relationship tables up to date. `handled` spans (sections the
  * layout code merged) are left alone.
  */
-export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, base: AttackModel | null, footnotes: FootnoteSet, handled: ReadonlyArray<{ start: number; end: number }>, eol: string, idOf: (cells: string[]) => string | null, opts: { footnotes: boolean }): Edit[] {
+export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, base: AttackModel | null, footnotes: FootnoteSet, handled: ReadonlyArray<{ start: number; end: number }>, eol: string, idOf: (cells: string[]) => string | null, opts: { footnotes: boolean; known?: Set<string> }): Edit[] {
 	const fresh = relations(ctx.model, o);
 	if (fresh.length === 0) return [];
 	// The object in the base release: by ATT&CK ID, else by STIX id (a 17.1 data component has no ID).
@@ -174,11 +174,17 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// once: a second rendering adds no footnote and gives the same text. Rendered as the base or
 		// not is the same rendering unless the table cites nothing (then the base's keeps its citations).
 		const rendered = new Map<StixObject, { description: string; asBase: boolean; text: string }>();
+		// In sync's own footnotes, this release's rows are rendered first and the base's into a fork:
+		// the note's footnotes are then the same whatever release it came from (a second sync
+		// writes nothing). A note's own numbering keeps the order it had.
+		const ownStyle = !footnotes.styled;
+		let fork: FootnoteSet | null = null;
 		const render = (r: Related, asBase = false) => {
 			const seen = rendered.get(r.relationship);
 			if (seen !== undefined && seen.description === r.description && (seen.asBase === asBase || citations !== "none")) return seen.text;
 			const none = asBase && citations === "none";
-			const text = renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: none ? "footnotes" : citations, br }, none ? new FootnoteSet() : footnotes).trim();
+			const into = none ? new FootnoteSet() : asBase && ownStyle ? (fork ??= footnotes.fork()) : footnotes;
+			const text = renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: none ? "footnotes" : citations, br }, into).trim();
 			rendered.set(r.relationship, { description: r.description, asBase, text });
 			return text;
 		};
@@ -217,8 +223,6 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 				});
 				return { id, cells };
 			});
-		const baseLines = was.length > 0 ? rowsOf(was, true, true).map((r) => `| ${r.cells.join(" | ")} |`) : [];
-		const stale = Object.assign(() => false, { lines: baseLines }) as Stale;
 		// The first column is an ID or a link to the row's note: kept as the note has it.
 		// A row the base release had and the note does not is one the note's layout leaves out (a
 		// generator that writes no campaign rows): only facts new in this release are added.
@@ -229,12 +233,17 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const wantedIds = new Set(wanted.map((r) => attackIdOf(r.object)));
 		const theirs = new Set([...oldRows].filter(([id, cells]) => ours.has(id) && !wantedIds.has(id) && roles.some((role, c) => role === "user" && constant[c] === undefined && (cells[c] ?? "").trim() !== "")).map(([id]) => id));
 		// A new row's ID cell is the one written above: its link target spelled as the vault names files.
+		const freshRows = ownStyle ? rowsOf(wanted, true) : null;
+		const baseLines = was.length > 0 ? rowsOf(was, true, true).map((r) => `| ${r.cells.join(" | ")} |`) : [];
+		const stale = Object.assign(() => false, { lines: baseLines }) as Stale;
 		// A row naming its object by a plain ID is ATT&CK's when the base release relates that object
 		// (the note's own rows as sync wrote them); with no base known, when this release does.
 		const plain = was.length > 0 || base !== null ? wasIds : new Set(rel.list.map((r) => attackIdOf(r.object)));
-		const plan = tablePlan(note.text, table, table.header, rowsOf(wanted, true), (id) => ours.has(id) && !theirs.has(id), stale, idAt, (old, fresh) => old === fresh, (id) => plain.has(id));
+		const plan = tablePlan(note.text, table, table.header, freshRows ?? rowsOf(wanted, true), (id) => ours.has(id) && !theirs.has(id), stale, idAt, (old, fresh) => old === fresh, (id) => plain.has(id));
 		const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
 		if (e) edits.push(e);
+		// The footnotes only the base's rows cite are ATT&CK's: their definitions go with the rows.
+		if (fork !== null && fork !== footnotes) for (const f of (fork as FootnoteSet).list()) opts.known?.add(f.name);
 	}
 	return edits;
 }
