@@ -11,6 +11,7 @@ import type { StixObject } from "../attack/stix";
 import { ownedKeys } from "./common";
 import type { SyncContext } from "./context";
 import { frontmatterBlock } from "./frontmatter-edit";
+import { NEW_TABLE_HEADER, tableHeading } from "./tables";
 import type { NoteLayout } from "./places";
 
 /**
@@ -57,9 +58,10 @@ function relationSections(path: string, layout: NoteLayout, o: StixObject, ctx: 
 	if (kind === null || NO_TABLES.has(kind) || (layout === "export" && o.type === "attack-pattern")) return "";
 	let out = "";
 	for (const table of relationTables(ctx.model, o)) {
+		// A table ATT&CK lists nothing for yet is its heading: a later sync writes the table there.
+		out += `\n${depth} ${tableHeading(table)}\n`;
 		if (table.list.length === 0) continue;
-		const title = table.heading ?? table.name.charAt(0).toUpperCase() + table.name.slice(1);
-		out += `\n${depth} ${title}\n\n| ID | Name | Use |\n| --- | --- | --- |\n`;
+		out += `\n${NEW_TABLE_HEADER.join("\n")}\n`;
 		for (const r of table.list) {
 			const rid = attackIdOf(r.object);
 			if (rid === null) continue;

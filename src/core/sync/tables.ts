@@ -20,7 +20,7 @@ import type { Note } from "../notes/read";
 import { FootnoteSet, renderAttackText } from "./attack-text";
 import { splitRow, tablePlan } from "./classic";
 import type { SyncContext } from "./context";
-import { mergeEdit, type Edit } from "./edits";
+import { mergeEdit, regionOf, type Edit } from "./edits";
 import { normalizeLine, type Stale } from "./prose";
 import { bodyLines } from "./locate";
 import { similarity, tokenize } from "./words";
@@ -98,6 +98,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 	const old = base && was0 ? relations(base, was0) : [];
 	const edits: Edit[] = [];
 	const from = note.path;
+	const matched = new Set<number>();
 	for (const table of tablesOf(note, idOf)) {
 		if (handled.some((h) => table.start < h.end && h.start < table.end)) continue;
 		const ids = table.rows.map((r) => r.id).filter((x): x is string => x !== null);
@@ -107,6 +108,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			return ids.filter((id) => known.has(id)).length * 2 >= ids.length;
 		});
 		if (k < 0) continue;
+		matched.add(k);
 		const rel = fresh[k];
 		const was = old[k]?.list ?? [];
 		const ours = new Set([...rel.list, ...was].map((r) => attackIdOf(r.object) ?? ""));
@@ -245,5 +247,35 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// The footnotes only the base's rows cite are ATT&CK's: their definitions go with the rows.
 		if (fork !== null && fork !== footnotes) for (const f of (fork as FootnoteSet).list()) opts.known?.add(f.name);
 	}
+	// A table a new note's frame left empty (ATT&CK listed nothing then: a technique's detection
+	// strategies before v18) is written under its heading once ATT&CK lists something, as the note
+	// created now would have it.
+	fresh.forEach((rel, k) => {
+		if (matched.has(k) || rel.list.length === 0 || !note.outline) return;
+		const title = tableHeading(rel).toLowerCase();
+		const section = note.outline.sections.find((x) => x.title.toLowerCase() === title);
+		if (!section) return;
+		const span = regionOf(note.text, note.outline, section);
+		const region = note.text.slice(span.start, span.end);
+		if (region.trim() !== "" || handled.some((h) => span.start < h.end && h.start < span.end)) return;
+		const rows = rel.list.flatMap((r) => {
+			const id = attackIdOf(r.object);
+			if (id === null) return [];
+			const ref = (ctx.noteFor(id) === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id;
+			const text = renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: opts.footnotes ? "footnotes" : "none", br: "<br />" }, footnotes).trim();
+			const name = esc(r.object.name ?? id);
+			return [text === "" ? `| ${ref} | ${name} |  |` : `| ${ref} | ${name} | ${text} |`.replace(/ {2}\|/g, " |")];
+		});
+		const lines = [...NEW_TABLE_HEADER, ...rows].join("\n");
+		edits.push({ start: span.start, end: span.end, text: `\n${lines}\n${region}`.replace(/\r?\n/g, eol) });
+	});
 	return edits;
+}
+
+/** The columns of a new note's relationship table (skeleton.ts writes its rows' ID and name). */
+export const NEW_TABLE_HEADER = ["| ID | Name | Use |", "| --- | --- | --- |"];
+
+/** The heading of a new note's relationship table: "Procedure Examples", "Techniques used". */
+export function tableHeading(table: RelationTable): string {
+	return table.heading ?? table.name.charAt(0).toUpperCase() + table.name.slice(1);
 }
