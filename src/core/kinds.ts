@@ -24,6 +24,8 @@ export type NoteKind =
 export interface RelationTable {
 	/** What a row is, for messages and the heading of a new note's table: "techniques used". */
 	name: string;
+	/** The heading of a new note's table when not `name` capitalized ("Procedure Examples", as ATT&CK and the generators head it). */
+	heading?: string;
 	list: Related[];
 }
 
@@ -62,8 +64,8 @@ const NONE = (): RelationTable[] => [];
  * from v18, the detection strategies that detect it.
  */
 const techniqueTables = (m: AttackModel, o: StixObject): RelationTable[] => [
-	{ name: "procedures", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] },
-	{ name: "detection strategies", list: m.strategiesDetecting(o) },
+	{ name: "procedures", heading: "Procedure Examples", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] },
+	{ name: "detection strategies", heading: "Detection Strategies", list: m.strategiesDetecting(o) },
 ];
 
 export const KINDS: readonly KindSpec[] = [

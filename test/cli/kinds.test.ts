@@ -1,7 +1,7 @@
 // `sync --create-missing --kinds`: an empty vault gets one note per active object of every kind,
 // as many as `inspect --json` counts; a second sync writes nothing; every link lands on one note.
 // Bad --kinds input is one clear sentence and changes nothing. Enterprise 18.1 needs ../shared.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli";
@@ -53,6 +53,12 @@ describe.skipIf(!HAVE_SHARED)("sync --create-missing --kinds all (Enterprise 18.
 			analytics: counts.analytics,
 			datacomponents: counts.dataComponents,
 		});
+		// A technique's procedure examples link their groups, software and campaigns; its detection strategies theirs.
+		const t1059 = readFileSync(path.join(vault, "MITRE ATT&CK", "Enterprise-Attack", "techniques", "Command and Scripting Interpreter.md"), "utf8");
+		expect(t1059).toMatch(/\n### Procedure Examples\n\n\| ID \| Name \| Use \|\n\| --- \| --- \| --- \|\n\| \[\[[^\]]+\\\|G\d{4}\]\] \| /);
+		expect(t1059).toContain("| [[FIN7\\|G0046]] | FIN7 | ");
+		expect(t1059).toContain("\n### Detection Strategies\n\n| ID | Name | Use |\n| --- | --- | --- |\n| [[Behavioral Detection of Command and Scripting Interpreter Abuse\\|DET0516]] | ");
+		expect(t1059).not.toMatch(/^\| [GSC]\d{4} \|/m);
 		const again = JSON.parse((await runCli(["sync", "--vault", vault, "--bundle", BUNDLE, "--offline", "--json", "--no-backup"])).stdout) as { summary: Record<string, number> };
 		expect(again.summary).toMatchObject({ updated: 0, created: 0 });
 		const links = JSON.parse((await runCli(["links", "--vault", vault, "--json"])).stdout) as { summary: Record<string, number> };

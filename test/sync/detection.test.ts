@@ -33,6 +33,8 @@ describe("a technique note's table of detection strategies", () => {
 	it("drops the strategy ATT&CK no longer lists, adds the new one like the other rows, keeps the user's", async () => {
 		const vault = new MemoryVault({
 			"T/Malicious Link.md": note(["| [[Detection of Link Target\\|DET0893]] | Detection of Link Target |  |", "| DET9999 | my own strategy | zq2 |"]),
+			// The new strategy's note, for its row to link to.
+			"D/User Execution – Malicious Link (click → suspicious egress → download-write → follow-on activity).md": "---\nalias: DET0066\n---\n\n## DET0066\n",
 		});
 		const { report } = await syncOnce(vault, fresh, { previous: [old] });
 		expect(report.notes.find((n) => n.path === "T/Malicious Link.md")?.action).toBe("updated");
@@ -48,7 +50,9 @@ describe("a technique note's table of detection strategies", () => {
 		await syncOnce(vault, fresh, { previous: [old] });
 		const after = textOf(vault.files.get("T/Malicious Link.md"));
 		expect(after).toContain("tuned for our proxy zq3");
-		expect(after).toContain("\\|DET0066]]");
+		// The vault has no note of DET0066: its row names it, links nowhere.
+		expect(after).toMatch(/\n\| DET0066 \| User Execution – Malicious Link [^|\n]* \| +\|\n/);
+		expect(after).not.toContain("DET0066]]");
 		expect((await syncOnce(vault, fresh, { previous: [old] })).wrote).toEqual([]);
 	});
 });
@@ -64,7 +68,8 @@ describe("new detection notes (--create-missing, fixture 18.1)", () => {
 			return textOf(vault.files.get(n?.path ?? ""));
 		};
 		const det = created("DET0066");
-		expect(det).toMatch(/### Techniques detected\n\n\| ID \| Name \| Use \|\n\| --- \| --- \| --- \|\n\| \[\[[^\]]*\\\|T1204\.001\]\] \| Malicious Link \| +\|/);
+		// No technique notes are created: the row names T1204.001, links nowhere.
+		expect(det).toMatch(/### Techniques detected\n\n\| ID \| Name \| Use \|\n\| --- \| --- \| --- \|\n\| T1204\.001 \| Malicious Link \| +\|/);
 		expect(det).toContain("### Analytics");
 		const analytic = fresh.analyticsOf(fresh.get("DET0066")!)[0];
 		const an = created(analytic.external_references?.[0].external_id ?? "");
@@ -103,8 +108,9 @@ describe.skipIf(!HAVE_SHARED)("reuteras' 17.1 data component notes (no ATT&CK ID
 		const after = textOf(vault.files.get(file));
 		expect(after).toMatch(/\| \[\[Masquerading - T1036 \\\| Masquerading\]\] \| checked zq4 \|/);
 		for (const mine of ["| tuned zq7 |", "My own line zq5.", "| enterprise-attack | T9999 | my own row | zq6 | |", "| Domain | ID | Name | Detects | Mine |"]) expect(after).toContain(mine);
-		const rows = after.split("\n").filter((l) => l.startsWith("| enterprise-attack | [["));
-		const ids = rows.map((l) => /\\\| (T\d{4}(?:\.\d{3})?)\]\]/.exec(l)?.[1]);
+		// Rows of techniques the vault has no note of name them by their plain ID.
+		const rows = after.split("\n").filter((l) => l.startsWith("| enterprise-attack | ") && !l.includes("T9999"));
+		const ids = rows.map((l) => (/\\\| (T\d{4}(?:\.\d{3})?)\]\]/.exec(l) ?? /^\| enterprise-attack \| (T\d{4}(?:\.\d{3})?) \|/.exec(l))?.[1]);
 		const fresh = model(BUNDLE("18.1"));
 		const want = fresh.techniquesDetectedThrough(fresh.get("DC0060")!).map((r) => r.object.external_references?.[0].external_id);
 		expect([...ids].sort()).toEqual([...want].sort());

@@ -35,9 +35,10 @@ describe.skipIf(!HAVE_SHARED)("tactic notes' technique tables", () => {
 			const after = textOf(vault.files.get(note));
 			const tactic = fresh.get("TA0002");
 			if (!tactic) throw new Error("no TA0002");
-			// Every 18.1 technique of the tactic has a row, and the new ones are there.
-			for (const r of fresh.techniquesOfTactic(tactic)) expect(after, r.object.name).toMatch(new RegExp(`\\|\\s*${(r.object.external_references?.[0].external_id ?? "").replace(".", "\\.")}\\]\\]`));
-			for (const id of ["T1059.013", "T1677"]) expect(after).toContain(`${id}]]`);
+			// Every 18.1 technique of the tactic has a row, and the new ones are there: named by their
+			// plain ID, as the vault has no note of them to link to.
+			for (const r of fresh.techniquesOfTactic(tactic)) expect(after, r.object.name).toMatch(new RegExp(`\\|\\s*${(r.object.external_references?.[0].external_id ?? "").replace(".", "\\.")}(?:\\]\\]| \\|)`));
+			for (const id of ["T1059.013", "T1677"]) expect(after).toContain(`| ${id} |`);
 			for (const mine of ["==social engineering==", "| my own row | zq7 | notes of mine |"]) expect(after).toContain(mine);
 			// The table's own form: no `<br />` and no footnotes where the note had none.
 			expect(after).not.toContain("<br />");
@@ -45,7 +46,7 @@ describe.skipIf(!HAVE_SHARED)("tactic notes' technique tables", () => {
 			expect(after).not.toMatch(/\[\^[^\]\s|]+\]/);
 			if (peer === "scorchederf") expect(after).toContain("(Citation: ");
 			// Reuteras keeps a technique's first line only: T1677's cell holds no second paragraph.
-			if (peer === "reuteras") expect(after.split("\n").find((l) => l.includes("T1677]]")) ?? "").not.toContain("<br");
+			if (peer === "reuteras") expect(after.split("\n").find((l) => l.includes("| T1677 |")) ?? "").not.toContain("<br");
 			expect((await syncOnce(vault, fresh, opts)).wrote).toEqual([]);
 		});
 	}

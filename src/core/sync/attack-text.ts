@@ -71,6 +71,25 @@ export class FootnoteSet {
 		return [...this.byName.values()].map((f) => ({ ...f }));
 	}
 
+	/**
+	 * A set to render an earlier release's text into: its footnotes get the labels this set
+	 * gives (or would give) them, but are not added here, so a note never defines a footnote only
+	 * a release before its base cited. A set in a note's own style (whose labels follow the order
+	 * footnotes are added in) is itself.
+	 */
+	fork(): FootnoteSet {
+		if (this.style) return this;
+		const copy = new FootnoteSet();
+		for (const [name, f] of this.byName) copy.byName.set(name, { ...f });
+		for (const label of this.labels) copy.labels.add(label);
+		return copy;
+	}
+
+	/** Whether labels follow the note's own style. */
+	get styled(): boolean {
+		return this.style !== null;
+	}
+
 	/** The definition line for one footnote: `[^label]: Name. Description <url>` (description/url parts omitted when absent; url in angle brackets so Obsidian makes it a link). */
 	static definition(f: Footnote): string {
 		let line = `[^${f.label}]: ${f.name}${f.name.endsWith(".") ? "" : "."}`;

@@ -45,9 +45,12 @@ export function idOfCells(cells: readonly string[] | null): string | null {
 	const cell = cells[0];
 	const links = scanWikiLinks(cell);
 	if (links.length > 0) return claimedId(cell, links[0]);
-	const m = /^([A-Z]{1,3}\d{4}(?:\.\d{3})?)$/.exec(cell.trim());
+	const m = PLAIN_ID.exec(cell.trim());
 	return m ? m[1] : null;
 }
+
+/** A cell that is an ATT&CK ID and nothing else (`G0007`, `T1059.001`). */
+const PLAIN_ID = /^([A-Z]{1,3}\d{4}(?:\.\d{3})?)$/;
 
 /** Cells of a table row line (`| a | b\|c |` -> ["a", "b\|c"]), or null when it is not a row. */
 export function splitRow(line: string): string[] | null {
@@ -77,11 +80,12 @@ const isDelimiter = (line: string): boolean => line.includes("|") && DELIMITER.t
 
 /**
  * A table the layout owns: header, delimiter, one row per ID. A row is ATT&CK's when its first
- * cell is a wiki-link claiming an ID of the right kind (as generators and sync write it); a row
+ * cell is a wiki-link claiming an ID of the right kind (as generators and sync write it), or a
+ * plain ID `plainOurs` accepts (sync's row for an object the vault has no note of); another row
  * with a plain ID is the user's. Columns the user added, wherever they sit, are kept by their
  * header; words the user added to an ATT&CK cell are kept with its new text.
  */
-export function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, stale?: (line: string) => boolean, idColumn = 0, keepIdCell: (old: string, fresh: string) => boolean = () => true): { fresh: NewLine[]; classify: Classifier } {
+export function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, stale?: (line: string) => boolean, idColumn = 0, keepIdCell: (old: string, fresh: string) => boolean = () => true, plainOurs: (id: string) => boolean = () => false): { fresh: NewLine[]; classify: Classifier } {
 	// Each line's cells and ID, worked out once (the classifier sees the same lines again).
 	const parsed = new Map<string, { cells: string[] | null; id: string | null; linked: boolean }>();
 	const parse = (line: string) => {
@@ -106,7 +110,7 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 	header.forEach((title, j) => {
 		if (!columns.some((c) => "ours" in c && c.ours === j)) columns.push({ title, ours: j });
 	});
-	const isRow = (p: { cells: string[] | null; id: string | null; linked: boolean }) => p.id !== null && p.linked && isOurs(p.id);
+	const isRow = (p: { cells: string[] | null; id: string | null; linked: boolean }) => p.id !== null && (p.linked || plainOurs(p.id)) && isOurs(p.id);
 	const oldCells = new Map<string, string[]>();
 	const oldLine = new Map<string, string>();
 	let userRows = 0;
@@ -179,6 +183,7 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 		}
 	}
 	const ownRows = new Set(fresh.map((l) => l.text));
+	const rowIds = new Set(rows.map((r) => r.id));
 	const classify: Classifier = (line) => {
 		if (isDelimiter(line.trim())) return { key: "td" };
 		const p = parse(line);
@@ -186,7 +191,7 @@ export function tablePlan(text: string, span: { start: number; end: number }, he
 		if (oldHeader && p.cells.length === oldHeader.length && p.cells.every((c, i) => c === oldHeader[i])) return { key: "th" };
 		if (p.id === null || !(isRow(p) || ownRows.has(line.trim()))) return "user";
 		// A row the user extended in columns ATT&CK no longer has keeps its words as a user row.
-		if (!rows.some((r) => r.id === p.id) && columns.some((c) => "old" in c && (p.cells?.[c.old] ?? "") !== "")) return "user";
+		if (!rowIds.has(p.id) && columns.some((c) => "old" in c && (p.cells?.[c.old] ?? "") !== "")) return "user";
 		return { key: `id:${p.id}` };
 	};
 	return { fresh, classify };
@@ -215,6 +220,9 @@ function mergeCell(old: string, fresh: string, stale?: (line: string) => boolean
 	if (old === fresh) return fresh;
 	// The base release's cell: working it out renders the base release's note.
 	const base = baseOf();
+	// The cell is what its release wrote, untouched: the new text, whole (a word merge would
+	// respace it).
+	if (old === base) return fresh;
 	// ATT&CK did not change the cell and the note has its words and citations: byte for byte
 	// (a generator's spacing around `<br>` too).
 	const cites = (x: string) => (x.match(/\[\^[^\]\s]+\]/g) ?? []).join("");
@@ -308,7 +316,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	if (head) {
 		// The description ends at the layout's next section, or at a relationship table's (a new
 		// note's `### Analytics`: the kinds table names them).
-		const tableTitles = new Set(relationTables(ctx.model, o).map((t) => t.name));
+		const tableTitles = new Set(relationTables(ctx.model, o).flatMap((t) => (t.heading === undefined ? [t.name] : [t.name, t.heading.toLowerCase()])));
 		const next = structure.sections.find((x) => x.headingStart > head.headingStart && (x.depth <= head.depth || LAYOUT_TITLES.has(x.title.toLowerCase()) || tableTitles.has(x.title.toLowerCase())));
 		const span = regionOf(text, structure, head, next?.headingStart ?? head.end);
 		described = span;
@@ -359,12 +367,13 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	for (const prev of ctx.previous) for (const r of prev.model.get(id)?.external_references ?? []) known.add(r.source_name);
 	const handled: Array<{ start: number; end: number }> = plans.filter((p) => p.section !== undefined).map((p) => regionOf(text, structure, p.section as Section));
 	if (described) handled.push(described);
-	// A row's ID: its first cell that is a link claiming one (reuteras puts a Domain column first).
+	// A row's ID: its first cell that is a link claiming one or a plain ID (reuteras puts a Domain
+	// column first; a new note's row names an object the vault has no note of by its plain ID).
 	const rowId = (cells: string[]) => {
-		for (let k = 0; k < cells.length; k++) if (cells[k].startsWith("[[")) return idOfCells(cells.slice(k));
+		for (let k = 0; k < cells.length; k++) if (cells[k].startsWith("[[") || PLAIN_ID.test(cells[k])) return idOfCells(cells.slice(k));
 		return idOfCells(cells);
 	};
-	edits.push(...relationTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, rowId, { footnotes: style !== null || refs !== undefined }));
+	edits.push(...relationTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, rowId, { footnotes: style !== null || refs !== undefined, known }));
 	if (style) {
 		// Plans first, so the footnotes their rows cite are known; the definitions the new text
 		// cites and the note lacks go after its last one.

@@ -4,7 +4,6 @@
  */
 import { attackIdOf, isSubtechnique } from "../attack/model";
 import { kindOfObject, relationTables } from "../kinds";
-import { safeFileName } from "./filenames";
 import type { Note } from "../notes/read";
 import { readOutline } from "../notes/outline";
 import { recognizeNote } from "../notes/recognize";
@@ -12,6 +11,7 @@ import type { StixObject } from "../attack/stix";
 import { ownedKeys } from "./common";
 import type { SyncContext } from "./context";
 import { frontmatterBlock } from "./frontmatter-edit";
+import { NEW_TABLE_HEADER, tableHeading } from "./tables";
 import type { NoteLayout } from "./places";
 
 /**
@@ -26,7 +26,7 @@ export function skeletonNote(path: string, layout: NoteLayout, id: string, o: St
 	const owned = ownedKeys(o, ctx);
 	const keys = layout === "export" ? owned : [["alias", id] as const, ...owned];
 	const fm = frontmatterBlock(keys);
-	const tables = opts.tables === false ? "" : relationSections(path, o, ctx, layout === "export" ? "##" : "###");
+	const tables = opts.tables === false ? "" : relationSections(path, layout, o, ctx, layout === "export" ? "##" : "###");
 	const text = fm + (layout === "export" ? exportSkeleton(id, o) + tables : classicSkeleton(id, o, tables));
 	const data: Record<string, unknown> = {};
 	for (const [k, v] of keys) if (v !== null) data[k] = v;
@@ -36,31 +36,37 @@ export function skeletonNote(path: string, layout: NoteLayout, id: string, o: St
 }
 
 function classicSkeleton(id: string, o: StixObject, tables: string): string {
-	if (o.type !== "attack-pattern") return `\n## ${id}\n\n${tables === "" ? "" : `${tables.trimStart()}\n`}---\n### References\n`;
+	const rest = tables === "" ? "" : `${tables.trimStart()}\n`;
+	if (o.type !== "attack-pattern") return `\n## ${id}\n\n${rest}---\n### References\n`;
 	const subs = isSubtechnique(o) ? "" : "### Sub-techniques\n\n";
-	return `\n## ${id}\n\n### Tactic\n\n### Platforms\n\n### Permissions Required\n\n### Mitigations\n\n${subs}\n---\n### References\n`;
+	return `\n## ${id}\n\n### Tactic\n\n### Platforms\n\n### Permissions Required\n\n### Mitigations\n\n${subs}${rest}\n---\n### References\n`;
 }
 
+/** Kinds whose new notes hold no relationship tables: a tactic's and a mitigation's notes are their description, as the classic layout writes them. */
+const NO_TABLES: ReadonlySet<string> = new Set(["tactic", "mitigation"]);
+
 /**
- * A new note's relationship tables (a group's techniques and software, a software's groups...),
- * for the kinds beyond techniques, tactics and mitigations: each row's link and name, its text
- * left for the sync that follows to fill in (tables.ts finds the table by its rows' IDs).
+ * A new note's relationship tables (a technique's procedure examples and detection strategies, a
+ * group's techniques and software, a software's groups...): each row's reference and name, its
+ * text left for the sync that follows to fill in (tables.ts finds the table by its rows' IDs).
+ * The reference is a link only to a note the vault has or this run creates; else the plain ID,
+ * which tables.ts knows as ATT&CK's and links once the note is there. An export-layout
+ * technique lists its groups and detection in its own sections (export.ts).
  */
-function relationSections(path: string, o: StixObject, ctx: SyncContext, depth: string): string {
+function relationSections(path: string, layout: NoteLayout, o: StixObject, ctx: SyncContext, depth: string): string {
 	const kind = kindOfObject(o);
-	if (kind === null || ["technique", "subtechnique", "tactic", "mitigation"].includes(kind)) return "";
+	if (kind === null || NO_TABLES.has(kind) || (layout === "export" && o.type === "attack-pattern")) return "";
 	let out = "";
 	for (const table of relationTables(ctx.model, o)) {
+		// A table ATT&CK lists nothing for yet is its heading: a later sync writes the table there.
+		out += `\n${depth} ${tableHeading(table)}\n`;
 		if (table.list.length === 0) continue;
-		const title = table.name.charAt(0).toUpperCase() + table.name.slice(1);
-		out += `\n${depth} ${title}\n\n| ID | Name | Use |\n| --- | --- | --- |\n`;
+		out += `\n${NEW_TABLE_HEADER.join("\n")}\n`;
 		for (const r of table.list) {
 			const rid = attackIdOf(r.object);
 			if (rid === null) continue;
 			const name = (r.object.name ?? rid).replace(/\|/g, "\\|");
-			// A row's link is what tells sync the row is ATT&CK's; a note the vault lacks is linked by name.
-			const link = ctx.wikiLink(rid, path, rid, { inTable: true }) ?? `[[${safeFileName(r.object.name ?? rid, rid)}\\|${rid}]]`;
-			out += `| ${link} | ${name} |  |\n`;
+			out += `| ${ctx.wikiLink(rid, path, rid, { inTable: true, existingOnly: true }) ?? rid} | ${name} |  |\n`;
 		}
 	}
 	return out;

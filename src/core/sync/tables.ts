@@ -2,12 +2,15 @@
  * Tables of related objects found by what their rows say, wherever a layout put them: procedure
  * examples in a technique note, techniques addressed in a mitigation note. (A tactic's table of
  * its techniques' whole descriptions, as scorchederf writes it, is not synced yet.)
- * A table is a relationship's when most of its linked rows' IDs are that relationship's in the
- * base or the new release. Its rows are then brought up to date in the note's own columns: the
- * ATT&CK text of a row (the procedure, the technique's description) merged with what the user
- * wrote into it, rows ATT&CK dropped removed, new rows written like the note's other rows of the
- * same kind (their link form substituted: `[[kb/.../G0007-APT28\|G0007]]` gives
+ * A table is a relationship's when most of its rows' IDs are that relationship's in the base or
+ * the new release. Its rows are then brought up to date in the note's own columns: the ATT&CK
+ * text of a row (the procedure, the technique's description) merged with what the user wrote
+ * into it, rows ATT&CK dropped removed, new rows written like the note's other rows of the same
+ * kind (their link form substituted: `[[kb/.../G0007-APT28\|G0007]]` gives
  * `[[kb/.../G0096-APT41\|G0096]]`), in ATT&CK's place. Rows and columns of the user's stay.
+ * A row links its object only where the vault has the object's note (or this run creates it);
+ * else it names it by its plain ID. Such a row is ATT&CK's when the base release relates the
+ * object, and is linked once the note is there.
  */
 import { attackIdOf, counterpart, type AttackModel, type Related } from "../attack/model";
 import type { StixObject } from "../attack/stix";
@@ -17,7 +20,7 @@ import type { Note } from "../notes/read";
 import { FootnoteSet, renderAttackText } from "./attack-text";
 import { splitRow, tablePlan } from "./classic";
 import type { SyncContext } from "./context";
-import { mergeEdit, type Edit } from "./edits";
+import { mergeEdit, regionOf, type Edit } from "./edits";
 import { normalizeLine, type Stale } from "./prose";
 import { bodyLines } from "./locate";
 import { similarity, tokenize } from "./words";
@@ -87,7 +90,7 @@ const esc = (s: string): string => s.replace(/\|/g, "\\|");
  * The edits bringing the note's relationship tables up to date. `handled` spans (sections the
  * layout code merged) are left alone.
  */
-export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, base: AttackModel | null, footnotes: FootnoteSet, handled: ReadonlyArray<{ start: number; end: number }>, eol: string, idOf: (cells: string[]) => string | null, opts: { footnotes: boolean }): Edit[] {
+export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, base: AttackModel | null, footnotes: FootnoteSet, handled: ReadonlyArray<{ start: number; end: number }>, eol: string, idOf: (cells: string[]) => string | null, opts: { footnotes: boolean; known?: Set<string> }): Edit[] {
 	const fresh = relations(ctx.model, o);
 	if (fresh.length === 0) return [];
 	// The object in the base release: by ATT&CK ID, else by STIX id (a 17.1 data component has no ID).
@@ -95,6 +98,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 	const old = base && was0 ? relations(base, was0) : [];
 	const edits: Edit[] = [];
 	const from = note.path;
+	const matched = new Set<number>();
 	for (const table of tablesOf(note, idOf)) {
 		if (handled.some((h) => table.start < h.end && h.start < table.end)) continue;
 		const ids = table.rows.map((r) => r.id).filter((x): x is string => x !== null);
@@ -104,6 +108,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			return ids.filter((id) => known.has(id)).length * 2 >= ids.length;
 		});
 		if (k < 0) continue;
+		matched.add(k);
 		const rel = fresh[k];
 		const was = old[k]?.list ?? [];
 		const ours = new Set([...rel.list, ...was].map((r) => attackIdOf(r.object) ?? ""));
@@ -127,9 +132,12 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			roles.push(role);
 		});
 		if (!roles.includes("id") || (!roles.includes("text") && !roles.includes("name"))) continue;
+		const idAt = roles.indexOf("id");
+		// A row that links its object: a plain ID (an object the vault had no note of) is no template.
+		const linked = (cells: readonly string[]) => (cells[idAt] ?? "").includes("[[");
 		const templates = new Map<string, { id: string; name: string; cells: string[] }>();
 		for (const r of table.rows) {
-			const obj = r.id && ours.has(r.id) ? (ctx.model.get(r.id) ?? base?.get(r.id)) : undefined;
+			const obj = r.id && ours.has(r.id) && linked(r.cells) ? (ctx.model.get(r.id) ?? base?.get(r.id)) : undefined;
 			if (r.id && obj && !templates.has(obj.type)) templates.set(obj.type, { id: r.id, name: obj.name ?? r.id, cells: r.cells });
 		}
 		// A column of the user's that says the same on every ATT&CK row (reuteras' "Enterprise
@@ -167,34 +175,58 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// The base's text keeps its citations (into footnotes nobody defines) even where the new
 		// text drops them: a generator's cut-off `[^Name` in a cell is then ATT&CK's, not the user's.
 		// A relationship both releases share (every one, when the base is this release) is rendered
-		// once: a second rendering adds no footnote and gives the same text.
+		// once: a second rendering adds no footnote and gives the same text. Rendered as the base or
+		// not is the same rendering unless the table cites nothing (then the base's keeps its citations).
 		const rendered = new Map<StixObject, { description: string; asBase: boolean; text: string }>();
+		// In sync's own footnotes, this release's rows are rendered first and the base's into a fork:
+		// the note's footnotes are then the same whatever release it came from (a second sync
+		// writes nothing). A note's own numbering keeps the order it had.
+		const ownStyle = !footnotes.styled;
+		let fork: FootnoteSet | null = null;
 		const render = (r: Related, asBase = false) => {
 			const seen = rendered.get(r.relationship);
-			const none = asBase && citations === "none";
-			// Rendered as the base or not gives the same text unless the base's citations go to scratch footnotes.
 			if (seen !== undefined && seen.description === r.description && (seen.asBase === asBase || citations !== "none")) return seen.text;
-			const text = renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: none ? "footnotes" : citations, br }, none ? new FootnoteSet() : footnotes).trim();
+			const none = asBase && citations === "none";
+			const into = none ? new FootnoteSet() : asBase && ownStyle ? (fork ??= footnotes.fork()) : footnotes;
+			const text = renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: none ? "footnotes" : citations, br }, into).trim();
 			rendered.set(r.relationship, { description: r.description, asBase, text });
 			return text;
+		};
+		// A name as the vault spells it in file names (scorchederf's `G0129-Mustang_Panda`).
+		const spell = (n: string, x: string) => {
+			const place = ctx.places[placeOf(kindOfId(x) ?? "technique")];
+			const spelled = placeName(place, n, x);
+			return place.pattern === "id-name_" ? spelled.replace(/ /g, "_") : spelled;
+		};
+		// A row's reference to its object: a link where the vault has the object's note (or this run
+		// creates it), written like the table's other rows of its kind when that lands on the note;
+		// else the plain ID and name, never a link to no note. Worked out once per object.
+		const refs = new Map<string, string[]>();
+		const refOf = (r: Related, id: string): string[] => {
+			let cells = refs.get(id);
+			if (cells !== undefined) return cells;
+			const note = ctx.noteFor(id);
+			const t = note === null ? undefined : templates.get(r.object.type);
+			const name = r.object.name ?? id;
+			const like = t && roles.map((role, c) => (role === "id" || role === "name" ? substitute(t.cells[c] ?? "", t, { id, name }, spell) : ""));
+			cells = like && ctx.landsOn(like[idAt] ?? "", from) === note ? like : roles.map((role) => (role === "id" ? ((note === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id) : role === "name" ? esc(name) : ""));
+			refs.set(id, cells);
+			return cells;
 		};
 		const rowsOf = (list: Related[], withText: boolean, asBase = false) =>
 			list.map((r) => {
 				const id = attackIdOf(r.object) ?? "";
 				const mine = oldRows.get(id);
-				const t = templates.get(r.object.type);
+				// A row that named its object by its plain ID links it once the note is there.
+				const relink = mine !== undefined && !linked(mine) && ctx.noteFor(id) !== null;
 				const cells = roles.map((role, c) => {
 					if (role === "text") return withText ? render(r, asBase) : "";
-					if (mine) return mine[c] ?? "";
+					if (mine && !(relink && role === "id")) return mine[c] ?? "";
 					if (role === "user") return constant[c] ?? "";
-					if (t) return substitute(t.cells[c] ?? "", t, { id, name: r.object.name ?? id }, (name, x) => placeName(ctx.places[placeOf(kindOfId(x) ?? "technique")], name, x));
-					return role === "id" ? (ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true }) ?? id) : esc(r.object.name ?? id);
+					return refOf(r, id)[c];
 				});
 				return { id, cells };
 			});
-		// The base's rows, rendered only when a cell changed and its merge asks for them.
-		let baseLines: string[] | null = null;
-		const stale = Object.defineProperty(() => false, "lines", { get: () => (baseLines ??= was.length > 0 ? rowsOf(was, true, true).map((r) => `| ${r.cells.join(" | ")} |`) : []) }) as unknown as Stale;
 		// The first column is an ID or a link to the row's note: kept as the note has it.
 		// A row the base release had and the note does not is one the note's layout leaves out (a
 		// generator that writes no campaign rows): only facts new in this release are added.
@@ -205,9 +237,47 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const wantedIds = new Set(wanted.map((r) => attackIdOf(r.object)));
 		const theirs = new Set([...oldRows].filter(([id, cells]) => ours.has(id) && !wantedIds.has(id) && roles.some((role, c) => role === "user" && constant[c] === undefined && (cells[c] ?? "").trim() !== "")).map(([id]) => id));
 		// A new row's ID cell is the one written above: its link target spelled as the vault names files.
-		const plan = tablePlan(note.text, table, table.header, rowsOf(wanted, true), (id) => ours.has(id) && !theirs.has(id), stale, roles.indexOf("id"), (old, fresh) => old === fresh);
+		const freshRows = ownStyle ? rowsOf(wanted, true) : null;
+		const baseLines = was.length > 0 ? rowsOf(was, true, true).map((r) => `| ${r.cells.join(" | ")} |`) : [];
+		const stale = Object.assign(() => false, { lines: baseLines }) as Stale;
+		// A row naming its object by a plain ID is ATT&CK's when the base release relates that object
+		// (the note's own rows as sync wrote them); with no base known, when this release does.
+		const plain = was.length > 0 || base !== null ? wasIds : new Set(rel.list.map((r) => attackIdOf(r.object)));
+		const plan = tablePlan(note.text, table, table.header, freshRows ?? rowsOf(wanted, true), (id) => ours.has(id) && !theirs.has(id), stale, idAt, (old, fresh) => old === fresh, (id) => plain.has(id));
 		const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
 		if (e) edits.push(e);
+		// The footnotes only the base's rows cite are ATT&CK's: their definitions go with the rows.
+		if (fork !== null && fork !== footnotes) for (const f of (fork as FootnoteSet).list()) opts.known?.add(f.name);
 	}
+	// A table a new note's frame left empty (ATT&CK listed nothing then: a technique's detection
+	// strategies before v18) is written under its heading once ATT&CK lists something, as the note
+	// created now would have it.
+	fresh.forEach((rel, k) => {
+		if (matched.has(k) || rel.list.length === 0 || !note.outline) return;
+		const title = tableHeading(rel).toLowerCase();
+		const section = note.outline.sections.find((x) => x.title.toLowerCase() === title);
+		if (!section) return;
+		const span = regionOf(note.text, note.outline, section);
+		const region = note.text.slice(span.start, span.end);
+		if (region.trim() !== "" || handled.some((h) => span.start < h.end && h.start < span.end)) return;
+		const rows = rel.list.flatMap((r) => {
+			const id = attackIdOf(r.object);
+			if (id === null) return [];
+			const ref = (ctx.noteFor(id) === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id;
+			const text = renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: opts.footnotes ? "footnotes" : "none", br: "<br />" }, footnotes).trim();
+			const name = esc(r.object.name ?? id);
+			return [text === "" ? `| ${ref} | ${name} |  |` : `| ${ref} | ${name} | ${text} |`.replace(/ {2}\|/g, " |")];
+		});
+		const lines = [...NEW_TABLE_HEADER, ...rows].join("\n");
+		edits.push({ start: span.start, end: span.end, text: `\n${lines}\n${region}`.replace(/\r?\n/g, eol) });
+	});
 	return edits;
+}
+
+/** The columns of a new note's relationship table (skeleton.ts writes its rows' ID and name). */
+export const NEW_TABLE_HEADER = ["| ID | Name | Use |", "| --- | --- | --- |"];
+
+/** The heading of a new note's relationship table: "Procedure Examples", "Techniques used". */
+export function tableHeading(table: RelationTable): string {
+	return table.heading ?? table.name.charAt(0).toUpperCase() + table.name.slice(1);
 }
