@@ -14,8 +14,8 @@ import { checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/byte
 import { loadBundle, type AttackModel } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
 import { formatLinks, runLinks } from "../core/commands/links";
-import { formatSync, reportOf, runSync, type SyncReport } from "../core/commands/sync";
-import { applyPlan, mergePlans, type SyncPlan } from "../core/sync/plan";
+import { formatSync, planDomains, reportOf, type DomainSync, type SyncReport } from "../core/commands/sync";
+import { applyPlan } from "../core/sync/plan";
 import { UndoLog } from "../core/sync/undo";
 import { backupStore, pluginFolder } from "./backups";
 import { runChangesCommand } from "./changes";
@@ -142,9 +142,9 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	if (!dryRun) vault.removeLeftovers();
 	// Planned without writing; then, as the plugin does, what the plan changes is kept for undo
 	// before anything is written.
-	const plans: SyncPlan[] = [];
 	const problems: string[] = [];
 	const downloaded: string[] = [];
+	const domains: DomainSync[] = [];
 	for (const { file, model } of models) {
 		const mine = given.filter((g) => g.model.domain === model.domain);
 		const releases = await releaseSource({
@@ -154,19 +154,12 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 			baseUrl,
 			offline,
 		});
-		const { plan } = await runSync(vault, model, {
-			dryRun: true,
-			createMissing: kinds ?? args.flag("create-missing"),
-			version: model.attackVersion ?? version ?? versionFromFileName(file),
-			previous: mine.map((g) => g.model),
-			otherDomains: models.filter((x) => x.model !== model).map((x) => x.model),
-			releases,
-		});
-		plans.push(plan);
+		domains.push({ model, version: model.attackVersion ?? version ?? versionFromFileName(file), previous: mine.map((g) => g.model), releases });
 		problems.push(...releases.problems);
 		downloaded.push(...releases.downloaded);
 	}
-	const plan = mergePlans(plans);
+	// One index of the vault for every domain: each note is read once, however many bundles.
+	const plan = await planDomains(vault, domains, { createMissing: kinds ?? args.flag("create-missing") });
 	let failed: SyncReport["failed"] = [];
 	if (!dryRun) {
 		if (!args.flag("no-backup")) await new UndoLog(backupStore(vault.root, vault.configDir)).record(plan, new Date().toISOString());

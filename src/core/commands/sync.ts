@@ -3,7 +3,7 @@
  * without the texts (the CLI's `--json`, `plugin.api.sync`); `dryRun` plans and writes nothing.
  */
 import type { AttackModel } from "../attack/model";
-import { applyPlan, planSync, sharedIdText, type SharedId, type SyncAction, type SyncOptions, type SyncPlan } from "../sync/plan";
+import { applyPlan, mergePlans, planSync, sharedIdText, type SharedId, type SyncAction, type SyncOptions, type SyncPlan } from "../sync/plan";
 import { buildVaultIndex } from "../vault-index";
 import { resolveBases, type BaseOptions } from "../sync/base";
 import type { Vault } from "../vault";
@@ -42,12 +42,39 @@ export interface SyncCommandOptions extends SyncOptions {
 }
 
 export async function runSync(vault: Vault, model: AttackModel, opts: SyncCommandOptions = {}): Promise<{ report: SyncReport; plan: SyncPlan }> {
-	// Before the bases: a note known only by its subject's name (notes/named.ts) needs a base too.
-	const index = await buildVaultIndex(vault, [{ model, earlier: opts.previous ?? [] }]);
-	const bases = opts.releases ? await resolveBases(index, model, model.attackVersion ?? opts.version ?? null, opts.releases) : undefined;
-	const plan = planSync(index, model, bases ? { ...opts, bases } : opts);
+	const plan = await planDomains(vault, [{ model, previous: opts.previous, releases: opts.releases }], opts);
 	const failed = opts.dryRun === true ? [] : (await applyPlan(vault, plan, opts.onProgress)).failed;
 	return { report: reportOf(plan, opts.dryRun === true, failed), plan };
+}
+
+/** One domain of a sync: its release, the earlier ones given, where the rest come from. */
+export interface DomainSync {
+	model: AttackModel;
+	/** The release's version when the bundle does not say (the CLI takes it from the file name). */
+	version?: string | null;
+	previous?: readonly AttackModel[];
+	releases?: BaseOptions;
+}
+
+/**
+ * One plan for several domains over one vault (Enterprise, Mobile and ICS side by side), writing
+ * nothing: the vault is read and indexed once, and each note is synced from its own domain.
+ */
+export async function planDomains(vault: Vault, domains: readonly DomainSync[], opts: SyncOptions = {}): Promise<SyncPlan> {
+	// Before the bases: a note known only by its subject's name (notes/named.ts) needs a base too.
+	const index = await buildVaultIndex(
+		vault,
+		domains.map((d) => ({ model: d.model, earlier: d.previous ?? [] })),
+	);
+	const plans: SyncPlan[] = [];
+	for (const d of domains) {
+		const version = d.model.attackVersion ?? d.version ?? opts.version ?? null;
+		const bases = d.releases ? await resolveBases(index, d.model, version, d.releases) : undefined;
+		const others = domains.filter((x) => x !== d).map((x) => x.model);
+		const own: SyncOptions = { ...opts, ...(version !== null ? { version } : {}), previous: d.previous ?? [], ...(others.length > 0 ? { otherDomains: others } : {}) };
+		plans.push(planSync(index, d.model, bases ? { ...own, bases } : own));
+	}
+	return mergePlans(plans);
 }
 
 export function reportOf(plan: SyncPlan, dryRun: boolean, failed: SyncReport["failed"] = []): SyncReport {
