@@ -146,7 +146,10 @@ export class SyncContext {
 	 */
 	wikiLink(id: string, from: string, shown: string | null, opts: { inTable?: boolean; existingOnly?: boolean } = {}): string | null {
 		const usual = opts.existingOnly ? this.noteFor(id) : this.targetFor(id);
-		const kept = this.keptTargets(from).get(id);
+		// The links already in `from` can only land on notes claiming the ID: when the only such
+		// note is the usual target (an ID with one note, the common case), they cannot change it.
+		const claimants = this.index.byId.get(id);
+		const kept = claimants === undefined || claimants.every((p) => p === usual) ? undefined : this.keptTargets(from).get(id);
 		const target = kept === undefined || (usual !== null && kept.includes(usual)) ? usual : kept[0];
 		if (target === null) return null;
 		const path = this.linkpath(target, from);
