@@ -87,6 +87,31 @@ function substitute(cell: string, from: { id: string; name: string }, to: { id: 
 const esc = (s: string): string => s.replace(/\|/g, "\\|");
 
 /**
+ * Whether the table is already what its merge would write: the header and delimiter as tablePlan
+ * writes them, then exactly `rows`, in order, each row's cells the same (tablePlan keeps such a
+ * row byte for byte). A table with any other line (a row of the user's, its own header) is merged.
+ */
+function asWritten(text: string, table: Table, rows: ReadonlyArray<{ id: string; cells: string[] }>): boolean {
+	if (table.rows.length !== rows.length) return false;
+	const ids = new Set<string>();
+	for (const [i, row] of table.rows.entries()) {
+		const want = rows[i];
+		if (row.id !== want.id || ids.has(want.id) || row.cells.length !== want.cells.length) return false;
+		ids.add(want.id);
+		for (let c = 0; c < want.cells.length; c++) if (row.cells[c] !== want.cells[c]) return false;
+	}
+	let at = table.start;
+	for (const line of [`| ${table.header.join(" | ")} |`, `|${" --- |".repeat(table.header.length)}`]) {
+		if (!text.startsWith(line, at)) return false;
+		at += line.length;
+		if (text.startsWith("\r\n", at)) at += 2;
+		else if (text[at] === "\n") at += 1;
+		else return false;
+	}
+	return true;
+}
+
+/**
  * The edits bringing the note's relationship tables up to date. `handled` spans (sections the
  * layout code merged) are left alone.
  */
@@ -238,14 +263,25 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const theirs = new Set([...oldRows].filter(([id, cells]) => ours.has(id) && !wantedIds.has(id) && roles.some((role, c) => role === "user" && constant[c] === undefined && (cells[c] ?? "").trim() !== "")).map(([id]) => id));
 		// A new row's ID cell is the one written above: its link target spelled as the vault names files.
 		const freshRows = ownStyle ? rowsOf(wanted, true) : null;
-		const baseLines = was.length > 0 ? rowsOf(was, true, true).map((r) => `| ${r.cells.join(" | ")} |`) : [];
-		const stale = Object.assign(() => false, { lines: baseLines }) as Stale;
+		// The base's rows, the bases of the cells' merge. When the base is this release they are the
+		// rows just rendered (and render no footnote of their own): worked out only if asked for.
+		const baseRows = () => (was.length > 0 ? rowsOf(was, true, true).map((r) => `| ${r.cells.join(" | ")} |`) : []);
+		let baseLines = was === rel.list && citations !== "none" ? null : baseRows();
+		const stale = Object.assign(() => false, {
+			get lines() {
+				return (baseLines ??= baseRows());
+			},
+		}) as Stale;
 		// A row naming its object by a plain ID is ATT&CK's when the base release relates that object
 		// (the note's own rows as sync wrote them); with no base known, when this release does.
 		const plain = was.length > 0 || base !== null ? wasIds : new Set(rel.list.map((r) => attackIdOf(r.object)));
-		const plan = tablePlan(note.text, table, table.header, freshRows ?? rowsOf(wanted, true), (id) => ours.has(id) && !theirs.has(id), stale, idAt, (old, fresh) => old === fresh, (id) => plain.has(id));
-		const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
-		if (e) edits.push(e);
+		const rows = freshRows ?? rowsOf(wanted, true);
+		// A table that is already what the merge would write (a resync's usual case) is left as is.
+		if (!asWritten(note.text, table, rows)) {
+			const plan = tablePlan(note.text, table, table.header, rows, (id) => ours.has(id) && !theirs.has(id), stale, idAt, (old, fresh) => old === fresh, (id) => plain.has(id));
+			const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
+			if (e) edits.push(e);
+		}
 		// The footnotes only the base's rows cite are ATT&CK's: their definitions go with the rows.
 		if (fork !== null && fork !== footnotes) for (const f of (fork as FootnoteSet).list()) opts.known?.add(f.name);
 	}
