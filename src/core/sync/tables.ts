@@ -267,11 +267,8 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// rows just rendered (and render no footnote of their own): worked out only if asked for.
 		const baseRows = () => (was.length > 0 ? rowsOf(was, true, true).map((r) => `| ${r.cells.join(" | ")} |`) : []);
 		let baseLines = was === rel.list && citations !== "none" ? null : baseRows();
-		const stale = Object.assign(() => false, {
-			get lines() {
-				return (baseLines ??= baseRows());
-			},
-		}) as Stale;
+		// (defineProperty, not Object.assign: that would read the getter at once.)
+		const stale = Object.defineProperty((_line: string) => false, "lines", { get: () => (baseLines ??= baseRows()) }) as unknown as Stale;
 		// A row naming its object by a plain ID is ATT&CK's when the base release relates that object
 		// (the note's own rows as sync wrote them); with no base known, when this release does.
 		const plain = was.length > 0 || base !== null ? wasIds : new Set(rel.list.map((r) => attackIdOf(r.object)));
