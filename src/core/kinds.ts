@@ -26,6 +26,12 @@ export interface RelationTable {
 	name: string;
 	/** The heading of a new note's table when not `name` capitalized ("Procedure Examples", as ATT&CK and the generators head it). */
 	heading?: string;
+	/**
+	 * A new note's table has no column for the rows' text: a tactic's techniques are "related" by
+	 * each technique's whole description, which the technique's own note holds (in the tactic's,
+	 * hundreds of them with their citations would make Defense Evasion's note half a megabyte).
+	 */
+	noText?: true;
 	list: Related[];
 }
 
@@ -94,7 +100,8 @@ export const KINDS: readonly KindSpec[] = [
 		stixTypes: ["x-mitre-tactic"],
 		page: "tactics",
 		folder: "tactics",
-		tables: (m, o) => [{ name: "techniques", list: m.techniquesOfTactic(o) }],
+		// Its techniques and sub-techniques, by ID, as ATT&CK's tactic page lists them.
+		tables: (m, o) => [{ name: "techniques", heading: "Techniques", noText: true, list: m.techniquesOfTactic(o) }],
 	},
 	{
 		kind: "mitigation",
@@ -103,7 +110,7 @@ export const KINDS: readonly KindSpec[] = [
 		stixTypes: ["course-of-action"],
 		page: "mitigations",
 		folder: "mitigations",
-		tables: (m, o) => [{ name: "techniques addressed", list: m.techniquesMitigatedBy(o) }],
+		tables: (m, o) => [{ name: "techniques addressed", heading: "Techniques Addressed by Mitigation", list: m.techniquesMitigatedBy(o) }],
 	},
 	{ kind: "group", label: ["group", "groups"], id: /^G\d{4}$/, stixTypes: ["intrusion-set"], page: "groups", folder: "groups", tables: usesTables },
 	{

@@ -1,6 +1,7 @@
 // `sync --create-missing` on an empty vault with Enterprise 18.1: a new technique note has its
-// procedure examples and detection strategies, and no broken link; rows name groups and software
-// the vault has no note of in plain text. Once `--kinds group` creates the group notes, a resync
+// procedure examples and detection strategies, a tactic its techniques, a mitigation the
+// techniques it addresses, and no broken link; rows name groups and software the vault has no
+// note of in plain text. Once `--kinds group` creates the group notes, a resync
 // links their rows; then a sync writes nothing. Needs ../shared.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -45,6 +46,14 @@ describe.skipIf(!HAVE_SHARED)("sync --create-missing: a new technique note's pro
 		expect(procedures.find((l) => l.startsWith("| G0046 | FIN7 | "))).toMatch(/FIN7.* used SQL scripts/);
 		for (const row of procedures) expect(row).toMatch(/^\| [GSC]\d{4} \| [^|]+ \| \S/);
 		expect(rowsUnder(note, "Detection Strategies")).toEqual(["| DET0516 | Behavioral Detection of Command and Scripting Interpreter Abuse |  |"]);
+		// A tactic lists its techniques and sub-techniques, a mitigation the techniques it addresses
+		// with the relationship's text: linked, as this run creates the technique notes.
+		const notes = path.join(vault, ...T1059.slice(0, -2));
+		const tactic = rowsUnder(readFileSync(path.join(notes, "tactics", "Execution.md"), "utf8"), "Techniques");
+		expect(tactic).toContain("| [[Command and Scripting Interpreter\\|T1059]] | Command and Scripting Interpreter |");
+		expect(tactic).toContain("| [[PowerShell\\|T1059.001]] | PowerShell |");
+		const mitigation = rowsUnder(readFileSync(path.join(notes, "mitigations", "User Training.md"), "utf8"), "Techniques Addressed by Mitigation");
+		expect(mitigation.find((l) => l.includes("\\|T1566]]"))).toBe("| [[Phishing\\|T1566]] | Phishing | Users can be trained to identify social engineering techniques and phishing emails. |");
 		expect(await broken()).toMatchObject({ broken: 0, ambiguous: 0 });
 		expect(await sync("--create-missing")).toMatchObject({ updated: 0, created: 0 });
 

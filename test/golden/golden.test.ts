@@ -78,6 +78,7 @@ describe("golden: notes sync creates", () => {
 		const file = "MITRE ATT&CK/Enterprise-Attack/techniques/Malicious Link.md";
 		await expectGolden(await vault.read(file), path.join(EXPECTED, "created empty-vault Malicious Link.md"));
 		await expectGolden(await vault.read("MITRE ATT&CK/Enterprise-Attack/tactics/Execution.md"), path.join(EXPECTED, "created empty-vault tactic Execution.md"));
+		await expectGolden(await vault.read("MITRE ATT&CK/Enterprise-Attack/mitigations/User Training.md"), path.join(EXPECTED, "created empty-vault mitigation User Training.md"));
 	});
 
 	it("a vault of export-layout notes gets export-layout notes named Name (ID)", async () => {

@@ -11,7 +11,7 @@ import type { StixObject } from "../attack/stix";
 import { ownedKeys } from "./common";
 import type { SyncContext } from "./context";
 import { frontmatterBlock } from "./frontmatter-edit";
-import { NEW_TABLE_HEADER, tableHeading } from "./tables";
+import { newTableHeader, newTableRow, tableHeading } from "./tables";
 import type { NoteLayout } from "./places";
 
 /**
@@ -42,31 +42,35 @@ function classicSkeleton(id: string, o: StixObject, tables: string): string {
 	return `\n## ${id}\n\n### Tactic\n\n### Platforms\n\n### Permissions Required\n\n### Mitigations\n\n${subs}${rest}\n---\n### References\n`;
 }
 
-/** Kinds whose new notes hold no relationship tables: a tactic's and a mitigation's notes are their description, as the classic layout writes them. */
-const NO_TABLES: ReadonlySet<string> = new Set(["tactic", "mitigation"]);
+/**
+ * Kinds whose export-layout notes get no relationship tables. Export sync (export.ts) brings no
+ * table up to date: an export-layout technique lists its tactics, groups and mitigations in
+ * sections of its own as plain `Name (ID)` items, and a tactic's or mitigation's export note is
+ * its description, as the export layout writes it (a table there would never be synced).
+ */
+const NO_EXPORT_TABLES: ReadonlySet<string> = new Set(["technique", "subtechnique", "tactic", "mitigation"]);
 
 /**
  * A new note's relationship tables (a technique's procedure examples and detection strategies, a
- * group's techniques and software, a software's groups...): each row's reference and name, its
- * text left for the sync that follows to fill in (tables.ts finds the table by its rows' IDs).
- * The reference is a link only to a note the vault has or this run creates; else the plain ID,
- * which tables.ts knows as ATT&CK's and links once the note is there. An export-layout
- * technique lists its groups and detection in its own sections (export.ts).
+ * tactic's techniques, a mitigation's techniques addressed, a group's techniques and software...):
+ * each row's reference and name, its text left for the sync that follows to fill in (tables.ts
+ * finds the table by its rows' IDs; a tactic's table has no text column). The reference is a link
+ * only to a note the vault has or this run creates; else the plain ID, which tables.ts knows as
+ * ATT&CK's and links once the note is there.
  */
 function relationSections(path: string, layout: NoteLayout, o: StixObject, ctx: SyncContext, depth: string): string {
 	const kind = kindOfObject(o);
-	if (kind === null || NO_TABLES.has(kind) || (layout === "export" && o.type === "attack-pattern")) return "";
+	if (kind === null || (layout === "export" && NO_EXPORT_TABLES.has(kind))) return "";
 	let out = "";
 	for (const table of relationTables(ctx.model, o)) {
 		// A table ATT&CK lists nothing for yet is its heading: a later sync writes the table there.
 		out += `\n${depth} ${tableHeading(table)}\n`;
 		if (table.list.length === 0) continue;
-		out += `\n${NEW_TABLE_HEADER.join("\n")}\n`;
+		out += `\n${newTableHeader(table).join("\n")}\n`;
 		for (const r of table.list) {
 			const rid = attackIdOf(r.object);
 			if (rid === null) continue;
-			const name = (r.object.name ?? rid).replace(/\|/g, "\\|");
-			out += `| ${ctx.wikiLink(rid, path, rid, { inTable: true, existingOnly: true }) ?? rid} | ${name} |  |\n`;
+			out += `${newTableRow(table, ctx.wikiLink(rid, path, rid, { inTable: true, existingOnly: true }) ?? rid, r.object.name ?? rid)}\n`;
 		}
 	}
 	return out;

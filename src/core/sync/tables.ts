@@ -1,7 +1,7 @@
 /**
  * Tables of related objects found by what their rows say, wherever a layout put them: procedure
- * examples in a technique note, techniques addressed in a mitigation note. (A tactic's table of
- * its techniques' whole descriptions, as scorchederf writes it, is not synced yet.)
+ * examples in a technique note, techniques addressed in a mitigation note, a tactic's techniques
+ * (with each technique's description, whole or its first line, where the note's table has it).
  * A table is a relationship's when most of its rows' IDs are that relationship's in the base or
  * the new release. Its rows are then brought up to date in the note's own columns: the ATT&CK
  * text of a row (the procedure, the technique's description) merged with what the user wrote
@@ -297,11 +297,10 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			const id = attackIdOf(r.object);
 			if (id === null) return [];
 			const ref = (ctx.noteFor(id) === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id;
-			const text = renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: opts.footnotes ? "footnotes" : "none", br: "<br />" }, footnotes).trim();
-			const name = esc(r.object.name ?? id);
-			return [text === "" ? `| ${ref} | ${name} |  |` : `| ${ref} | ${name} | ${text} |`.replace(/ {2}\|/g, " |")];
+			const text = rel.noText ? "" : renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: opts.footnotes ? "footnotes" : "none", br: "<br />" }, footnotes).trim();
+			return [newTableRow(rel, ref, r.object.name ?? id, text)];
 		});
-		const lines = [...NEW_TABLE_HEADER, ...rows].join("\n");
+		const lines = [...newTableHeader(rel), ...rows].join("\n");
 		edits.push({ start: span.start, end: span.end, text: `\n${lines}\n${region}`.replace(/\r?\n/g, eol) });
 	});
 	return edits;
@@ -309,6 +308,21 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 
 /** The columns of a new note's relationship table (skeleton.ts writes its rows' ID and name). */
 export const NEW_TABLE_HEADER = ["| ID | Name | Use |", "| --- | --- | --- |"];
+
+/**
+ * A new note's table's header: ID, Name and the rows' text, or (a tactic's techniques, `noText`)
+ * ID and Name only. Table sync reads the columns' roles off the header, so a table with no text
+ * column keeps none: it never fills one in.
+ */
+export function newTableHeader(table: RelationTable): readonly string[] {
+	return table.noText ? ["| ID | Name |", "| --- | --- |"] : NEW_TABLE_HEADER;
+}
+
+/** A new note's table row, as table sync writes it: the reference, the name, the text (empty until synced). */
+export function newTableRow(table: RelationTable, ref: string, name: string, text = ""): string {
+	if (table.noText) return `| ${ref} | ${esc(name)} |`;
+	return text === "" ? `| ${ref} | ${esc(name)} |  |` : `| ${ref} | ${esc(name)} | ${text} |`.replace(/ {2}\|/g, " |");
+}
 
 /** The heading of a new note's relationship table: "Procedure Examples", "Techniques used". */
 export function tableHeading(table: RelationTable): string {
