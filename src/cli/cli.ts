@@ -29,7 +29,7 @@ import { buildPreview, formatPreview } from "../core/sync/preview";
 import { wordDiffLines } from "../core/sync/word-diff";
 import { VERSION, commandHelp, commandUsage, suggestion, usage } from "./help";
 import { fetchBundle, fetchTimeoutMs } from "./download";
-import { releaseSource } from "./releases";
+import { releaseSource, type ReleaseSource } from "./releases";
 import { fetchDeadlineMs, maxBundleBytes } from "./limits";
 import { DEFAULT_BASE_URL, formatFetched, isVersionString, normalizeBaseUrl, versionFromFileName } from "../core/fetch/index-json";
 
@@ -145,6 +145,7 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	const problems: string[] = [];
 	const downloaded: string[] = [];
 	const domains: DomainSync[] = [];
+	const sources: ReleaseSource[] = [];
 	for (const { file, model } of models) {
 		const mine = given.filter((g) => g.model.domain === model.domain);
 		const releases = await releaseSource({
@@ -155,11 +156,15 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 			offline,
 		});
 		domains.push({ model, version: model.attackVersion ?? version ?? versionFromFileName(file), previous: mine.map((g) => g.model), releases });
-		problems.push(...releases.problems);
-		downloaded.push(...releases.downloaded);
+		sources.push(releases);
 	}
 	// One index of the vault for every domain: each note is read once, however many bundles.
 	const plan = await planDomains(vault, domains, { createMissing: kinds ?? args.flag("create-missing") });
+	// What finding the notes' releases ran into and downloaded, once planned.
+	for (const r of sources) {
+		problems.push(...r.problems);
+		downloaded.push(...r.downloaded);
+	}
 	let failed: SyncReport["failed"] = [];
 	if (!dryRun) {
 		if (!args.flag("no-backup")) await new UndoLog(backupStore(vault.root, vault.configDir)).record(plan, new Date().toISOString());
