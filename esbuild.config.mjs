@@ -2,7 +2,8 @@
 // dist/cli.js (the Node CLI). `node esbuild.config.mjs production` builds once, minified;
 // without an argument it watches main.js.
 import esbuild from "esbuild";
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +11,17 @@ import { fileURLToPath } from "node:url";
 const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv[2] === "production";
 const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+// The build, as a digest of what it is made of (the sources and the locked dependencies): the
+// CLI trusts a sync memo only from its own build (src/cli/cli.ts), and the same sources give the same.
+const build = (() => {
+  const hash = createHash("sha256");
+  const files = readdirSync(path.join(root, "src"), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath ?? e.path, e.name))
+    .sort();
+  for (const f of [...files, path.join(root, "package-lock.json")]) hash.update(`${path.relative(root, f)}\0`).update(readFileSync(f));
+  return hash.digest("hex").slice(0, 16);
+})();
 
 // Keep code that Obsidian mobile cannot run out of main.js: gray-matter's `eval` engine,
 // js-yaml's `new Function` (its full schema's !!js/function type) and the `fs` require.
@@ -102,7 +114,7 @@ const cli = {
   // Run by name (package.json `bin`): `npx attack-sync ...` needs the shebang.
   banner: { js: "#!/usr/bin/env node" },
   // `attack-sync --version` (src/cli/help.ts).
-  define: { ATTACK_SYNC_VERSION: JSON.stringify(version) },
+  define: { ATTACK_SYNC_VERSION: JSON.stringify(version), ATTACK_SYNC_BUILD: JSON.stringify(build) },
   entryPoints: [path.join(root, "src/cli/cli.ts")],
   bundle: true,
   format: "cjs",

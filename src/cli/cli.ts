@@ -9,7 +9,8 @@
  * be written (a full disk, a read-only note; the report names each), 2 usage error.
  */
 import path from "node:path";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { checkBundleSize, decodeUtf8, tooLargeReason } from "../core/attack/bytes";
 import { loadBundle, type AttackModel } from "../core/attack/model";
 import { formatInspect, inspect } from "../core/commands/inspect";
@@ -159,7 +160,9 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 		sources.push(releases);
 	}
 	// One index of the vault for every domain: each note is read once, however many bundles.
-	const plan = await planDomains(vault, domains, { createMissing: kinds ?? args.flag("create-missing") });
+	const memoFile = path.join(pluginFolder(root, vault.configDir), MEMO_FILE);
+	const memo = { last: args.flag("recheck") ? null : readMemo(memoFile), salt: `${VERSION} ${BUILD}`, digest: sha256 };
+	const { plan, fingerprintAfter } = await planDomains(vault, domains, { createMissing: kinds ?? args.flag("create-missing") }, memo);
 	// What finding the notes' releases ran into and downloaded, once planned.
 	for (const r of sources) {
 		problems.push(...r.problems);
@@ -177,6 +180,9 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 			{ concurrency: WRITES_AT_ONCE },
 		);
 		failed = result.failed;
+		// The vault as this sync left it, for the next to know (only when every note was written).
+		const after = failed.length === 0 ? fingerprintAfter() : null;
+		if (after !== null && after !== memo.last) writeMemo(memoFile, after);
 	}
 	const report = reportOf(plan, dryRun, failed);
 	const unknown = report.notes.filter((n) => n.baseRelease === null).length;
@@ -188,6 +194,41 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	else process.stdout.write(`${preview ? formatPreview(preview, { lines: wordDiffLines }) : formatSync(report)}\n`);
 	if (!json) for (const w of warnings) process.stderr.write(`attack-sync: ${w}\n`);
 	return notWritten(report.failed.length);
+}
+
+/** Where a sync keeps the fingerprint of the vault as it left it (commands/sync.ts planDomains). */
+const MEMO_FILE = "last-sync.json";
+declare const ATTACK_SYNC_BUILD: string | undefined;
+/** The build: a rebuilt CLI may sync differently, so it never trusts another build's memo. */
+const BUILD: string = typeof ATTACK_SYNC_BUILD === "string" ? ATTACK_SYNC_BUILD : "dev";
+
+function sha256(parts: Iterable<string>): string {
+	const hash = createHash("sha256");
+	for (const part of parts) hash.update(part, "utf8");
+	return hash.digest("hex");
+}
+
+/** The last sync's fingerprint; null when there is none or it cannot be read (a full sync then). */
+function readMemo(file: string): string | null {
+	try {
+		const data: unknown = JSON.parse(readFileSync(file, "utf8"));
+		const fingerprint = typeof data === "object" && data !== null ? (data as { fingerprint?: unknown }).fingerprint : undefined;
+		return typeof fingerprint === "string" ? fingerprint : null;
+	} catch {
+		return null;
+	}
+}
+
+/** Written whole or not at all (a temporary file renamed); a memo that cannot be written is none. */
+function writeMemo(file: string, fingerprint: string): void {
+	const temp = `${file}.${process.pid}.tmp`;
+	try {
+		mkdirSync(path.dirname(file), { recursive: true });
+		writeFileSync(temp, `${JSON.stringify({ fingerprint })}\n`);
+		renameSync(temp, file);
+	} catch {
+		rmSync(temp, { force: true });
+	}
 }
 
 /** The exit code after writing: 1, with a line on stderr, when some note could not be written. */
@@ -230,7 +271,7 @@ async function runUndoCommand(args: Parsed): Promise<number> {
 const COMMANDS: Record<string, { options: string[]; flags: string[]; run: (args: Parsed) => number | Promise<number> }> = {
 	inspect: { options: ["bundle"], flags: ["json"], run: runInspect },
 	links: { options: ["vault", "config-dir", "bundle"], flags: ["fix", "json"], run: runLinksCommand },
-	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir", "kinds"], flags: ["dry-run", "diff", "create-missing", "json", "offline", "no-backup"], run: runSyncCommand },
+	sync: { options: ["vault", "bundle", "config-dir", "attack-version", "previous-bundle", "base-url", "cache-dir", "kinds"], flags: ["dry-run", "diff", "create-missing", "json", "offline", "no-backup", "recheck"], run: runSyncCommand },
 	fetch: { options: ["domain", "version", "base-url", "out"], flags: ["json"], run: runFetchCommand },
 	changes: { options: ["from", "to", "vault", "config-dir"], flags: ["json"], run: (args) => runChangesCommand(args, readBundleFile) },
 	layer: { options: ["vault", "out", "domain", "score-by", "bundle", "config-dir"], flags: [], run: (args) => runLayerCommand(args, readBundleFile) },

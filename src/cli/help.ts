@@ -47,7 +47,7 @@ export const HELP: Record<string, CommandHelp> = {
 		usage: [
 			"sync --vault DIR --bundle FILE [--dry-run [--diff]] [--create-missing [--kinds K,...|all]] [--json]",
 			"     [--previous-bundle FILE ...] [--base-url URL] [--cache-dir DIR] [--offline]",
-			"     [--attack-version X.Y] [--config-dir .obsidian] [--no-backup]",
+			"     [--attack-version X.Y] [--config-dir .obsidian] [--no-backup] [--recheck]",
 		],
 		options: [
 			["--vault DIR", "the vault's folder"],
@@ -64,6 +64,7 @@ export const HELP: Record<string, CommandHelp> = {
 			["--attack-version X.Y", "the bundle's release, when neither the bundle nor its file name says it"],
 			["--config-dir NAME", "the vault's config folder (default .obsidian)"],
 			["--no-backup", "keep no copy for `attack-sync undo` (by default the last 5 syncs can be undone)"],
+			["--recheck", "work every note out again, even when the vault is exactly as the last sync left it"],
 		],
 		example: ["attack-sync sync --vault ~/Vault --bundle enterprise-attack-18.1.json --dry-run --diff", "shows what a sync to 18.1 would change in each note, writing nothing"],
 	},

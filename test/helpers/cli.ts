@@ -11,9 +11,14 @@ export interface CliResult {
 	stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/**
+ * A `sync` works every note out again (`--recheck`) unless `memo`: a test that syncs twice then
+ * proves the engine writes nothing the second time, not only that the vault's memo matched.
+ */
+export function runCli(args: string[], env: Record<string, string> = {}, opts: { memo?: boolean } = {}): Promise<CliResult> {
+	const all = args[0] === "sync" && opts.memo !== true && !args.includes("--recheck") ? [...args, "--recheck"] : args;
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+		const child = spawn(process.execPath, [CLI, ...all], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
 		let stdout = "";
 		let stderr = "";
 		child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));

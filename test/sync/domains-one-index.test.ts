@@ -27,7 +27,7 @@ describe("a sync over several domains", () => {
 		};
 		const createMissing: NoteKind[] = ["technique", "tactic"];
 		const vault = new CountingVault(files);
-		const plan = await planDomains(vault, [{ model: enterprise }, { model: mobile }], { createMissing });
+		const { plan } = await planDomains(vault, [{ model: enterprise }, { model: mobile }], { createMissing });
 		expect([...vault.reads.values()].every((n) => n === 1)).toBe(true);
 		expect(vault.reads.size).toBe(Object.keys(files).length);
 		expect(vault.writes).toEqual([]);

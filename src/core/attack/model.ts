@@ -175,6 +175,11 @@ export class AttackModel {
 		return this.byStix.get(id);
 	}
 
+	/** Every object of the bundle, relationships too, in bundle order. */
+	objects(): IterableIterator<StixObject> {
+		return this.byStix.values();
+	}
+
 	/** The object with this ATT&CK ID, preferring an active one where several share it. */
 	get(attackId: string): StixObject | undefined {
 		const list = this.byAttackId.get(attackId.toUpperCase());

@@ -99,6 +99,12 @@ export interface SyncOptions {
 	otherDomains?: readonly AttackModel[];
 	/** Each note's base release, worked out by resolveBases (base.ts); its models join `previous`. */
 	bases?: Bases;
+	/**
+	 * Every note is as the last sync left it, with everything else a plan depends on the same
+	 * (commands/sync.ts tells, by fingerprint): each note's text is then the one sync would write
+	 * (a second sync changes nothing), so it is taken as is instead of being worked out again.
+	 */
+	asLeft?: boolean;
 }
 
 // A note in no layout sync knows ("other": hand-made, or a generator nobody described) is synced
@@ -124,7 +130,7 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 		if (!wanted(note.path)) continue;
 		let planned: PlannedNote | null;
 		try {
-			planned = planNote(note, ctx);
+			planned = planNote(note, ctx, opts.asLeft === true);
 		} catch (err) {
 			// One note sync cannot work out (a stack overflow, say) is skipped; the others are synced.
 			planned = { path: note.path, id: note.recognized.ids[0] ?? null, layout: note.recognized.layout, action: "skipped", reason: `could not be synced: ${messageOf(err)}` };
@@ -216,7 +222,7 @@ function namedLikeIt(note: Note, id: string, ctx: SyncContext): boolean {
 	return [ctx, ...ctx.previous].some((c) => c.model.getAll(id).some((o) => fold(o.name ?? "") === want));
 }
 
-function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
+function planNote(note: Note, ctx: SyncContext, asLeft = false): PlannedNote | null {
 	const { layout, ids } = note.recognized;
 	if (ids.length === 0) return null;
 	const base = { path: note.path, id: ids[0], layout };
@@ -232,7 +238,7 @@ function planNote(note: Note, ctx: SyncContext): PlannedNote | null {
 	if (!SYNCED.has(layout) || (layout === "other" && ids.length > 1)) return { ...base, id: subject.id, action: "skipped", reason: "not in a layout sync knows (classic, export or controls)" };
 	let after: string;
 	try {
-		after = syncText(note, subject.object, ctx);
+		after = asLeft ? note.text : syncText(note, subject.object, ctx);
 	} catch (err) {
 		return { ...base, id: subject.id, action: "skipped", reason: `could not be synced: ${messageOf(err)}` };
 	}
