@@ -29,7 +29,7 @@ interface Table {
 	start: number;
 	end: number;
 	header: string[];
-	rows: Array<{ id: string | null; cells: string[] }>;
+	rows: Array<{ id: string | null; cells: string[]; line: string }>;
 }
 
 /** The relationships whose tables a note about `o` may hold (the kinds table says which). */
@@ -44,7 +44,7 @@ function tablesOf(note: Note, idOf: (cells: string[]) => string | null): Table[]
 	for (const { line, start, next, code } of bodyLines(note)) {
 		const cells = code ? null : splitRow(line);
 		if (cells !== null && current) {
-			current.rows.push({ id: idOf(cells), cells });
+			current.rows.push({ id: idOf(cells), cells, line });
 			current.end = next;
 		} else if (cells !== null && pendingHeader && /^\|?\s*:?-{3,}/.test(line.trim())) {
 			current = { start: pendingHeader.start, end: next, header: pendingHeader.cells, rows: [] };
@@ -87,28 +87,34 @@ function substitute(cell: string, from: { id: string; name: string }, to: { id: 
 const esc = (s: string): string => s.replace(/\|/g, "\\|");
 
 /**
- * Whether the table is already what its merge would write: the header and delimiter as tablePlan
- * writes them, then exactly `rows`, in order, each row's cells the same (tablePlan keeps such a
- * row byte for byte). A table with any other line (a row of the user's, its own header) is merged.
+ * The table as its merge would write it, worked out directly when that is plain: the header and
+ * delimiter as tablePlan writes them, then exactly `rows`, in order, each row's cells the same
+ * but for ATT&CK text a cell lacked (a new note's frame leaves it empty). As tablePlan does, a
+ * row whose cells all stay is kept byte for byte, and an empty cell takes the new text. Null when
+ * the table has anything else (a row of the user's, its own header, CRLF): the merge then works
+ * it out.
  */
-function asWritten(text: string, table: Table, rows: ReadonlyArray<{ id: string; cells: string[] }>): boolean {
-	if (table.rows.length !== rows.length) return false;
+function writtenTable(text: string, table: Table, rows: ReadonlyArray<{ id: string; cells: string[] }>, roles: readonly string[]): string | null {
+	if (table.rows.length !== rows.length) return null;
+	const region = text.slice(table.start, table.end);
+	const head = `| ${table.header.join(" | ")} |\n|${" --- |".repeat(table.header.length)}\n`;
+	if (region.includes("\r") || !region.startsWith(head)) return null;
+	let out = head;
 	const ids = new Set<string>();
 	for (const [i, row] of table.rows.entries()) {
 		const want = rows[i];
-		if (row.id !== want.id || ids.has(want.id) || row.cells.length !== want.cells.length) return false;
+		if (row.id !== want.id || ids.has(want.id) || row.cells.length !== want.cells.length) return null;
 		ids.add(want.id);
-		for (let c = 0; c < want.cells.length; c++) if (row.cells[c] !== want.cells[c]) return false;
+		let same = true;
+		for (let c = 0; c < want.cells.length; c++) {
+			if (row.cells[c] === want.cells[c]) continue;
+			if (roles[c] !== "text" || row.cells[c].trim() !== "") return null;
+			same = false;
+		}
+		out += `${same ? row.line : `| ${want.cells.join(" | ")} |`.replace(/ {2}\|/g, " |")}\n`;
 	}
-	let at = table.start;
-	for (const line of [`| ${table.header.join(" | ")} |`, `|${" --- |".repeat(table.header.length)}`]) {
-		if (!text.startsWith(line, at)) return false;
-		at += line.length;
-		if (text.startsWith("\r\n", at)) at += 2;
-		else if (text[at] === "\n") at += 1;
-		else return false;
-	}
-	return true;
+	// A table that ends the file without a line break ends so still.
+	return region.endsWith("\n") ? out : out.slice(0, -1);
 }
 
 /**
@@ -273,8 +279,11 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// (the note's own rows as sync wrote them); with no base known, when this release does.
 		const plain = was.length > 0 || base !== null ? wasIds : new Set(rel.list.map((r) => attackIdOf(r.object)));
 		const rows = freshRows ?? rowsOf(wanted, true);
-		// A table that is already what the merge would write (a resync's usual case) is left as is.
-		if (!asWritten(note.text, table, rows)) {
+		// A table whose merge is plain (a resync's, a new note's) is written directly.
+		const written = writtenTable(note.text, table, rows, roles);
+		if (written !== null) {
+			if (written !== note.text.slice(table.start, table.end)) edits.push({ start: table.start, end: table.end, text: written });
+		} else {
 			const plan = tablePlan(note.text, table, table.header, rows, (id) => ours.has(id) && !theirs.has(id), stale, idAt, (old, fresh) => old === fresh, (id) => plain.has(id));
 			const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
 			if (e) edits.push(e);
