@@ -10,11 +10,13 @@
  * `[[kb/.../G0096-APT41\|G0096]]`), in ATT&CK's place. Rows and columns of the user's stay.
  * A row links its object only where the vault has the object's note (or this run creates it);
  * else it names it by its plain ID. Such a row is ATT&CK's when the base release relates the
- * object, and is linked once the note is there.
+ * object, and is linked once the note is there. A row's name cell that says what the base
+ * release called an object ATT&CK renamed since says the new name (`renamedCell`).
  */
 import { attackIdOf, counterpart, type AttackModel, type Related } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import { kindOfId, relationTables, type RelationTable } from "../kinds";
+import { scanWikiLinks } from "../links/wikilink";
 import { placeName, placeOf } from "./places";
 import type { Note } from "../notes/read";
 import { FootnoteSet, renderAttackText } from "./attack-text";
@@ -85,6 +87,32 @@ function substitute(cell: string, from: { id: string; name: string }, to: { id: 
 }
 
 const esc = (s: string): string => s.replace(/\|/g, "\\|");
+
+/**
+ * A name cell that says what the base release called its object (`was`), saying what this
+ * release calls it (`now`); null for any other cell. The cell says it plainly (`Bash History`,
+ * a `|` escaped as in any cell) or as a wiki-link showing it: `[[path\|Bash History]]` or a bare
+ * `[[Bash History]]` (reuteras writes name cells as links). A link keeps its target, and so its
+ * note (sync renames no file): only the text it shows changes, spaces around it kept, and a bare
+ * link, which shows its target, gets `\|New Name` to show. A link that shows something else
+ * (`[[Bash History - T1552.003]]`, a heading), or a cell with more in it, is the user's wording
+ * and stays, as does a name only the user wrote.
+ */
+function renamedCell(cell: string, was: string, now: string): string | null {
+	if (cell === esc(was)) return esc(now);
+	// A link shows the new name only where a wiki-link can: no `|` or `]` in it.
+	if (!cell.startsWith("[[") || !cell.endsWith("]]") || !cell.includes(was) || now.includes("|") || now.includes("]")) return null;
+	const links = scanWikiLinks(cell);
+	if (links.length !== 1 || links[0].start !== 0 || links[0].end !== cell.length) return null;
+	const link = links[0];
+	if (link.alias === null) return link.subpath === null && link.target === was ? `${cell.slice(0, -2)}\\|${now}]]` : null;
+	if (link.alias !== was) return null;
+	// The first `|` is the link's (parseLink's rule); its text is what follows, to the `]]`.
+	const pipe = cell.indexOf("|");
+	const shown = cell.slice(pipe + 1, -2);
+	const at = shown.indexOf(was);
+	return `${cell.slice(0, pipe + 1)}${shown.slice(0, at)}${now}${shown.slice(at + was.length)}]]`;
+}
 
 /**
  * The table as its merge would write it, worked out directly when that is plain: the header and
@@ -167,9 +195,15 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// A row that links its object: a plain ID (an object the vault had no note of) is no template.
 		const linked = (cells: readonly string[]) => (cells[idAt] ?? "").includes("[[");
 		const templates = new Map<string, { id: string; name: string; cells: string[] }>();
+		// An object the base release named otherwise (renamed since) is no template: its row may say
+		// the old name, which no other row's name replaces.
+		const renamed = (obj: StixObject) => {
+			const then = base === null || base === ctx.model ? undefined : counterpart(base, obj);
+			return then !== undefined && then.name !== obj.name;
+		};
 		for (const r of table.rows) {
 			const obj = r.id && ours.has(r.id) && linked(r.cells) ? (ctx.model.get(r.id) ?? base?.get(r.id)) : undefined;
-			if (r.id && obj && !templates.has(obj.type)) templates.set(obj.type, { id: r.id, name: obj.name ?? r.id, cells: r.cells });
+			if (r.id && obj && !templates.has(obj.type) && !renamed(obj)) templates.set(obj.type, { id: r.id, name: obj.name ?? r.id, cells: r.cells });
 		}
 		// A column of the user's that says the same on every ATT&CK row (reuteras' "Enterprise
 		// attack" Domain) says it on new rows too.
@@ -244,14 +278,30 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			refs.set(id, cells);
 			return cells;
 		};
+		const wasIds = new Set(was.map((r) => attackIdOf(r.object)));
+		// What the base release called a row's object, where this release calls it otherwise (ATT&CK
+		// renamed T1552.003 Bash History to Shell History in 18.1). Only for an object the base
+		// relates: its base row (`stale`) is then the row as the note has it, and a name cell that
+		// changed only by the rename is the new one, whole (mergeCell). With no base known, or the
+		// base this release, no name is stale.
+		const named = roles.includes("name");
+		const renamedFrom = (r: Related, id: string): string | undefined => {
+			if (!named || base === null || base === ctx.model || !wasIds.has(id)) return undefined;
+			const then = counterpart(base, r.object)?.name;
+			return then !== undefined && r.object.name !== undefined && then !== r.object.name ? then : undefined;
+		};
 		const rowsOf = (list: Related[], withText: boolean, asBase = false) =>
 			list.map((r) => {
 				const id = attackIdOf(r.object) ?? "";
 				const mine = oldRows.get(id);
 				// A row that named its object by its plain ID links it once the note is there.
 				const relink = mine !== undefined && !linked(mine) && ctx.noteFor(id) !== null;
+				// A name cell that still says the base's name says this release's; the base's rows
+				// keep the note's (the base of the cell's merge). A name of the user's stays.
+				const oldName = mine && !asBase ? renamedFrom(r, id) : undefined;
 				const cells = roles.map((role, c) => {
 					if (role === "text") return withText ? render(r, asBase) : "";
+					if (mine && oldName !== undefined && role === "name") return renamedCell(mine[c] ?? "", oldName, r.object.name ?? id) ?? mine[c] ?? "";
 					if (mine && !(relink && role === "id")) return mine[c] ?? "";
 					if (role === "user") return constant[c] ?? "";
 					return refOf(r, id)[c];
@@ -261,7 +311,6 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// The first column is an ID or a link to the row's note: kept as the note has it.
 		// A row the base release had and the note does not is one the note's layout leaves out (a
 		// generator that writes no campaign rows): only facts new in this release are added.
-		const wasIds = new Set(was.map((r) => attackIdOf(r.object)));
 		const wanted = rel.list.filter((r) => oldRows.has(attackIdOf(r.object) ?? "") || !wasIds.has(attackIdOf(r.object)));
 		// A row ATT&CK dropped that holds the user's words in a column of theirs is theirs now: kept
 		// as it is, never dropped with their words.
