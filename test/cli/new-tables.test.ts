@@ -9,21 +9,10 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli";
 import { HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
 import { tempDir } from "../helpers/temp";
+import { rowsUnder } from "../helpers/table-rows";
 
 const BUNDLE = path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json");
 const T1059 = ["MITRE ATT&CK", "Enterprise-Attack", "techniques", "Command and Scripting Interpreter.md"];
-
-/** The rows of the table under `### heading`. */
-function rowsUnder(text: string, heading: string): string[] {
-	const at = text.indexOf(`\n### ${heading}\n`);
-	if (at < 0) return [];
-	const rows: string[] = [];
-	for (const line of text.slice(at).split("\n").slice(2)) {
-		if (line.startsWith("|")) rows.push(line);
-		else if (rows.length > 0) break;
-	}
-	return rows.slice(2);
-}
 
 describe.skipIf(!HAVE_SHARED)("sync --create-missing: a new technique note's procedure and detection tables (Enterprise 18.1)", () => {
 	it("writes them with no broken link, links the groups' rows once their notes exist, then writes nothing", async () => {

@@ -14,6 +14,7 @@ import { scanWikiLinks } from "../../src/core/links/wikilink";
 import { MemoryVault } from "../helpers/memory-vault";
 import { HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
 import { model, syncOnce, textOf } from "./helpers";
+import { rowsUnder } from "../helpers/table-rows";
 
 const bundle = (v: string) => path.join(SHARED_STIX, `enterprise-attack-${v}.stix20.json`);
 const ROOT = "MITRE ATT&CK/Enterprise-Attack";
@@ -23,18 +24,6 @@ const CREDENTIAL_ACCESS = `${ROOT}/tactics/Credential Access.md`;
 const DEFENSE_EVASION = `${ROOT}/tactics/Defense Evasion.md`;
 const DISCOVERY = `${ROOT}/tactics/Discovery.md`;
 const OS_CONFIGURATION = `${ROOT}/mitigations/Operating System Configuration.md`;
-
-/** The rows of the table under `### heading`, header and delimiter left out. */
-function rowsUnder(text: string, heading: string): string[] {
-	const at = text.indexOf(`\n### ${heading}\n`);
-	if (at < 0) return [];
-	const rows: string[] = [];
-	for (const line of text.slice(at).split("\n").slice(2)) {
-		if (line.startsWith("|")) rows.push(line);
-		else if (rows.length > 0) break;
-	}
-	return rows.slice(2);
-}
 
 /** Wiki-links in the vault's notes that land on no file. */
 function brokenLinks(vault: MemoryVault): string[] {
