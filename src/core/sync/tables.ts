@@ -335,7 +335,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		} else {
 			const plan = tablePlan(note.text, table, table.header, rows, (id) => ours.has(id) && !theirs.has(id), stale, idAt, (old, fresh) => old === fresh, (id) => plain.has(id));
 			const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
-			if (e) edits.push(e);
+			if (e) edits.push(e.text.trim() === "" ? gone(note.text, table) : e);
 		}
 		// The footnotes only the base's rows cite are ATT&CK's: their definitions go with the rows.
 		if (fork !== null && fork !== footnotes) for (const f of (fork as FootnoteSet).list()) opts.known?.add(f.name);
@@ -362,6 +362,18 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		edits.push({ start: span.start, end: span.end, text: `\n${lines}\n${region}`.replace(/\r?\n/g, eol) });
 	});
 	return edits;
+}
+
+/**
+ * The edit removing a table ATT&CK lists nothing in any more, and one blank line beside it (the
+ * one after it, else the one before): its heading is left as the frame of a note created now has
+ * it (skeleton.ts), no blank lines piling up where the table was.
+ */
+function gone(text: string, table: { start: number; end: number }): Edit {
+	const after = /^\r?\n/.exec(text.slice(table.end, table.end + 2));
+	if (after) return { start: table.start, end: table.end + after[0].length, text: "" };
+	const before = /\r?\n\r?\n$/.test(text.slice(Math.max(0, table.start - 4), table.start)) ? (text[table.start - 2] === "\r" ? 2 : 1) : 0;
+	return { start: table.start - before, end: table.end, text: "" };
 }
 
 /** The columns of a new note's relationship table (skeleton.ts writes its rows' ID and name). */
