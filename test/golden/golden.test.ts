@@ -87,4 +87,11 @@ describe("golden: notes sync creates", () => {
 		await runSync(vault, model, { createMissing: true, version: "18.1" });
 		await expectGolden(await vault.read("Exports/User Execution (T1204).md"), path.join(EXPECTED, "created export User Execution (T1204).md"));
 	});
+
+	it("a group in a vault of export-layout notes gets its tables in the layout's plain form", async () => {
+		const exported = readText(path.join(FIXTURES, "seeds/002_3d88cb3993d8c248.txt"));
+		const vault = new MemoryVault({ "Exports/Malicious Link (T1204.001).md": exported });
+		await runSync(vault, model, { createMissing: ["group"], version: "18.1" });
+		await expectGolden(await vault.read("Exports/FIN7 (G0046).md"), path.join(EXPECTED, "created export FIN7 (G0046).md"));
+	});
 });

@@ -509,7 +509,7 @@ function esc(cell: string): string {
 }
 
 /** The model of the release the note came from, when sync has it. */
-function baseModelOf(note: Note, ctx: SyncContext): AttackModel | null {
+export function baseModelOf(note: Note, ctx: SyncContext): AttackModel | null {
 	const recorded = note.frontmatter?.data.attack_version;
 	const release = ctx.baseOf?.get(note.path)?.release ?? (typeof recorded === "string" || typeof recorded === "number" ? String(recorded) : null);
 	if (release !== null && release === ctx.version) return ctx.model;

@@ -4,9 +4,13 @@
  * no wiki-links. Each section is merged line by line like the classic layout's; the title shows
  * the current name. Detection is ATT&CK's whole section, sub-headings included: before v18 the
  * detection text and data components with their analytics, from v18 the detection strategies.
+ * Notes of the other kinds (a group, software, a campaign, a data component...) hold their
+ * relationship tables (`## Techniques used`), kept current by tables.ts as in classic notes, in
+ * the layout's plain form: a row names its object by its plain ID, its text names pages `Name (ID)`.
  */
 import { attackIdOf, isSubtechnique, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
+import { kindOfObject, type NoteKind } from "../kinds";
 import { findSection, type Section } from "../notes/markdown";
 import type { Note } from "../notes/read";
 import { FootnoteSet, ourFootnoteName, renderAttackText } from "./attack-text";
@@ -15,8 +19,27 @@ import type { ManagedSection, SyncContext } from "./context";
 import { eolOf, mergeEdit, regionOf, type Edit } from "./edits";
 import type { Classifier, NewLine, Verdict } from "./merge";
 import { NOTICE, proseClassifier, proseLines } from "./prose";
+import { baseModelOf, idOfCells } from "./classic";
+import { relationTableEdits } from "./tables";
 
 const PLAIN = { link: () => null, mode: "plain" as const };
+
+/**
+ * Kinds whose export-layout notes hold no relationship tables, so none is created (skeleton.ts)
+ * nor synced: an export-layout technique lists its tactics, groups and mitigations in sections of
+ * its own as plain `Name (ID)` items, and a tactic's or mitigation's export note is its
+ * description, as the export layout writes it.
+ */
+export const NO_EXPORT_TABLES: ReadonlySet<NoteKind> = new Set(["technique", "subtechnique", "tactic", "mitigation"]);
+
+/** An ATT&CK ID and nothing else (a row's plain reference). */
+const PLAIN_ID = /^[A-Z]{1,3}\d{4}(?:\.\d{3})?$/;
+
+/** A row's ID: its first cell that is a link or a plain ID (a table of the user's may lead with another column). */
+function rowId(cells: string[]): string | null {
+	const k = cells.findIndex((c) => c.startsWith("[[") || PLAIN_ID.test(c));
+	return idOfCells(k < 0 ? cells : cells.slice(k));
+}
 
 function item(o: StixObject): NewLine {
 	const id = attackIdOf(o) ?? "";
@@ -57,9 +80,13 @@ export function syncExport(note: Note, o: StixObject, ctx: SyncContext, stale?: 
 	if (!active) return { edits };
 
 	const footnotes = new FootnoteSet();
+	// The spans this layout merges (left to the user or not): table sync leaves them alone.
+	const handled: Array<{ start: number; end: number }> = title ? [regionOf(text, s, title)] : [];
 	const merge = (section: Section | undefined, fresh: NewLine[], classify: Classifier, whole = false, part?: ManagedSection) => {
-		if (!section || (part !== undefined && !ctx.sections.has(part))) return;
+		if (!section) return;
 		const span = whole ? { start: section.contentStart, end: section.end } : regionOf(text, s, section);
+		handled.push(span);
+		if (part !== undefined && !ctx.sections.has(part)) return;
 		const e = mergeEdit(text, span, fresh, classify, { lead: 0, trail: 1 }, eol, stale);
 		if (e) edits.push(e);
 	};
@@ -79,10 +106,18 @@ export function syncExport(note: Note, o: StixObject, ctx: SyncContext, stale?: 
 			merge(detection, fresh, detectionClassifier(fresh, stale), true, "detection");
 		}
 	}
+	const refs = findSection(s, "References", 2);
+	// The footnotes only the base release's table rows cite: ATT&CK's, gone with those rows' text.
+	const known = new Set<string>();
+	const kind = kindOfObject(o);
+	if (kind !== null && !NO_EXPORT_TABLES.has(kind)) {
+		if (refs) handled.push(regionOf(text, s, refs));
+		// Where the note cites nothing yet, the References section comes with the tables' footnotes.
+		edits.push(...relationTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, rowId, { footnotes: true, known, plain: true }));
+	}
 	// Footnotes from the texts above go to a References section at the end.
 	const defs = footnotes.list().map((f) => ({ text: FootnoteSet.definition(f), key: `fn:${f.name}` }));
-	const refs = findSection(s, "References", 2);
-	const cited = new Set([...footnotes.list().map((f) => f.name), ...(o.external_references ?? []).map((r) => r.source_name)]);
+	const cited = new Set([...footnotes.list().map((f) => f.name), ...known, ...(o.external_references ?? []).map((r) => r.source_name)]);
 	const classify: Classifier = (l) => {
 		const name = ourFootnoteName(l);
 		return name === null || !cited.has(name) ? "user" : { key: `fn:${name}` };

@@ -12,6 +12,7 @@ import { ownedKeys } from "./common";
 import type { SyncContext } from "./context";
 import { frontmatterBlock } from "./frontmatter-edit";
 import { newTableHeader, newTableRow, tableHeading } from "./tables";
+import { NO_EXPORT_TABLES } from "./export";
 import type { NoteLayout } from "./places";
 
 /**
@@ -43,25 +44,19 @@ function classicSkeleton(id: string, o: StixObject, tables: string): string {
 }
 
 /**
- * Kinds whose export-layout notes get no relationship tables. Export sync (export.ts) brings no
- * table up to date: an export-layout technique lists its tactics, groups and mitigations in
- * sections of its own as plain `Name (ID)` items, and a tactic's or mitigation's export note is
- * its description, as the export layout writes it (a table there would never be synced).
- */
-const NO_EXPORT_TABLES: ReadonlySet<string> = new Set(["technique", "subtechnique", "tactic", "mitigation"]);
-
-/**
  * A new note's relationship tables (a technique's procedure examples and detection strategies, a
  * tactic's techniques, a mitigation's techniques addressed, a group's techniques and software...):
  * each row's reference and name, its text left for the sync that follows to fill in (tables.ts
  * finds the table by its rows' IDs; a tactic's table has no text column). The reference is a link
  * only to a note the vault has or this run creates; else the plain ID, which tables.ts knows as
- * ATT&CK's and links once the note is there.
+ * ATT&CK's and links once the note is there. In an export-layout note (of a kind export.ts keeps
+ * tables for: not in `NO_EXPORT_TABLES`) it is always the plain ID: that layout writes no wiki-links.
  */
 function relationSections(path: string, layout: NoteLayout, o: StixObject, ctx: SyncContext, depth: string): string {
 	const kind = kindOfObject(o);
 	if (kind === null || (layout === "export" && NO_EXPORT_TABLES.has(kind))) return "";
 	let out = "";
+	const plain = layout === "export";
 	for (const table of relationTables(ctx.model, o)) {
 		// A table ATT&CK lists nothing for yet is its heading: a later sync writes the table there.
 		out += `\n${depth} ${tableHeading(table)}\n`;
@@ -70,7 +65,7 @@ function relationSections(path: string, layout: NoteLayout, o: StixObject, ctx: 
 		for (const r of table.list) {
 			const rid = attackIdOf(r.object);
 			if (rid === null) continue;
-			out += `${newTableRow(table, ctx.wikiLink(rid, path, rid, { inTable: true, existingOnly: true }) ?? rid, r.object.name ?? rid)}\n`;
+			out += `${newTableRow(table, (plain ? null : ctx.wikiLink(rid, path, rid, { inTable: true, existingOnly: true })) ?? rid, r.object.name ?? rid)}\n`;
 		}
 	}
 	return out;

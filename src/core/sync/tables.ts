@@ -147,9 +147,10 @@ function writtenTable(text: string, table: Table, rows: ReadonlyArray<{ id: stri
 
 /**
  * The edits bringing the note's relationship tables up to date. `handled` spans (sections the
- * layout code merged) are left alone.
+ * layout code merged) are left alone. `plain`: the export layout, which writes no wiki-links
+ * (export.ts): a row names its object by its plain ID, and ATT&CK's text names pages `Name (ID)`.
  */
-export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, base: AttackModel | null, footnotes: FootnoteSet, handled: ReadonlyArray<{ start: number; end: number }>, eol: string, idOf: (cells: string[]) => string | null, opts: { footnotes: boolean; known?: Set<string> }): Edit[] {
+export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, base: AttackModel | null, footnotes: FootnoteSet, handled: ReadonlyArray<{ start: number; end: number }>, eol: string, idOf: (cells: string[]) => string | null, opts: { footnotes: boolean; known?: Set<string>; plain?: boolean }): Edit[] {
 	const fresh = relations(ctx.model, o);
 	if (fresh.length === 0) return [];
 	// The object in the base release: by ATT&CK ID, else by STIX id (a 17.1 data component has no ID).
@@ -157,6 +158,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 	const old = base && was0 ? relations(base, was0) : [];
 	const edits: Edit[] = [];
 	const from = note.path;
+	const mode = opts.plain === true ? "plain" : "markdown";
 	const matched = new Set<number>();
 	for (const table of tablesOf(note, idOf)) {
 		if (handled.some((h) => table.start < h.end && h.start < table.end)) continue;
@@ -253,7 +255,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			if (seen !== undefined && seen.description === r.description && (seen.asBase === asBase || citations !== "none")) return seen.text;
 			const none = asBase && citations === "none";
 			const into = none ? new FootnoteSet() : asBase && ownStyle ? (fork ??= footnotes.fork()) : footnotes;
-			const text = renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: none ? "footnotes" : citations, br }, into).trim();
+			const text = renderAttackText(firstLine ? r.description.split("\n")[0] : r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), mode, inTable: true, citations: none ? "footnotes" : citations, br }, into).trim();
 			rendered.set(r.relationship, { description: r.description, asBase, text });
 			return text;
 		};
@@ -270,7 +272,8 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const refOf = (r: Related, id: string): string[] => {
 			let cells = refs.get(id);
 			if (cells !== undefined) return cells;
-			const note = ctx.noteFor(id);
+			// The export layout links no note: its rows name every object by plain ID.
+			const note = opts.plain === true ? null : ctx.noteFor(id);
 			const t = note === null ? undefined : templates.get(r.object.type);
 			const name = r.object.name ?? id;
 			const like = t && roles.map((role, c) => (role === "id" || role === "name" ? substitute(t.cells[c] ?? "", t, { id, name }, spell) : ""));
@@ -335,7 +338,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		} else {
 			const plan = tablePlan(note.text, table, table.header, rows, (id) => ours.has(id) && !theirs.has(id), stale, idAt, (old, fresh) => old === fresh, (id) => plain.has(id));
 			const e = mergeEdit(note.text, table, plan.fresh, plan.classify, { lead: 0, trail: 0 }, eol);
-			if (e) edits.push(e);
+			if (e) edits.push(e.text.trim() === "" ? gone(note.text, table) : e);
 		}
 		// The footnotes only the base's rows cite are ATT&CK's: their definitions go with the rows.
 		if (fork !== null && fork !== footnotes) for (const f of (fork as FootnoteSet).list()) opts.known?.add(f.name);
@@ -354,14 +357,26 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const rows = rel.list.flatMap((r) => {
 			const id = attackIdOf(r.object);
 			if (id === null) return [];
-			const ref = (ctx.noteFor(id) === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id;
-			const text = rel.noText ? "" : renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true, citations: opts.footnotes ? "footnotes" : "none", br: "<br />" }, footnotes).trim();
+			const ref = (opts.plain === true || ctx.noteFor(id) === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id;
+			const text = rel.noText ? "" : renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), mode, inTable: true, citations: opts.footnotes ? "footnotes" : "none", br: "<br />" }, footnotes).trim();
 			return [newTableRow(rel, ref, r.object.name ?? id, text)];
 		});
 		const lines = [...newTableHeader(rel), ...rows].join("\n");
 		edits.push({ start: span.start, end: span.end, text: `\n${lines}\n${region}`.replace(/\r?\n/g, eol) });
 	});
 	return edits;
+}
+
+/**
+ * The edit removing a table ATT&CK lists nothing in any more, and one blank line beside it (the
+ * one after it, else the one before): its heading is left as the frame of a note created now has
+ * it (skeleton.ts), no blank lines piling up where the table was.
+ */
+function gone(text: string, table: { start: number; end: number }): Edit {
+	const after = /^\r?\n/.exec(text.slice(table.end, table.end + 2));
+	if (after) return { start: table.start, end: table.end + after[0].length, text: "" };
+	const before = /\r?\n\r?\n$/.test(text.slice(Math.max(0, table.start - 4), table.start)) ? (text[table.start - 2] === "\r" ? 2 : 1) : 0;
+	return { start: table.start - before, end: table.end, text: "" };
 }
 
 /** The columns of a new note's relationship table (skeleton.ts writes its rows' ID and name). */
