@@ -1,6 +1,9 @@
-/** The rows of the table under `### heading` in a note's text, header and delimiter left out. */
-export function rowsUnder(text: string, heading: string): string[] {
-	const at = text.indexOf(`\n### ${heading}\n`);
+/**
+ * The rows of the table under a heading (`### heading` unless another level is given) in a note's
+ * text, header and delimiter left out.
+ */
+export function rowsUnder(text: string, heading: string, level = 3): string[] {
+	const at = text.indexOf(`\n${"#".repeat(level)} ${heading}\n`);
 	if (at < 0) return [];
 	const rows: string[] = [];
 	for (const line of text.slice(at).split("\n").slice(2)) {

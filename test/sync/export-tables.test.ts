@@ -12,6 +12,7 @@ import { attackIdOf, modelFromJson, type AttackModel, type Related } from "../..
 import { footnoteLabel } from "../../src/core/sync/attack-text";
 import { relationTables } from "../../src/core/kinds";
 import { MemoryVault } from "../helpers/memory-vault";
+import { rowsUnder as tableRows } from "../helpers/table-rows";
 import { ENTERPRISE_FIXTURE, FIXTURES, HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
 import { model, seedFiles, SEED_PATHS, syncOnce, textOf } from "./helpers";
 
@@ -19,17 +20,8 @@ const KINDS = ["group", "software", "campaign"] as const;
 const FIN7 = "Seeds/FIN7 (G0046).md";
 const APT29 = "Seeds/APT29 (G0016).md";
 
-/** The rows of the table under `## heading`, header and delimiter left out. */
-function rowsUnder(text: string, heading: string): string[] {
-	const at = text.indexOf(`\n## ${heading}\n`);
-	if (at < 0) return [];
-	const rows: string[] = [];
-	for (const line of text.slice(at).split("\n").slice(2)) {
-		if (line.startsWith("|")) rows.push(line);
-		else if (rows.length > 0) break;
-	}
-	return rows.slice(2);
-}
+/** The rows of the table under `## heading`: the export layout's tables are second-level. */
+const rowsUnder = (text: string, heading: string): string[] => tableRows(text, heading, 2);
 
 /** An export-layout vault: the export seed only. */
 const exportVault = () => new MemoryVault({ [SEED_PATHS.export]: seedFiles()[SEED_PATHS.export] });
