@@ -14,16 +14,21 @@ export interface Edit {
 }
 
 export function applyEdits(text: string, edits: readonly Edit[]): string {
-	// From the end; edits at one offset in reverse, so they land in the order they were made.
-	const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.i - a.i).map((x) => x.e);
-	let out = text;
-	let limit = text.length;
-	for (const e of sorted) {
-		if (e.end > limit) throw new Error(`overlapping edits at ${e.start}`);
-		out = out.slice(0, e.start) + e.text + out.slice(e.end);
-		limit = e.start;
+	// In the text's order; edits at one offset in the order they were made. The result is joined
+	// once from its pieces: splicing one edit at a time into the growing text copied it whole for
+	// each edit (a new note's tables are an edit per row).
+	const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.i - b.i);
+	const parts: string[] = [];
+	let pos = 0;
+	let last = 0;
+	for (const { e } of sorted) {
+		if (e.start < pos) throw new Error(`overlapping edits at ${last}`);
+		parts.push(text.slice(pos, e.start), e.text);
+		pos = e.end;
+		last = e.start;
 	}
-	return out;
+	parts.push(text.slice(pos));
+	return parts.join("");
 }
 
 /** "\r\n" when the note's first line break is one, else "\n". */
