@@ -51,6 +51,19 @@ describe("merge3", () => {
 		expect(sameWords(base, user)).toBe(true);
 	});
 
+	it("takes the new link whole where ATT&CK renamed what a link of the note's shows as its target", () => {
+		// Created at 17.1, where T1552.003 was Bash History; 18.1 names it Shell History and the
+		// vault's note is still `Bash History.md`.
+		const base = "plaintext files (e.g. [[Bash History]]), or registries.";
+		const fresh = "plaintext files (e.g. [[Bash History|Shell History]]), or registries.";
+		expect(merge3(base, base, fresh)).toEqual({ text: fresh, conflict: false });
+		// A note named `Name - ID`: its link's end is the target's too.
+		const named = "plaintext files (e.g. [[Bash History - T1552.003]]), or registries.";
+		expect(merge3(base, named, "plaintext files (e.g. [[Bash History - T1552.003|Shell History]]), or registries.").text).toBe("plaintext files (e.g. [[Bash History - T1552.003|Shell History]]), or registries.");
+		// The same words: the note's form of the link stays.
+		expect(merge3(base, base, "plaintext files (e.g. [[techniques/Bash History|Bash History]]), and more.").text).toBe("plaintext files (e.g. [[Bash History]]), and more.");
+	});
+
 	it("reads a link written as `Name (ID)` (the export layout) as the same words", () => {
 		expect(sameWords("Users may be lured by [Spearphishing Link](https://attack.mitre.org/techniques/T1566/002).", "Users may be lured by Spearphishing Link (T1566.002).")).toBe(true);
 	});

@@ -150,6 +150,10 @@ export function merge3(base: string, user: string, fresh: string): Merged {
 	const inA = mapThrough(oc, ac);
 	const out: Token[] = [];
 	let conflict = false;
+	// A link of the note's that shows what it targets (`[[Bash History]]`) whose words ATT&CK
+	// changed (the technique renamed: `[[Bash History|Shell History]]`) takes the new link whole,
+	// its end too (` - T1552.003]]` in `[[Bash History - T1552.003]]`): its words are no target.
+	let freshEnd = false;
 	for (const r of diff3MergeRegions(ac, oc, bc)) {
 		if (r.stable) {
 			if (r.buffer === "a") out.push(...a.slice(r.bufferStart, r.bufferStart + r.bufferLength));
@@ -161,7 +165,13 @@ export function merge3(base: string, user: string, fresh: string): Merged {
 				const fresh = b[inB[i]] ?? o[i];
 				const mine = a[inA[i]];
 				const markdownLink = mine !== undefined && (mine.canon === OPEN || mine.canon === CLOSE) && !mine.text.startsWith("[[") && !mine.text.endsWith("]]");
-				out.push(mine === undefined || mine.canon === CITE || markdownLink ? fresh : mine);
+				let take = mine === undefined || mine.canon === CITE || markdownLink;
+				if (!take && mine.text === "[[" && fresh.canon === OPEN && fresh.text !== "[[" && shownAt(a, inA[i]) !== shownAt(b, inB[i])) take = freshEnd = true;
+				else if (!take && freshEnd && mine.canon === CLOSE) {
+					take = true;
+					freshEnd = false;
+				}
+				out.push(take ? fresh : mine);
 			}
 			continue;
 		}
@@ -179,8 +189,16 @@ export function merge3(base: string, user: string, fresh: string): Merged {
 			out.push(...rb);
 			conflict = true;
 		}
+		if (out.length > 0 && out[out.length - 1].canon === CLOSE) freshEnd = false;
 	}
 	return { text: join(out), conflict };
+}
+
+/** The words a link shows: the tokens after its opening at `at`, up to its end. */
+function shownAt(tokens: readonly Token[], at: number | undefined): string {
+	let shown = "";
+	for (let k = (at ?? tokens.length) + 1; k < tokens.length && tokens[k].canon !== CLOSE; k++) shown += tokens[k].canon;
+	return shown;
 }
 
 /**
