@@ -3,7 +3,7 @@
  * frontmatter keys sync owns, and the names ATT&CK has used for platforms and permissions (so a
  * list item is known to be ATT&CK's even when the current release dropped it).
  */
-import { attackIdOf, type AttackModel } from "../attack/model";
+import { attackIdOf, counterpart, type AttackModel } from "../attack/model";
 import { ATTACK_SOURCES, type StixObject } from "../attack/stix";
 import type { Section } from "../notes/markdown";
 import { FootnoteSet } from "./attack-text";
@@ -120,7 +120,9 @@ export function ownedKeys(o: StixObject, ctx: SyncContext): Array<[string, FmVal
  * note's order stays, new items go last. Keys the note lacks are not added.
  */
 export function factKeys(data: Record<string, unknown> | undefined, o: StixObject, ctx: SyncContext): Array<[string, FmValue]> {
-	if (!data || o.type !== "attack-pattern" || o.revoked === true || o.x_mitre_deprecated === true) return [];
+	if (!data || o.revoked === true || o.x_mitre_deprecated === true) return [];
+	const aliases = renamedAliases(data, o, ctx);
+	if (o.type !== "attack-pattern") return aliases;
 	const model = ctx.model;
 	const tacticNames = new Set(model.all("tactic").map((t) => t.name ?? ""));
 	const facts: Array<[RegExp, string[], Set<string>]> = [
@@ -144,6 +146,39 @@ export function factKeys(data: Record<string, unknown> | undefined, o: StixObjec
 		const next = [...kept, ...fresh.filter((f) => !kept.includes(f))];
 		if (next.length === items.length && next.every((x, i) => x === items[i])) continue;
 		out.push([key, sep ? (typeof value === "string" ? next.join(sep) : [next.join(sep)]) : typeof value === "string" ? next.join(", ") : next]);
+	}
+	return [...out, ...aliases];
+}
+
+/**
+ * The aliases a generator made of an object's name (reuteras: `Time Based Evasion`, `Time Based
+ * Evasion (T1497.003)`, `T1497.003 (Time Based Evasion)`), when ATT&CK renamed the object since an
+ * earlier release given (Time Based Checks in 18.1): the same forms of the new name are added
+ * after them. The old ones stay: links of the user's may reach the note through them.
+ */
+function renamedAliases(data: Record<string, unknown>, o: StixObject, ctx: SyncContext): Array<[string, FmValue]> {
+	const id = attackIdOf(o);
+	const now = o.name;
+	if (id === null || now === undefined) return [];
+	const was = new Set<string>();
+	for (const p of ctx.previous) {
+		const then = counterpart(p.model, o)?.name;
+		if (then !== undefined && then !== now) was.add(then);
+	}
+	if (was.size === 0) return [];
+	const out: Array<[string, FmValue]> = [];
+	for (const key of Object.keys(data)) {
+		const value = data[key];
+		if (!/^aliases$/i.test(key) || !Array.isArray(value) || !value.every((v) => typeof v === "string")) continue;
+		const items: string[] = value;
+		const added: string[] = [];
+		for (const item of items) {
+			for (const name of was) {
+				const fresh = item === name ? now : item === `${name} (${id})` ? `${now} (${id})` : item === `${id} (${name})` ? `${id} (${now})` : null;
+				if (fresh !== null && !items.includes(fresh) && !added.includes(fresh)) added.push(fresh);
+			}
+		}
+		if (added.length > 0) out.push([key, [...items, ...added]]);
 	}
 	return out;
 }
