@@ -162,38 +162,46 @@ async function runSyncCommand(args: Parsed): Promise<number> {
 	// One index of the vault for every domain: each note is read once, however many bundles.
 	const memoFile = path.join(pluginFolder(root, vault.configDir), MEMO_FILE);
 	const memo = { last: args.flag("recheck") ? null : readMemo(memoFile), salt: `${VERSION} ${BUILD}`, digest: sha256 };
-	const { plan, fingerprintAfter } = await planDomains(vault, domains, { createMissing: kinds ?? args.flag("create-missing") }, memo);
-	// What finding the notes' releases ran into and downloaded, once planned.
-	for (const r of sources) {
-		problems.push(...r.problems);
-		downloaded.push(...r.downloaded);
+	// New notes' files are written on a second thread while the rest is planned (staged-writes.ts);
+	// what the plan did not create from them is removed, whatever happens.
+	if (!dryRun) vault.stageNewNotes();
+	try {
+		const onCreated = dryRun ? undefined : (notePath: string, text: string) => vault.stage(notePath, text);
+		const { plan, fingerprintAfter } = await planDomains(vault, domains, { createMissing: kinds ?? args.flag("create-missing"), ...(onCreated ? { onCreated } : {}) }, memo);
+		// What finding the notes' releases ran into and downloaded, once planned.
+		for (const r of sources) {
+			problems.push(...r.problems);
+			downloaded.push(...r.downloaded);
+		}
+		let failed: SyncReport["failed"] = [];
+		if (!dryRun) {
+			if (!args.flag("no-backup")) await new UndoLog(backupStore(vault.root, vault.configDir)).record(plan, new Date().toISOString());
+			const result = await applyPlan(
+				vault,
+				plan,
+				(done, total) => {
+					if (progress && total >= 50 && (done % 25 === 0 || done === total)) process.stderr.write(`\rwriting ${done}/${total}${done === total ? "\n" : ""}`);
+				},
+				{ concurrency: WRITES_AT_ONCE },
+			);
+			failed = result.failed;
+			// The vault as this sync left it, for the next to know (only when every note was written).
+			const after = failed.length === 0 ? fingerprintAfter() : null;
+			if (after !== null && after !== memo.last) writeMemo(memoFile, after);
+		}
+		const report = reportOf(plan, dryRun, failed);
+		const unknown = report.notes.filter((n) => n.baseRelease === null).length;
+		const warnings = [...problems];
+		if (unknown > 0 && offline) warnings.push(`${unknown} notes come from a release sync could not tell offline: their old ATT&CK text was kept where it could not be told from yours. Run again without --offline (or give --previous-bundle FILE) to replace it.`);
+		// --diff: each note's changes as the plugin's preview shows them, a changed line word by word.
+		const preview = diff ? buildPreview(plan) : null;
+		if (json) process.stdout.write(`${JSON.stringify({ ...report, warnings, downloaded, ...(preview ? { preview } : {}) }, null, 2)}\n`);
+		else process.stdout.write(`${preview ? formatPreview(preview, { lines: wordDiffLines }) : formatSync(report)}\n`);
+		if (!json) for (const w of warnings) process.stderr.write(`attack-sync: ${w}\n`);
+		return notWritten(report.failed.length);
+	} finally {
+		await vault.endStaging();
 	}
-	let failed: SyncReport["failed"] = [];
-	if (!dryRun) {
-		if (!args.flag("no-backup")) await new UndoLog(backupStore(vault.root, vault.configDir)).record(plan, new Date().toISOString());
-		const result = await applyPlan(
-			vault,
-			plan,
-			(done, total) => {
-				if (progress && total >= 50 && (done % 25 === 0 || done === total)) process.stderr.write(`\rwriting ${done}/${total}${done === total ? "\n" : ""}`);
-			},
-			{ concurrency: WRITES_AT_ONCE },
-		);
-		failed = result.failed;
-		// The vault as this sync left it, for the next to know (only when every note was written).
-		const after = failed.length === 0 ? fingerprintAfter() : null;
-		if (after !== null && after !== memo.last) writeMemo(memoFile, after);
-	}
-	const report = reportOf(plan, dryRun, failed);
-	const unknown = report.notes.filter((n) => n.baseRelease === null).length;
-	const warnings = [...problems];
-	if (unknown > 0 && offline) warnings.push(`${unknown} notes come from a release sync could not tell offline: their old ATT&CK text was kept where it could not be told from yours. Run again without --offline (or give --previous-bundle FILE) to replace it.`);
-	// --diff: each note's changes as the plugin's preview shows them, a changed line word by word.
-	const preview = diff ? buildPreview(plan) : null;
-	if (json) process.stdout.write(`${JSON.stringify({ ...report, warnings, downloaded, ...(preview ? { preview } : {}) }, null, 2)}\n`);
-	else process.stdout.write(`${preview ? formatPreview(preview, { lines: wordDiffLines }) : formatSync(report)}\n`);
-	if (!json) for (const w of warnings) process.stderr.write(`attack-sync: ${w}\n`);
-	return notWritten(report.failed.length);
 }
 
 /** Where a sync keeps the fingerprint of the vault as it left it (commands/sync.ts planDomains). */

@@ -4,11 +4,12 @@
  * part of the vault. Writes go to a temporary file, written whole and flushed, that is then
  * renamed over the note, so neither a crash nor a full disk leaves half a note behind.
  */
-import { accessSync, chmodSync, constants, lstatSync, realpathSync, rmSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, existsSync, type Dirent } from "node:fs";
+import { accessSync, chmodSync, constants, lstatSync, realpathSync, rmSync, rmdirSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, existsSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { UserError, messageOf } from "../core/errors";
 import { foldName } from "../core/sync/filenames";
 import type { Vault } from "../core/vault";
+import { StagedWrites } from "./staged-writes";
 import { isStale, nodeIo, noteTempName, noteTempPid, writeAll, type WriteIo } from "./write-file";
 
 export class FsVault implements Vault {
@@ -118,6 +119,13 @@ export class FsVault implements Vault {
 		// A failure rejects the promise, as Obsidian's create does. The checks and the folder are
 		// done before the first await, in the order notes are created; the write may end later.
 		if (existsSync(this.abs(vaultPath))) throw new UserError(`${vaultPath}: already exists.`);
+		const staged = this.staged.get(vaultPath);
+		if (staged !== undefined) {
+			this.staged.delete(vaultPath);
+			if (staged.data === data) return this.commit(vaultPath, staged);
+			// Planned otherwise after all (two domains' plans of one path): written the usual way.
+			await this.drop(staged);
+		}
 		// Names that are one on macOS and Windows are one here too: a folder the vault has as
 		// `mitre att&ck/` takes `MITRE ATT&CK/...` notes (the core spells it so when it knows
 		// the folder from its files; an empty one only the disk knows), and a twin file is
@@ -134,6 +142,104 @@ export class FsVault implements Vault {
 			this.made.set(path.dirname(abs), dir);
 		}
 		await this.writeAtomically(vaultPath, data, "it was not created", path.join(dir, name));
+	}
+
+	/** New notes whose temporary files are written ahead (stage), by vault path. */
+	private readonly staged = new Map<string, Staged>();
+	/** The thread that writes them; null until `stageNewNotes`. */
+	private stager: StagedWrites | null = null;
+	/** Folders made for staged notes: removed again, when empty, by `endStaging`. */
+	private readonly stagedFolders: string[] = [];
+
+	/** From now on `stage` writes new notes' temporary files ahead, on a second thread (the CLI's sync). */
+	stageNewNotes(): void {
+		this.stager ??= new StagedWrites();
+	}
+
+	/**
+	 * A note the plan creates, as soon as its text is final: its temporary file is written and
+	 * flushed in the background, and `create` with the same text then only renames it over the
+	 * note. Nothing is staged where `create` would refuse the note (it exists, or has a twin), or
+	 * without `stageNewNotes`; `create` then works as always.
+	 */
+	stage(vaultPath: string, data: string): void {
+		if (this.stager === null || this.staged.has(vaultPath)) return;
+		let abs: string;
+		try {
+			abs = this.abs(vaultPath);
+		} catch {
+			return;
+		}
+		// A note that exists is no concern here: `create` refuses it before anything is renamed.
+		const dir = this.folderFor(abs);
+		if (dir === null) return;
+		const target = path.join(dir, path.basename(abs));
+		const temp = this.tempFor(target);
+		this.temps.add(temp);
+		this.staged.set(vaultPath, { data, temp, target, written: this.stager.write(temp, data) });
+	}
+
+	/**
+	 * Ends staging: the staged files no note was created from (a dry run, a plan that failed, a
+	 * cancel) are removed, with the folders made for them when they are empty, and the thread ends.
+	 */
+	async endStaging(): Promise<void> {
+		const left = [...this.staged.values()];
+		this.staged.clear();
+		for (const s of left) await this.drop(s);
+		// The deepest first: a folder is empty only once the folders made inside it are gone.
+		for (const dir of [...this.stagedFolders].sort((a, b) => b.length - a.length)) {
+			try {
+				if (readdirSync(dir).length === 0) rmdirSync(dir);
+			} catch {
+				// Gone, or not empty: left as it is.
+			}
+		}
+		this.stagedFolders.length = 0;
+		await this.stager?.close();
+		this.stager = null;
+	}
+
+	/** The staged note renamed into place once its temporary file is written. */
+	private async commit(vaultPath: string, s: Staged): Promise<void> {
+		try {
+			const error = await s.written;
+			if (error !== null) throw new Error(error);
+			// Created meanwhile by someone else (`create` has looked at the path as asked for): theirs stays.
+			if (s.target !== this.abs(vaultPath) && existsSync(s.target)) throw new UserError(`${vaultPath}: already exists.`);
+			renameSync(s.temp, s.target);
+		} catch (err) {
+			removeQuietly(s.temp);
+			if (err instanceof UserError) throw err;
+			throw new UserError(`${vaultPath}: could not be written (${messageOf(err)}); it was not created.`);
+		} finally {
+			this.temps.delete(s.temp);
+		}
+		this.writes.push(vaultPath);
+	}
+
+	private async drop(s: Staged): Promise<void> {
+		await s.written;
+		removeQuietly(s.temp);
+		this.temps.delete(s.temp);
+	}
+
+	/**
+	 * The folder a new note at `abs` goes in, as spelled on disk, made if need be; null when a
+	 * file of the same name on macOS and Windows is there (create refuses the note).
+	 */
+	private folderFor(abs: string): string | null {
+		const made = this.made.get(path.dirname(abs));
+		const dir = made ?? this.spelledAsOnDisk(path.dirname(abs));
+		const name = path.basename(abs);
+		if (dir !== path.dirname(abs) && existsSync(path.join(dir, name))) return null;
+		if (this.twinOf(dir, name) !== null) return null;
+		if (made === undefined) {
+			const first = mkdirSync(dir, { recursive: true });
+			if (first !== undefined) for (let d = dir; d.length >= first.length; d = path.dirname(d)) this.stagedFolders.push(d);
+			this.made.set(path.dirname(abs), dir);
+		}
+		return dir;
 	}
 
 	/** Folders notes were created in (as asked for -> as spelled on disk): made and spelled once. */
@@ -190,15 +296,20 @@ export class FsVault implements Vault {
 	/** Temporary files of the writes under way (a sync writes several notes at once). */
 	private readonly temps = new Set<string>();
 
+	/** A temporary file's name beside `target`: two long names may be cut to one, and a write under way keeps its own. */
+	private tempFor(target: string): string {
+		let temp = path.join(path.dirname(target), noteTempName(path.basename(target)));
+		for (let n = 2; this.temps.has(temp); n++) temp = path.join(path.dirname(target), noteTempName(`${n}~${path.basename(target)}`));
+		return temp;
+	}
+
 	/**
 	 * The whole text goes to a temporary file beside the note, is flushed to the disk, and only
 	 * then replaces the note: a full disk or a crash leaves the note as it was, never cut short.
 	 */
 	private async writeAtomically(vaultPath: string, data: string, unchanged: string, abs = this.abs(vaultPath)): Promise<void> {
 		const target = realpathOr(abs);
-		// Two long names may be cut to one temporary name: a write under way keeps its own.
-		let temp = path.join(path.dirname(target), noteTempName(path.basename(target)));
-		for (let n = 2; this.temps.has(temp); n++) temp = path.join(path.dirname(target), noteTempName(`${n}~${path.basename(target)}`));
+		const temp = this.tempFor(target);
 		// Keep an existing note's permissions; a new file gets the usual ones (umask applies). The
 		// rename replaces the directory entry, so a hard-linked note becomes a file of its own.
 		let mode: number | null = null;
@@ -267,4 +378,23 @@ function realpathOr(abs: string): string {
 	} catch {
 		return abs;
 	}
+}
+
+/** Removes a temporary file, if there is one: what cannot be removed is left, never an error of its own. */
+function removeQuietly(file: string): void {
+	try {
+		rmSync(file, { force: true });
+	} catch {
+		// A folder, say: not ours.
+	}
+}
+
+/** A new note's temporary file, written ahead on the staging thread. */
+interface Staged {
+	data: string;
+	temp: string;
+	/** The note's file, in its folder as spelled on disk. */
+	target: string;
+	/** Null once written and flushed; else why it could not be. */
+	written: Promise<string | null>;
 }

@@ -105,6 +105,11 @@ export interface SyncOptions {
 	 * (a second sync changes nothing), so it is taken as is instead of being worked out again.
 	 */
 	asLeft?: boolean;
+	/**
+	 * Told each new note's path and text as soon as it is planned (the text is final): the CLI
+	 * writes its temporary file meanwhile, so the writing overlaps the rest of the planning.
+	 */
+	onCreated?: (path: string, text: string) => void;
 }
 
 // A note in no layout sync knows ("other": hand-made, or a generator nobody described) is synced
@@ -142,6 +147,7 @@ export function planSync(index: VaultIndex, model: AttackModel, opts: SyncOption
 		const o = model.get(id);
 		if (!o) continue;
 		const after = createNote(path, id, o, ctx);
+		opts.onCreated?.(path, after);
 		notes.push({ path, id, layout: ctx.places[kindOf(o)].layout, action: "created", after });
 	}
 	notes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
