@@ -1,12 +1,12 @@
 // The CLI given bundle files it must refuse: Latin-1 text, fields of the wrong shape, a file far
 // larger than any ATT&CK bundle. Each is one line on stderr, exit 1, and nothing written.
 import { spawnSync } from "node:child_process";
-import { closeSync, cpSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { latin1Bundle, stixIdOf, withObject } from "../helpers/bad-bundles";
-import { CLI, FIXTURES } from "../helpers/paths";
+import { CLI, ENTERPRISE_FIXTURE, FIXTURES } from "../helpers/paths";
 import { readTree } from "../helpers/sample-vault";
 
 const temps: string[] = [];
@@ -52,6 +52,18 @@ describe("a bundle file that is not UTF-8", () => {
 		const { vault, bundle } = setUp("latin1.json", bytes);
 		const at = (bytes.findIndex((b) => b >= 0x80) + 1).toLocaleString("en-US");
 		expectRefused(bundle, vault, `attack-sync: ${bundle}: not UTF-8 text (byte ${at} is not valid UTF-8); an ATT&CK bundle is UTF-8 JSON, so this file is in another encoding or damaged.\n`);
+	});
+});
+
+describe("a UTF-8 bundle that starts with a byte order mark", () => {
+	it("is read as the same bundle without it", () => {
+		const json = readFileSync(ENTERPRISE_FIXTURE);
+		const plain = setUp("plain.json", json);
+		const marked = setUp("bom.json", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]));
+		const a = cli("inspect", "--bundle", plain.bundle, "--json");
+		const b = cli("inspect", "--bundle", marked.bundle, "--json");
+		expect(b.code, b.stderr).toBe(0);
+		expect(b.stdout.replaceAll("bom.json", "plain.json").replaceAll(marked.dir, plain.dir)).toBe(a.stdout);
 	});
 });
 
