@@ -6,6 +6,7 @@
 //   name and still reaches the note (`[[Bash History|Shell History]]`), never `[[Shell History]]`,
 //   which reaches no note.
 // - The aliases a generator made of the name (reuteras): the new name's are added, the old stay.
+// - A row of a table inside a callout (reuteras' `> [!summary]- Sub-techniques` of the parent).
 // Needs the whole releases and the peer vaults (../shared); skipped without them.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -43,6 +44,22 @@ describe.skipIf(!HAVE_SHARED)("the aliases a generator made of a renamed techniq
 		expect(aliases).toBe(
 			["aliases:", "  - T1497.003", "  - Time Based Evasion", "  - Time Based Evasion (T1497.003)", "  - T1497.003 (Time Based Evasion)", "  - Time Based Checks", "  - Time Based Checks (T1497.003)", "  - T1497.003 (Time Based Checks)"].join("\n"),
 		);
+		const again = await syncOnce(vault, m18, { previous: [m17] });
+		expect(again.wrote).toEqual([]);
+	});
+});
+
+describe.skipIf(!HAVE_SHARED)("a row of a table inside a callout, naming a renamed technique", () => {
+	it("says the new name, its link kept, and a second sync writes nothing", async () => {
+		const [m17, m18] = [model(bundle("17.1")), model(bundle("18.1"))];
+		const note = "MITRE/Techniques/Enterprise attack/Defense Evasion/Virtualization／Sandbox Evasion/Virtualization／Sandbox Evasion - T1497.md";
+		const before = readFileSync(path.join(SHARED, "peer-vaults", "reuteras-17.1", note), "utf8");
+		expect(before).toContain("> | [[Time Based Evasion - T1497.003 \\| T1497.003]] | Time Based Evasion |\n");
+		const vault = new MemoryVault({ [note]: before });
+		await syncOnce(vault, m18, { previous: [m17] });
+		const text = textOf(vault.files.get(note));
+		expect(text).toContain("> | [[Time Based Evasion - T1497.003 \\| T1497.003]] | Time Based Checks |\n");
+		expect(text).toContain("> | [[System Checks - T1497.001 \\| T1497.001]] | System Checks |\n");
 		const again = await syncOnce(vault, m18, { previous: [m17] });
 		expect(again.wrote).toEqual([]);
 	});

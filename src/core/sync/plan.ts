@@ -27,6 +27,7 @@ import { applyEdits } from "./edits";
 import { syncExport } from "./export";
 import { editFrontmatter } from "./frontmatter-edit";
 import { skeletonNote } from "./skeleton";
+import { renameQuotedRows } from "./tables";
 import type { Bases } from "./base";
 import { containsWords } from "./words";
 import { ASIDE, normalizeLine, sentences, type Stale } from "./prose";
@@ -263,7 +264,7 @@ export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	// attack_version says which release the note's ATT&CK text is from, and the next sync takes it
 	// as the note's base: it is written only when the new description is there to be found (a
 	// layout sync cannot bring up to date keeps what it recorded, so its old text stays ATT&CK's).
-	const body = applyEdits(note.text, edits);
+	const body = renameQuotedRows(applyEdits(note.text, edits), ctx);
 	const keys = [...factKeys(note.frontmatter?.data, o, ctx), ...ownedKeys(o, ctx).filter(([k]) => k !== "attack_version" || layout === "controls" || recordedRelease(note) === ctx.version || holdsDescription(body, o))];
 	// The common case: the keys already hold as read (a second sync, a new note's frame); body
 	// edits never touch the frontmatter, so it needs no edit of its own.

@@ -401,3 +401,50 @@ export function newTableRow(table: RelationTable, ref: string, name: string, tex
 export function tableHeading(table: RelationTable): string {
 	return table.heading ?? table.name.charAt(0).toUpperCase() + table.name.slice(1);
 }
+
+/** A table row inside a callout or quote: `> | ... |` (`>` as deep as it goes). */
+const QUOTED_ROW = /^((?:[ \t]*>)+[ \t]*)\|.*\|[ \t]*\r?$/gm;
+const ATTACK_ID = /\b(?:TA|DS|DC|T|M|G|S|C)\d{4}(?:\.\d{3})?\b/;
+
+/**
+ * Rows of tables inside callouts, which sync does not otherwise manage (reuteras' `> [!summary]-
+ * Sub-techniques` table of a technique): a name cell that says what an earlier release given
+ * called the row's object, renamed since, says the new name, as in the tables sync manages
+ * (renamedCell: the same cells change, a link keeps its target). The row's object is the ATT&CK ID
+ * of its first cell. Applied to the text sync wrote; a second sync finds nothing to change.
+ */
+export function renameQuotedRows(text: string, ctx: SyncContext): string {
+	if (ctx.previous.length === 0 || !text.includes("> |")) return text;
+	return text.replace(QUOTED_ROW, (line, prefix: string) => {
+		const cells = cellSpans(line, prefix.length);
+		const id = ATTACK_ID.exec(cells[0]?.text ?? "")?.[0];
+		const o = id === undefined ? undefined : ctx.model.get(id);
+		if (o?.name === undefined) return line;
+		for (const p of ctx.previous) {
+			const was = counterpart(p.model, o)?.name;
+			if (was === undefined || was === o.name) continue;
+			for (const cell of cells.slice(1)) {
+				const renamed = renamedCell(cell.text, was, o.name);
+				if (renamed !== null) return line.slice(0, cell.start) + renamed + line.slice(cell.start + cell.text.length);
+			}
+		}
+		return line;
+	});
+}
+
+/** Each cell of a table row from `from` (its opening `|`): its text, trimmed, and where that starts. */
+function cellSpans(line: string, from: number): Array<{ text: string; start: number }> {
+	const out: Array<{ text: string; start: number }> = [];
+	let start = from + 1;
+	for (let i = start; i < line.length; i++) {
+		const ch = line.charCodeAt(i);
+		if (ch === 0x5c && i + 1 < line.length) i++;
+		else if (ch === 0x7c) {
+			const raw = line.slice(start, i);
+			const lead = raw.length - raw.trimStart().length;
+			out.push({ text: raw.trim(), start: start + lead });
+			start = i + 1;
+		}
+	}
+	return out;
+}
