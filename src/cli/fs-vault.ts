@@ -203,6 +203,7 @@ export class FsVault implements Vault {
 	/** The staged note renamed into place once its temporary file is written. */
 	private async commit(vaultPath: string, s: Staged): Promise<void> {
 		try {
+			this.stager?.flush();
 			const error = await s.written;
 			if (error !== null) throw new Error(error);
 			// Created meanwhile by someone else (`create` has looked at the path as asked for): theirs stays.
@@ -219,6 +220,7 @@ export class FsVault implements Vault {
 	}
 
 	private async drop(s: Staged): Promise<void> {
+		this.stager?.flush();
 		await s.written;
 		removeQuietly(s.temp);
 		this.temps.delete(s.temp);
