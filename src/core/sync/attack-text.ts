@@ -93,7 +93,9 @@ export class FootnoteSet {
 	/** The definition line for one footnote: `[^label]: Name. Description <url>` (description/url parts omitted when absent; url in angle brackets so Obsidian makes it a link). */
 	static definition(f: Footnote): string {
 		let line = `[^${f.label}]: ${f.name}${f.name.endsWith(".") ? "" : "."}`;
-		if (f.description?.trim()) line += ` ${f.description.trim().replace(/\s+/g, " ")}`;
+		// Runs of white space made one space; most descriptions have none to change, and are kept as they are.
+		const description = f.description?.trim();
+		if (description) line += ` ${/\s\s|[^\S ]/.test(description) ? description.replace(/\s+/g, " ") : description}`;
 		if (f.url?.trim()) line += ` <${f.url.trim().replace(/[\s<>]/g, encodeURIComponent)}>`;
 		return line;
 	}
@@ -120,12 +122,17 @@ function labelFits(label: string, base: string): boolean {
 
 /** ATT&CK text as Markdown for a note; citations go to `footnotes`, resolved against `refs.external_references`. */
 export function renderAttackText(text: string, refs: StixObject, ctx: TextContext, footnotes: FootnoteSet): string {
-	const plain = text.replace(/\r\n?/g, "\n");
+	// Each pass only where the text has what it changes: this renders every relationship of every
+	// note, and a pass that changes nothing still copies the text.
+	const plain = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
 	let out = ctx.citations === "raw" ? plain : ctx.citations === "none" ? dropCitations(plain, refs) : replaceCitations(plain, refs, footnotes);
-	out = out.replace(/<code>([\s\S]*?)<\/code>/gi, (_, code: string) => codeSpan(code));
-	out = out.replace(/\[([^\]\n]*)\]\(([^()\s]+)\)/g, (whole, label: string, url: string) => renderLink(whole, label, url, ctx));
-	out = out.replace(/[ \t]+$/gm, "").replace(/\n{3,}/g, "\n\n").replace(/^\n+|\n+$/g, "");
-	if (ctx.inTable === true) out = out.replace(/\\?\|/g, "\\|").replace(/\n/g, ctx.br ?? "<br />");
+	if (/<code>/i.test(out)) out = out.replace(/<code>([\s\S]*?)<\/code>/gi, (_, code: string) => codeSpan(code));
+	if (out.includes("](")) out = out.replace(/\[([^\]\n]*)\]\(([^()\s]+)\)/g, (whole, label: string, url: string) => renderLink(whole, label, url, ctx));
+	if (/[ \t](?:$|[\n\u2028\u2029])|\n\n\n|^\n|\n$/.test(out)) out = out.replace(/[ \t]+$/gm, "").replace(/\n{3,}/g, "\n\n").replace(/^\n+|\n+$/g, "");
+	if (ctx.inTable === true) {
+		if (out.includes("|")) out = out.replace(/\\?\|/g, "\\|");
+		if (out.includes("\n")) out = out.replace(/\n/g, ctx.br ?? "<br />");
+	}
 	return out;
 }
 
