@@ -39,12 +39,19 @@ const SECTION_OF: Readonly<Record<string, ManagedSection>> = {
 };
 const TABLE: Shape = { lead: 1, trail: 1 };
 
-/** The ID a row's first cell claims (`[[path\|M1031]]` or `M1031`), or null. */
+/**
+ * The ID a row's first cell claims (`[[path\|M1031]]`, `M1031`, or a link to a note named by its ID
+ * that shows it: `[[C0026]]`, a campaign ATT&CK names by its ID), or null.
+ */
 export function idOfCells(cells: readonly string[] | null): string | null {
 	if (cells === null || cells.length === 0) return null;
 	const cell = cells[0];
 	const links = scanWikiLinks(cell);
-	if (links.length > 0) return claimedId(cell, links[0]);
+	if (links.length > 0) {
+		const link = links[0];
+		const bare = link.alias === null && link.subpath === null ? PLAIN_ID.exec(link.target.slice(link.target.lastIndexOf("/") + 1)) : null;
+		return claimedId(cell, link) ?? (bare ? bare[1] : null);
+	}
 	const m = PLAIN_ID.exec(cell.trim());
 	return m ? m[1] : null;
 }
