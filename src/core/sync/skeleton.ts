@@ -2,7 +2,7 @@
  * A new note is its layout's empty frame, then synced like any other note: what sync creates is
  * exactly what a later sync would write, so a second run leaves it alone.
  */
-import { attackIdOf, isSubtechnique } from "../attack/model";
+import { isSubtechnique } from "../attack/model";
 import { kindOfObject, relationTables } from "../kinds";
 import type { Note } from "../notes/read";
 import { readOutline } from "../notes/outline";
@@ -11,7 +11,7 @@ import type { StixObject } from "../attack/stix";
 import { ownedKeys } from "./common";
 import type { SyncContext } from "./context";
 import { frontmatterBlock } from "./frontmatter-edit";
-import { newTableHeader, newTableRow, tableHeading } from "./tables";
+import { tableHeading } from "./tables";
 import { NO_EXPORT_TABLES } from "./export";
 import type { NoteLayout } from "./places";
 
@@ -27,7 +27,7 @@ export function skeletonNote(path: string, layout: NoteLayout, id: string, o: St
 	const owned = ownedKeys(o, ctx);
 	const keys = layout === "export" ? owned : [["alias", id] as const, ...owned];
 	const fm = frontmatterBlock(keys);
-	const tables = opts.tables === false ? "" : relationSections(path, layout, o, ctx, layout === "export" ? "##" : "###");
+	const tables = opts.tables === false ? "" : relationSections(layout, o, ctx, layout === "export" ? "##" : "###");
 	const text = fm + (layout === "export" ? exportSkeleton(id, o) + tables : classicSkeleton(id, o, tables));
 	const data: Record<string, unknown> = {};
 	for (const [k, v] of keys) if (v !== null) data[k] = v;
@@ -44,30 +44,19 @@ function classicSkeleton(id: string, o: StixObject, tables: string): string {
 }
 
 /**
- * A new note's relationship tables (a technique's procedure examples and detection strategies, a
- * tactic's techniques, a mitigation's techniques addressed, a group's techniques and software...):
- * each row's reference and name, its text left for the sync that follows to fill in (tables.ts
- * finds the table by its rows' IDs; a tactic's table has no text column). The reference is a link
- * only to a note the vault has or this run creates; else the plain ID, which tables.ts knows as
- * ATT&CK's and links once the note is there. In an export-layout note (of a kind export.ts keeps
- * tables for: not in `NO_EXPORT_TABLES`) it is always the plain ID: that layout writes no wiki-links.
+ * A new note's relationship tables' headings (a technique's procedure examples and detection
+ * strategies, a tactic's techniques, a mitigation's techniques addressed, a group's techniques and
+ * software...), each with nothing under it: the sync that follows writes each table under its
+ * heading, as it writes one ATT&CK lists something in for the first time (tables.ts), rows linking
+ * only notes the vault has or this run creates. Writing the rows here for that sync to read back
+ * and fill in made the same tables at about twice the cost. In an export-layout note (of a kind
+ * export.ts keeps tables for: not in `NO_EXPORT_TABLES`) the headings are second-level.
  */
-function relationSections(path: string, layout: NoteLayout, o: StixObject, ctx: SyncContext, depth: string): string {
+function relationSections(layout: NoteLayout, o: StixObject, ctx: SyncContext, depth: string): string {
 	const kind = kindOfObject(o);
 	if (kind === null || (layout === "export" && NO_EXPORT_TABLES.has(kind))) return "";
 	let out = "";
-	const plain = layout === "export";
-	for (const table of relationTables(ctx.model, o)) {
-		// A table ATT&CK lists nothing for yet is its heading: a later sync writes the table there.
-		out += `\n${depth} ${tableHeading(table)}\n`;
-		if (table.list.length === 0) continue;
-		out += `\n${newTableHeader(table).join("\n")}\n`;
-		for (const r of table.list) {
-			const rid = attackIdOf(r.object);
-			if (rid === null) continue;
-			out += `${newTableRow(table, (plain ? null : ctx.wikiLink(rid, path, rid, { inTable: true, existingOnly: true })) ?? rid, r.object.name ?? rid)}\n`;
-		}
-	}
+	for (const table of relationTables(ctx.model, o)) out += `\n${depth} ${tableHeading(table)}\n`;
 	return out;
 }
 

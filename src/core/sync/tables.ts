@@ -117,7 +117,7 @@ function renamedCell(cell: string, was: string, now: string): string | null {
 /**
  * The table as its merge would write it, worked out directly when that is plain: the header and
  * delimiter as tablePlan writes them, then exactly `rows`, in order, each row's cells the same
- * but for ATT&CK text a cell lacked (a new note's frame leaves it empty). As tablePlan does, a
+ * but for ATT&CK text a cell lacked. As tablePlan does, a
  * row whose cells all stay is kept byte for byte, and an empty cell takes the new text. Null when
  * the table has anything else (a row of the user's, its own header, CRLF): the merge then works
  * it out.
@@ -343,9 +343,9 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// The footnotes only the base's rows cite are ATT&CK's: their definitions go with the rows.
 		if (fork !== null && fork !== footnotes) for (const f of (fork as FootnoteSet).list()) opts.known?.add(f.name);
 	}
-	// A table a new note's frame left empty (ATT&CK listed nothing then: a technique's detection
-	// strategies before v18) is written under its heading once ATT&CK lists something, as the note
-	// created now would have it.
+	// A table with nothing under its heading is written there: a new note's (skeleton.ts writes
+	// its tables' headings only), or one ATT&CK listed nothing in before (a technique's detection
+	// strategies before v18) and lists something in now, as the note created now would have it.
 	fresh.forEach((rel, k) => {
 		if (matched.has(k) || rel.list.length === 0 || !note.outline) return;
 		const title = tableHeading(rel).toLowerCase();
@@ -379,7 +379,7 @@ function gone(text: string, table: { start: number; end: number }): Edit {
 	return { start: table.start - before, end: table.end, text: "" };
 }
 
-/** The columns of a new note's relationship table (skeleton.ts writes its rows' ID and name). */
+/** The columns of a new note's relationship table. */
 export const NEW_TABLE_HEADER = ["| ID | Name | Use |", "| --- | --- | --- |"];
 
 /**
