@@ -362,7 +362,8 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			return [newTableRow(rel, ref, r.object.name ?? id, text)];
 		});
 		const lines = [...newTableHeader(rel), ...rows].join("\n");
-		edits.push({ start: span.start, end: span.end, text: `\n${lines}\n${region}`.replace(/\r?\n/g, eol) });
+		const table = `\n${lines}\n${region}`;
+		edits.push({ start: span.start, end: span.end, text: eol === "\n" && !table.includes("\r") ? table : table.replace(/\r?\n/g, eol) });
 	});
 	return edits;
 }
@@ -394,7 +395,9 @@ export function newTableHeader(table: RelationTable): readonly string[] {
 /** A new note's table row, as table sync writes it: the reference, the name, the text (empty until synced). */
 export function newTableRow(table: RelationTable, ref: string, name: string, text = ""): string {
 	if (table.noText) return `| ${ref} | ${esc(name)} |`;
-	return text === "" ? `| ${ref} | ${esc(name)} |  |` : `| ${ref} | ${esc(name)} | ${text} |`.replace(/ {2}\|/g, " |");
+	if (text === "") return `| ${ref} | ${esc(name)} |  |`;
+	const row = `| ${ref} | ${esc(name)} | ${text} |`;
+	return row.includes("  |") ? row.replace(/ {2}\|/g, " |") : row;
 }
 
 /** The heading of a new note's relationship table: "Procedure Examples", "Techniques used". */
