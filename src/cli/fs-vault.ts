@@ -131,24 +131,16 @@ export class FsVault implements Vault {
 		// the folder from its files; an empty one only the disk knows), and a twin file is
 		// refused, or the vault would not survive a copy there.
 		const abs = this.abs(vaultPath);
-		const made = this.made.get(path.dirname(abs));
-		const dir = made ?? this.spelledAsOnDisk(path.dirname(abs));
-		const name = path.basename(abs);
-		if (dir !== path.dirname(abs) && existsSync(path.join(dir, name))) throw new UserError(`${vaultPath}: already exists (in ${path.relative(this.root, dir).split(path.sep).join("/")}).`);
-		const twin = this.twinOf(dir, name);
-		if (twin !== null) throw new UserError(`${vaultPath}: already exists as "${twin}" (the same name on macOS and Windows).`);
-		if (made === undefined) {
-			mkdirSync(dir, { recursive: true });
-			this.made.set(path.dirname(abs), dir);
-		}
-		await this.writeAtomically(vaultPath, data, "it was not created", path.join(dir, name));
+		const folder = this.folderFor(vaultPath, abs);
+		if ("refused" in folder) throw new UserError(folder.refused);
+		await this.writeAtomically(vaultPath, data, "it was not created", path.join(folder.dir, path.basename(abs)));
 	}
 
 	/** New notes whose temporary files are written ahead (stage), by vault path. */
 	private readonly staged = new Map<string, Staged>();
 	/** The thread that writes them; null until `stageNewNotes`. */
 	private stager: StagedWrites | null = null;
-	/** Folders made for staged notes: removed again, when empty, by `endStaging`. */
+	/** Folders made for new notes: removed again, when empty, by `endStaging`. */
 	private readonly stagedFolders: string[] = [];
 
 	/** From now on `stage` writes new notes' temporary files ahead, on a second thread (the CLI's sync). */
@@ -171,9 +163,9 @@ export class FsVault implements Vault {
 			return;
 		}
 		// A note that exists is no concern here: `create` refuses it before anything is renamed.
-		const dir = this.folderFor(abs);
-		if (dir === null) return;
-		const target = path.join(dir, path.basename(abs));
+		const folder = this.folderFor(vaultPath, abs);
+		if ("refused" in folder) return;
+		const target = path.join(folder.dir, path.basename(abs));
 		const temp = this.tempFor(target);
 		this.temps.add(temp);
 		this.staged.set(vaultPath, { data, temp, target, written: this.stager.write(temp, data) });
@@ -227,21 +219,23 @@ export class FsVault implements Vault {
 	}
 
 	/**
-	 * The folder a new note at `abs` goes in, as spelled on disk, made if need be; null when a
-	 * file of the same name on macOS and Windows is there (create refuses the note).
+	 * The folder a new note at `abs` goes in, as spelled on disk, made if need be (and noted, for
+	 * `endStaging` to remove again if it stays empty); or why `create` refuses the note: a file of
+	 * its name is in the folder as spelled on disk, or one that is the same name on macOS and Windows.
 	 */
-	private folderFor(abs: string): string | null {
+	private folderFor(vaultPath: string, abs: string): { dir: string } | { refused: string } {
 		const made = this.made.get(path.dirname(abs));
 		const dir = made ?? this.spelledAsOnDisk(path.dirname(abs));
 		const name = path.basename(abs);
-		if (dir !== path.dirname(abs) && existsSync(path.join(dir, name))) return null;
-		if (this.twinOf(dir, name) !== null) return null;
+		if (dir !== path.dirname(abs) && existsSync(path.join(dir, name))) return { refused: `${vaultPath}: already exists (in ${path.relative(this.root, dir).split(path.sep).join("/")}).` };
+		const twin = this.twinOf(dir, name);
+		if (twin !== null) return { refused: `${vaultPath}: already exists as "${twin}" (the same name on macOS and Windows).` };
 		if (made === undefined) {
 			const first = mkdirSync(dir, { recursive: true });
 			if (first !== undefined) for (let d = dir; d.length >= first.length; d = path.dirname(d)) this.stagedFolders.push(d);
 			this.made.set(path.dirname(abs), dir);
 		}
-		return dir;
+		return { dir };
 	}
 
 	/** Folders notes were created in (as asked for -> as spelled on disk): made and spelled once. */
