@@ -191,4 +191,17 @@ describe("editFrontmatter", () => {
 	it("refuses an edit that would change other keys (an alias to the edited value)", () => {
 		expect(() => editFrontmatter("---\na: &x 1\nb: *x\n---\n", [["a", "2"]])).toThrow(/refused/);
 	});
+	it("adds list items after the last one, in its indent, the items there written as they were", () => {
+		const text = "---\naliases:\n    - \n    - TA416 # my comment\n    - RedDelta # and mine\n# my notes on the list\ntags: [a, b]\nurl: x\n---\nBody\n";
+		const out = editFrontmatter(text, [["aliases", { append: ["TA416", "Red Lich", "Red Lich", "TEMP.Hex"] }]]);
+		expect(out).toBe(text.replace("    - RedDelta # and mine\n", "    - RedDelta # and mine\n    - Red Lich\n    - TEMP.Hex\n"));
+		expect(data(out)).toEqual({ aliases: [null, "TA416", "RedDelta", "Red Lich", "TEMP.Hex"], tags: ["a", "b"], url: "x" });
+		// A flow list is written again with them; a value that is no list, and items all there, change nothing.
+		expect(editFrontmatter(text, [["tags", { append: ["c: d"] }]])).toBe(text.replace("tags: [a, b]", 'tags: [a, b, "c: d"]'));
+		expect(editFrontmatter(text, [["url", { append: ["y"] }]])).toBe(text);
+		expect(editFrontmatter(text, [["aliases", { append: ["TA416"] }], ["missing", { append: ["y"] }]])).toBe(text);
+		// CRLF stays CRLF.
+		const crlf = text.replace(/\n/g, "\r\n");
+		expect(editFrontmatter(crlf, [["aliases", { append: ["Red Lich"] }]])).toBe(crlf.replace("RedDelta # and mine\r\n", "RedDelta # and mine\r\n    - Red Lich\r\n"));
+	});
 });

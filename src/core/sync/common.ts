@@ -121,7 +121,7 @@ export function ownedKeys(o: StixObject, ctx: SyncContext): Array<[string, FmVal
  */
 export function factKeys(data: Record<string, unknown> | undefined, o: StixObject, ctx: SyncContext): Array<[string, FmValue]> {
 	if (!data || o.revoked === true || o.x_mitre_deprecated === true) return [];
-	const aliases = renamedAliases(data, o, ctx);
+	const aliases = [...aliasAdditions(data, o, ctx), ...pageKeys(data, o, ctx)];
 	if (o.type !== "attack-pattern") return aliases;
 	const model = ctx.model;
 	const tacticNames = new Set(model.all("tactic").map((t) => t.name ?? ""));
@@ -151,34 +151,68 @@ export function factKeys(data: Record<string, unknown> | undefined, o: StixObjec
 }
 
 /**
- * The aliases a generator made of an object's name (reuteras: `Time Based Evasion`, `Time Based
- * Evasion (T1497.003)`, `T1497.003 (Time Based Evasion)`), when ATT&CK renamed the object since an
- * earlier release given (Time Based Checks in 18.1): the same forms of the new name are added
- * after them. The old ones stay: links of the user's may reach the note through them.
+ * Frontmatter `aliases` lists of what ATT&CK calls an object, with what it calls it now added
+ * after the items there (which stay: links of the user's may reach the note through them):
+ * - the forms a generator made of the object's name and ID (reuteras: `Time Based Evasion`,
+ *   `Time Based Evasion (T1497.003)`, `T1497.003 (Time Based Evasion)`), when ATT&CK renamed the
+ *   object since an earlier release given (Time Based Checks in 18.1), or gave it the ID it then
+ *   lacked (reuteras' 17.1 data components: an empty item, `Active DNS ()`, ` (Active DNS)`);
+ * - a group's or software's ATT&CK aliases, in a list that holds all of an earlier release's
+ *   (Mustang Panda's 4 of 17.1, to which 18.1 adds 11).
  */
-function renamedAliases(data: Record<string, unknown>, o: StixObject, ctx: SyncContext): Array<[string, FmValue]> {
-	const id = attackIdOf(o);
+function aliasAdditions(data: Record<string, unknown>, o: StixObject, ctx: SyncContext): Array<[string, FmValue]> {
+	const id = attackIdOf(o) ?? "";
 	const now = o.name;
-	if (id === null || now === undefined) return [];
-	const was = new Set<string>();
-	for (const p of ctx.previous) {
-		const then = counterpart(p.model, o)?.name;
-		if (then !== undefined && then !== now) was.add(then);
-	}
-	if (was.size === 0) return [];
+	if (now === undefined) return [];
+	const earlier = ctx.previous.map((p) => counterpart(p.model, o)).filter((x): x is StixObject => x !== undefined);
+	if (earlier.length === 0) return [];
 	const out: Array<[string, FmValue]> = [];
 	for (const key of Object.keys(data)) {
 		const value = data[key];
-		if (!/^aliases$/i.test(key) || !Array.isArray(value) || !value.every((v) => typeof v === "string")) continue;
-		const items: string[] = value;
+		if (!/^aliases$/i.test(key) || !Array.isArray(value) || !value.every((v) => typeof v === "string" || v === null)) continue;
+		const items = (value as Array<string | null>).map((v) => (v ?? "").trim());
 		const added: string[] = [];
-		for (const item of items) {
-			for (const name of was) {
-				const fresh = item === name ? now : item === `${name} (${id})` ? `${now} (${id})` : item === `${id} (${name})` ? `${id} (${now})` : null;
-				if (fresh !== null && !items.includes(fresh) && !added.includes(fresh)) added.push(fresh);
+		const add = (item: string) => {
+			if (item !== "" && !items.includes(item) && !added.includes(item)) added.push(item);
+		};
+		for (const old of earlier) {
+			const was = old.name ?? "";
+			const wasId = attackIdOf(old) ?? "";
+			if (was !== now || wasId !== id) {
+				for (const item of items) {
+					if (item === was && was !== now) add(now);
+					if (item === `${was} (${wasId})`) add(`${now} (${id})`);
+					if (item === `${wasId} (${was})`.trim()) add(`${id} (${now})`);
+					if (item === wasId && wasId !== id) add(id);
+				}
 			}
+			const attack = old.aliases ?? old.x_mitre_aliases ?? [];
+			if (attack.length > 1 && attack.every((a) => items.includes(a))) for (const a of o.aliases ?? o.x_mitre_aliases ?? []) add(a);
 		}
-		if (added.length > 0) out.push([key, [...items, ...added]]);
+		if (added.length > 0) out.push([key, { append: added }]);
 	}
 	return out;
+}
+
+/**
+ * A frontmatter link to the object's ATT&CK page (`url:`, `mitre-attack:`) that is what an earlier
+ * release given had (or empty, as reuteras wrote it for a 17.1 data component without an ID) is
+ * the page this release gives.
+ */
+function pageKeys(data: Record<string, unknown>, o: StixObject, ctx: SyncContext): Array<[string, FmValue]> {
+	const url = attackUrlOf(o);
+	if (url === null) return [];
+	const out: Array<[string, FmValue]> = [];
+	for (const key of Object.keys(data)) {
+		const value = data[key];
+		if (!/^(?:url|mitre-attack)$/i.test(key) || (typeof value !== "string" && value !== null) || (value ?? "") === url) continue;
+		const was = ctx.previous.map((p) => counterpart(p.model, o)).filter((x): x is StixObject => x !== undefined);
+		if (was.some((old) => (attackUrlOf(old) ?? "") === (value ?? "").trim())) out.push([key, url]);
+	}
+	return out;
+}
+
+/** The URL of the object's page on attack.mitre.org, as its ATT&CK reference gives it. */
+function attackUrlOf(o: StixObject): string | null {
+	return (o.external_references ?? []).find((r) => ATTACK_SOURCES.has(r.source_name) && r.external_id !== undefined)?.url ?? null;
 }

@@ -11,8 +11,18 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Document, type ParsedNode, type YAMLMap } from "yaml";
 
-/** A new value for a key: a string, a list of strings, or null to remove the key. */
-export type FmValue = string | string[] | null;
+/**
+ * A new value for a key: a string, a list of strings, null to remove the key, or items to add at
+ * the end of the key's list (`append`: the items already there, comments between them and empty
+ * ones included, stay as written).
+ */
+export type FmValue = string | string[] | null | { readonly append: readonly string[] };
+
+/** The items `append` adds that `current` (a key's value as read) does not hold yet. */
+export function missingItems(current: unknown, append: readonly string[]): string[] {
+	const have = Array.isArray(current) ? current : [];
+	return append.filter((item, i) => !have.includes(item) && append.indexOf(item) === i);
+}
 
 interface Block {
 	/** The YAML source is `text.slice(from, to)`: after the opening line, up to the closing line. */
@@ -124,6 +134,7 @@ function nextLine(src: string, pos: number): number {
 }
 
 function applyOne(text: string, key: string, value: FmValue): string {
+	if (value !== null && typeof value === "object" && !Array.isArray(value)) return appendItems(text, key, value.append);
 	const block = locate(text);
 	if (block === null) {
 		if (value === null) return text;
@@ -164,6 +175,32 @@ function applyOne(text: string, key: string, value: FmValue): string {
 	return splice(colon + 1, end, render(value, eol, flowSeq, indent, comment));
 }
 
+/**
+ * Adds `items` (those not there yet) after the last item of the key's block list, each on its own
+ * line like the others; a flow list (`[a, b]`) is written again with them. Nothing else moves:
+ * not the items there, not a comment after one of them. A key whose value is no list is left alone.
+ */
+function appendItems(text: string, key: string, items: readonly string[]): string {
+	const block = locate(text);
+	if (block === null) return text;
+	const src = text.slice(block.from, block.to);
+	const v = parse(src).map?.items.find((p) => isScalar(p.key) && String(p.key.value) === key)?.value;
+	if (!isSeq(v)) return text;
+	const add = missingItems(v.toJSON(), items);
+	if (add.length === 0) return text;
+	const splice = (a: number, b: number, s: string) => text.slice(0, block.from + a) + s + text.slice(block.from + b);
+	const [r0, r1] = v.range;
+	if (v.flow === true) {
+		if (!v.items.every((item) => isScalar(item) && typeof item.value === "string")) return text;
+		return splice(r0, r1, render([...v.items.map((item) => String((item as { value: unknown }).value)), ...add], block.eol, true).slice(1));
+	}
+	// After the line of the last item (its comment included), in its indent.
+	const nl = src.indexOf("\n", Math.max(r0, r1 - 1));
+	const at = nl === -1 ? src.length : src[nl - 1] === "\r" ? nl - 1 : nl;
+	const indent = " ".repeat(r0 - lineStart(src, r0));
+	return splice(at, at, add.map((item) => `${block.eol}${indent}- ${scalar(item)}`).join(""));
+}
+
 /** The frontmatter's data as plain JS ({} without a block), for comparing before and after. */
 function data(text: string): Record<string, unknown> {
 	const block = locate(text);
@@ -184,7 +221,10 @@ export function editFrontmatter(text: string, updates: ReadonlyArray<readonly [k
 	const expected = data(text);
 	for (const [key, value] of updates) {
 		if (value === null) delete expected[key];
-		else expected[key] = value;
+		else if (typeof value === "object" && !Array.isArray(value)) {
+			const current = expected[key];
+			if (Array.isArray(current)) expected[key] = [...(current as unknown[]), ...missingItems(current, value.append)];
+		} else expected[key] = value;
 	}
 	if (JSON.stringify(data(out)) !== JSON.stringify(expected)) throw new Error("frontmatter edit refused: the result would not read back as intended");
 	return out;
@@ -197,12 +237,13 @@ function unchanged(text: string, updates: ReadonlyArray<readonly [key: string, v
 	const { map } = parse(text.slice(block.from, block.to));
 	return updates.every(([key, value]) => {
 		const pair = map?.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+		if (value !== null && typeof value === "object" && !Array.isArray(value)) return !isSeq(pair?.value) || missingItems(pair.value.toJSON(), value.append).length === 0;
 		return value === null ? pair === undefined : pair !== undefined && same(pair.value ?? null, value);
 	});
 }
 
 /** A whole frontmatter block for a new note, written as editFrontmatter writes values. */
 export function frontmatterBlock(entries: ReadonlyArray<readonly [key: string, value: FmValue]>, eol = "\n"): string {
-	const lines = entries.filter(([, v]) => v !== null).map(([k, v]) => `${k}:${render(v as string | string[], eol)}`);
+	const lines = entries.flatMap(([k, v]) => (v === null ? [] : [`${k}:${render(typeof v === "object" && !Array.isArray(v) ? [...v.append] : v, eol)}`]));
 	return `---${eol}${lines.join(eol)}${eol}---${eol}`;
 }
