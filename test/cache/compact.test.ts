@@ -139,9 +139,11 @@ describe("compactBundle and readCache on the committed fixtures", () => {
 		const cache = cacheOf(readText(ENTERPRISE_FIXTURE), "e");
 		const objects = (JSON.parse(cache) as { objects: Array<Record<string, unknown>> }).objects;
 		expect(objects.some((o) => o.type === "identity" || o.type === "marking-definition")).toBe(false);
-		for (const field of ["created_by_ref", "object_marking_refs", "x_mitre_contributors", "x_mitre_modified_by_ref", "x_mitre_attack_spec_version", "labels", "created"]) {
+		for (const field of ["created_by_ref", "object_marking_refs", "x_mitre_modified_by_ref", "x_mitre_attack_spec_version", "labels", "created"]) {
 			expect(objects.filter((o) => field in o).length, field).toBe(0);
 		}
+		// A note's info callout says its object's version and contributors (labelled.ts): kept.
+		for (const field of ["x_mitre_version", "x_mitre_contributors"]) expect(objects.filter((o) => o.type !== "relationship" && field in o).length, field).toBeGreaterThan(0);
 		const uses = objects.filter((o) => o.relationship_type === "uses");
 		expect(uses.length).toBeGreaterThan(0);
 		// A group's, software's or campaign's note shows how it uses each technique.

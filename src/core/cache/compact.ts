@@ -83,26 +83,27 @@ interface Shape {
 const FLAGS = ["revoked", "x_mitre_deprecated", "x_mitre_is_subtechnique"] as const;
 
 /** Kept object types and their fields (besides `type`, `id` and FLAGS). */
+// Every kind a note is about keeps what its note shows: description, date, version and
+// contributors (reuteras' info callout: labelled.ts), references.
 const SHAPES: ReadonlyMap<string, Shape> = new Map(Object.entries({
 	"attack-pattern": {
-		fields: ["name", "description", "modified", "kill_chain_phases", "x_mitre_detection", "x_mitre_platforms", "x_mitre_permissions_required", "x_mitre_domains"],
+		fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors", "kill_chain_phases", "x_mitre_detection", "x_mitre_platforms", "x_mitre_permissions_required", "x_mitre_domains"],
 		refs: "all",
 	},
-	"x-mitre-tactic": { fields: ["name", "description", "modified", "x_mitre_shortname", "x_mitre_domains"], refs: "all" },
-	"course-of-action": { fields: ["name", "description", "modified"], refs: "all" },
-	// Every kind a note is about keeps what its note shows: description, date, references.
-	"intrusion-set": { fields: ["name", "description", "modified", "aliases"], refs: "all" },
+	"x-mitre-tactic": { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors", "x_mitre_shortname", "x_mitre_domains"], refs: "all" },
+	"course-of-action": { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors"], refs: "all" },
+	"intrusion-set": { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors", "aliases"], refs: "all" },
 	// Software platforms join the vocabulary that tells ATT&CK's platform list items from the user's.
-	malware: { fields: ["name", "description", "modified", "x_mitre_platforms", "x_mitre_aliases"], refs: "all" },
-	tool: { fields: ["name", "description", "modified", "x_mitre_platforms", "x_mitre_aliases"], refs: "all" },
-	campaign: { fields: ["name", "description", "modified", "first_seen", "last_seen"], refs: "all" },
-	"x-mitre-detection-strategy": { fields: ["name", "description", "modified", "x_mitre_analytic_refs"], refs: "all" },
-	"x-mitre-analytic": { fields: ["name", "description", "modified", "x_mitre_platforms", "x_mitre_log_source_references"], refs: "all" },
-	"x-mitre-data-component": { fields: ["name", "description", "modified", "x_mitre_data_source_ref"], refs: "all" },
-	"x-mitre-data-source": { fields: ["name", "description", "modified"], refs: "all" },
+	malware: { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors", "x_mitre_platforms", "x_mitre_aliases"], refs: "all" },
+	tool: { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors", "x_mitre_platforms", "x_mitre_aliases"], refs: "all" },
+	campaign: { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors", "first_seen", "last_seen"], refs: "all" },
+	"x-mitre-detection-strategy": { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors", "x_mitre_analytic_refs"], refs: "all" },
+	"x-mitre-analytic": { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors", "x_mitre_platforms", "x_mitre_log_source_references"], refs: "all" },
+	"x-mitre-data-component": { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors", "x_mitre_data_source_ref"], refs: "all" },
+	"x-mitre-data-source": { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors"], refs: "all" },
 	"x-mitre-matrix": { fields: ["name", "tactic_refs"], refs: "id" },
 	"x-mitre-collection": { fields: ["name", "modified", "x_mitre_version"], refs: "id" },
-	"x-mitre-asset": { fields: ["name", "description", "modified"], refs: "all" },
+	"x-mitre-asset": { fields: ["name", "description", "modified", "x_mitre_version", "x_mitre_contributors"], refs: "all" },
 } satisfies Record<string, Shape>));
 
 /**

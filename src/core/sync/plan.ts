@@ -25,9 +25,10 @@ import type { LinkStyle } from "../links/resolve";
 import { syncControls } from "./controls";
 import { applyEdits } from "./edits";
 import { syncExport } from "./export";
-import { editFrontmatter } from "./frontmatter-edit";
+import { editFrontmatter, missingItems, type FmValue } from "./frontmatter-edit";
 import { skeletonNote } from "./skeleton";
 import { renameQuotedRows } from "./tables";
+import { labelledFacts } from "./labelled";
 import type { Bases } from "./base";
 import { containsWords } from "./words";
 import { ASIDE, normalizeLine, sentences, type Stale } from "./prose";
@@ -264,7 +265,9 @@ export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	// attack_version says which release the note's ATT&CK text is from, and the next sync takes it
 	// as the note's base: it is written only when the new description is there to be found (a
 	// layout sync cannot bring up to date keeps what it recorded, so its old text stays ATT&CK's).
-	const body = renameQuotedRows(applyEdits(note.text, edits), ctx);
+	const written = renameQuotedRows(applyEdits(note.text, edits), ctx);
+	// Revoked and deprecated notes keep their content: only the notice and frontmatter change.
+	const body = o.revoked === true || o.x_mitre_deprecated === true ? written : labelledFacts(written, o, ctx, note.path);
 	const keys = [...factKeys(note.frontmatter?.data, o, ctx), ...ownedKeys(o, ctx).filter(([k]) => k !== "attack_version" || layout === "controls" || recordedRelease(note) === ctx.version || holdsDescription(body, o))];
 	// The common case: the keys already hold as read (a second sync, a new note's frame); body
 	// edits never touch the frontmatter, so it needs no edit of its own.
@@ -287,8 +290,9 @@ function holdsDescription(text: string, o: StixObject): boolean {
 	});
 }
 
-function holds(current: unknown, value: string | string[] | null): boolean {
+function holds(current: unknown, value: FmValue): boolean {
 	if (value === null) return current === undefined;
+	if (typeof value === "object" && !Array.isArray(value)) return !Array.isArray(current) || missingItems(current, value.append).length === 0;
 	if (typeof value === "string") return current === value;
 	return Array.isArray(current) && current.length === value.length && current.every((c, i) => c === value[i]);
 }

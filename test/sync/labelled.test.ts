@@ -1,0 +1,72 @@
+// Facts a note states outside its sections and tables, synced 17.1 -> 18.1 (labelled.ts and
+// common.ts's aliasAdditions, pageKeys):
+// - reuteras' info callout (`> Version: 2.1`, `> Last Modified: 2025-04-16`, `> Associated Groups:
+//   ...`, `> ID: ` of a 17.1 data component ATT&CK gave no ID), where a value that is not an
+//   earlier release's is the user's and stays;
+// - a group's ATT&CK aliases in the frontmatter list (Mustang Panda: 4 in 17.1, 15 in 18.1), added
+//   after the items there, a comment among them kept;
+// - the empty `url:` and `Active DNS ()` aliases of that data component.
+// Needs the whole releases and the peer vaults (../shared); skipped without them.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { MemoryVault } from "../helpers/memory-vault";
+import { HAVE_SHARED, SHARED, SHARED_STIX } from "../helpers/paths";
+import { model, syncOnce, textOf } from "./helpers";
+
+const bundle = (v: string) => path.join(SHARED_STIX, `enterprise-attack-${v}.stix20.json`);
+const peer = (vault: string, note: string) => readFileSync(path.join(SHARED, "peer-vaults", vault, note), "utf8");
+const GROUP = "MITRE/CTI/Groups/Mustang Panda.md";
+const COMPONENT = "MITRE/Defenses/Detections/Data Components/Enterprise attack/Active DNS - .md";
+
+describe.skipIf(!HAVE_SHARED)("labelled facts and frontmatter aliases of an earlier release", () => {
+	const [m17, m18] = HAVE_SHARED ? [model(bundle("17.1")), model(bundle("18.1"))] : [null, null];
+
+	it("say 18.1's in a reuteras group note; the user's values, lines and comments stay; a second sync writes nothing", async () => {
+		if (!m17 || !m18) return;
+		const before = peer("reuteras-17.1", GROUP)
+			.replace("  - TA416\n", "  - TA416 # my comment\n")
+			.replace("> Version: 2.1\n", "> Version: 2.1\n> Studied: 2025-04-16\n")
+			.replace("> Created: 2021-04-12\n", "> Created: 2021-04-12\n> Platforms: my own list\n")
+			.replace("### Associated Group Descriptions", "```\n> Version: 2.1\n```\n\n### Associated Group Descriptions");
+		expect(before).toContain("> Associated Groups: Mustang Panda, TA416, RedDelta, BRONZE PRESIDENT\n");
+		const vault = new MemoryVault({ [GROUP]: before });
+		await syncOnce(vault, m18, { version: "18.1", previous: [m17] });
+		const text = textOf(vault.files.get(GROUP));
+		expect(text).toContain("> Version: 3.0\n");
+		expect(text).toContain("> Last Modified: 2025-11-04\n");
+		expect(text).toContain("> Associated Groups: Mustang Panda, TA416, RedDelta, BRONZE PRESIDENT, STATELY TAURUS, FIREANT, CAMARO DRAGON, EARTH PRETA, HIVE0154, TWILL TYPHOON, TANTALUM, LUMINOUS MOTH, UNC6384, TEMP.Hex, Red Lich\n");
+		expect(text).toContain("> Contributors: Kyaw Pyiyt Htet, @KyawPyiytHtet, Jiraput Thamsongkrah, ZScaler ThreatLabz\n");
+		// Not ATT&CK's: a label it has no fact for, a value of the user's, a line in code, the creation date.
+		expect(text).toContain("> Studied: 2025-04-16\n");
+		expect(text).toContain("> Platforms: my own list\n");
+		expect(text).toContain("```\n> Version: 2.1\n```\n");
+		expect(text).toContain("> Created: 2021-04-12\n");
+		const aliases = text.slice(text.indexOf("aliases:"), text.indexOf("\nurl:"));
+		expect(aliases.split("\n").slice(0, 6)).toEqual(["aliases:", "  - Mustang Panda", "  - TA416 # my comment", "  - RedDelta", "  - BRONZE PRESIDENT", "  - STATELY TAURUS"]);
+		expect(aliases.split("\n")).toHaveLength(16);
+		const again = await syncOnce(vault, m18, { version: "18.1", previous: [m17] });
+		expect(again.wrote).toEqual([]);
+	});
+
+	it("give a 17.1 data component without an ID its 18.1 ID, page and aliases, the old ones kept", async () => {
+		if (!m17 || !m18) return;
+		const vault = new MemoryVault({ [COMPONENT]: peer("reuteras-17.1", COMPONENT) });
+		await syncOnce(vault, m18, { version: "18.1", previous: [m17] });
+		const text = textOf(vault.files.get(COMPONENT));
+		expect(text).toContain("> ID: DC0103\n");
+		expect(text).toContain("url: https://attack.mitre.org/datacomponents/DC0103\n");
+		expect(text).toContain(["aliases:", "  - ", "  - Domain Name; Active DNS", "  - Active DNS ()", "  -  (Active DNS)", "  - DC0103", "  - Active DNS (DC0103)", "  - DC0103 (Active DNS)", "url:"].join("\n"));
+		const again = await syncOnce(vault, m18, { version: "18.1", previous: [m17] });
+		expect(again.wrote).toEqual([]);
+	});
+
+	it("leave a note alone without an earlier release to tell ATT&CK's values from the user's", async () => {
+		if (!m18) return;
+		const vault = new MemoryVault({ [GROUP]: peer("reuteras-17.1", GROUP) });
+		await syncOnce(vault, m18, { version: "18.1" });
+		const text = textOf(vault.files.get(GROUP));
+		expect(text).toContain("> Version: 2.1\n");
+		expect(text).not.toContain("STATELY TAURUS");
+	});
+});
