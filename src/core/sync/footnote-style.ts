@@ -52,15 +52,21 @@ export function learnFootnoteStyle(text: string, ours: (line: string) => boolean
 		defs.push({ label: m[2], urls: m[3].match(/https?:\/\/[^\s)>]+/g) ?? [], bracket: named, end: Math.min(pos, text.length), prefix: m[1], line: i });
 	});
 	if (defs.length === 0) return null;
-	const numbered = defs.every((d) => /^\d+$/.test(d.label));
-	// Sync's labels are lower case with dashes; a source name keeps its case and spaces become `_`.
-	const underscore = !numbered && defs.some((d) => /[_A-Z]/.test(d.label));
+	// The generator's definitions are most of them; a footnote the user added (`[^mine]`) is not
+	// the style. Sync's labels are lower case with dashes; a source name keeps its case and spaces
+	// become `_`.
+	const digits = defs.filter((d) => /^\d+$/.test(d.label));
+	const cased = defs.filter((d) => !/^\d+$/.test(d.label) && /[_A-Z]/.test(d.label));
+	const numbered = digits.length * 2 > defs.length;
+	const underscore = !numbered && cased.length * 2 > defs.length;
 	if (!numbered && !underscore) return null;
+	// New definitions go after the generator's last one, in its callout if it wrote them in one.
+	const own = numbered ? digits : cased;
 	// Sync's own definitions never start with a link (`[^x]: Name. Text <url>`). Asked last: it
 	// reads every line, and a note sync wrote has already been told apart by its labels.
 	if (lines.some((l) => !/\]:[ \t]*\[/.test(l) && ours(l.replace(/\r$/, "")))) return null;
-	const last = defs[defs.length - 1];
-	const prev = defs.length > 1 ? defs[defs.length - 2] : null;
+	const last = own[own.length - 1];
+	const prev = own.length > 1 ? own[own.length - 2] : null;
 	const style: FootnoteStyle = {
 		kind: numbered ? "numbered" : "underscore",
 		// reuteras writes the reference's text in the brackets, the others its source name.
