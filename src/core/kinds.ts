@@ -35,6 +35,23 @@ export interface RelationTable {
 	list: Related[];
 }
 
+/**
+ * A fact a note of the kind states in a section of its own, as a list (a group's aliases, a
+ * software's platforms, a campaign's first sighting): a new note has the section; a note that has
+ * it gets the release's items there, its own items kept (classic.ts).
+ */
+export interface KindFact {
+	/** The section's heading. */
+	title: string;
+	/** The items, as the section lists them. */
+	values(o: StixObject): string[];
+	/**
+	 * Items that are ATT&CK's besides this object's in the releases loaded: any platform ATT&CK
+	 * has, any date in a date's section (a sighting an earlier release gave).
+	 */
+	vocabulary?: "platforms" | "dates";
+}
+
 export interface KindSpec {
 	kind: NoteKind;
 	/** Singular and plural, for messages and settings ("sub-technique", "sub-techniques"). */
@@ -49,6 +66,8 @@ export interface KindSpec {
 	folder: string;
 	/** The relationship tables a note about `o` may hold, found by their rows' IDs. */
 	tables(model: AttackModel, o: StixObject): RelationTable[];
+	/** Facts its notes list in sections of their own, in the order a new note has them. */
+	facts?: readonly KindFact[];
 }
 
 const isSoftware = (t: string): boolean => t === "malware" || t === "tool";
@@ -65,14 +84,24 @@ const usesTables = (model: AttackModel, o: StixObject): RelationTable[] => {
 
 const NONE = (): RelationTable[] => [];
 
+/** The other names ATT&CK knows an object by (its aliases list starts with its own name). */
+const ALIASES: KindFact = { title: "Aliases", values: (o) => (o.aliases ?? o.x_mitre_aliases ?? []).filter((a) => a !== o.name) };
+const day = (iso: string | undefined): string[] => (iso === undefined ? [] : [iso.slice(0, 10)]);
+
 /**
  * Who uses a technique or sub-technique, with the procedure (groups, software, campaigns), and,
  * from v18, the detection strategies that detect it.
  */
-const techniqueTables = (m: AttackModel, o: StixObject): RelationTable[] => [
-	{ name: "procedures", heading: "Procedure Examples", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] },
-	{ name: "detection strategies", heading: "Detection Strategies", list: m.strategiesDetecting(o) },
-];
+const techniqueTables = (m: AttackModel, o: StixObject): RelationTable[] => {
+	const tables: RelationTable[] = [
+		{ name: "procedures", heading: "Procedure Examples", list: [...m.groupsUsing(o), ...m.softwareUsing(o), ...m.campaignsUsing(o)] },
+		{ name: "detection strategies", heading: "Detection Strategies", list: m.strategiesDetecting(o) },
+	];
+	// ICS: the assets it targets (no other domain has assets).
+	const assets = m.assetsTargetedBy(o);
+	if (m.domain === "ics-attack") tables.push({ name: "targeted assets", heading: "Targeted Assets", noText: true, list: assets });
+	return tables;
+};
 
 export const KINDS: readonly KindSpec[] = [
 	{
@@ -112,7 +141,7 @@ export const KINDS: readonly KindSpec[] = [
 		folder: "mitigations",
 		tables: (m, o) => [{ name: "techniques addressed", heading: "Techniques Addressed by Mitigation", list: m.techniquesMitigatedBy(o) }],
 	},
-	{ kind: "group", label: ["group", "groups"], id: /^G\d{4}$/, stixTypes: ["intrusion-set"], page: "groups", folder: "groups", tables: usesTables },
+	{ kind: "group", label: ["group", "groups"], id: /^G\d{4}$/, stixTypes: ["intrusion-set"], page: "groups", folder: "groups", tables: usesTables, facts: [ALIASES] },
 	{
 		kind: "software",
 		label: ["software", "software"],
@@ -121,6 +150,7 @@ export const KINDS: readonly KindSpec[] = [
 		page: "software",
 		folder: "software",
 		tables: (m, o) => [...usesTables(m, o), { name: "groups", list: m.groupsUsing(o) }, { name: "campaigns", list: m.campaignsUsing(o) }],
+		facts: [ALIASES, { title: "Platforms", values: (o) => [...(o.x_mitre_platforms ?? [])], vocabulary: "platforms" }],
 	},
 	{
 		kind: "campaign",
@@ -130,6 +160,10 @@ export const KINDS: readonly KindSpec[] = [
 		page: "campaigns",
 		folder: "campaigns",
 		tables: (m, o) => [...usesTables(m, o), { name: "groups", list: m.attributedTo(o) }],
+		facts: [
+			{ title: "First Seen", values: (o) => day(o.first_seen), vocabulary: "dates" },
+			{ title: "Last Seen", values: (o) => day(o.last_seen), vocabulary: "dates" },
+		],
 	},
 	{ kind: "datasource", label: ["data source", "data sources"], id: /^DS\d{4}$/, stixTypes: ["x-mitre-data-source"], page: "datasources", folder: "datasources", tables: NONE },
 	{
@@ -174,7 +208,16 @@ export const KINDS: readonly KindSpec[] = [
 			];
 		},
 	},
-	{ kind: "asset", label: ["asset", "assets"], id: /^A\d{4}$/, stixTypes: ["x-mitre-asset"], page: "assets", folder: "assets", tables: NONE },
+	{
+		kind: "asset",
+		label: ["asset", "assets"],
+		id: /^A\d{4}$/,
+		stixTypes: ["x-mitre-asset"],
+		page: "assets",
+		folder: "assets",
+		// The techniques that target it (ICS's `targets` relationships, which carry no text).
+		tables: (m, o) => [{ name: "techniques", heading: "Techniques", noText: true, list: m.techniquesTargeting(o) }],
+	},
 ];
 
 const BY_KIND = new Map(KINDS.map((k) => [k.kind, k]));

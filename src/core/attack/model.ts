@@ -287,6 +287,16 @@ export class AttackModel {
 		return this.byAttackIdOrder(this.related(o, "uses", "out"));
 	}
 
+	/** ICS: the techniques that target an asset, by ATT&CK ID. */
+	techniquesTargeting(asset: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(asset, "targets", "in", (t) => t === "attack-pattern"));
+	}
+
+	/** ICS: the assets a technique targets, by ATT&CK ID. */
+	assetsTargetedBy(technique: StixObject): Related[] {
+		return this.byAttackIdOrder(this.related(technique, "targets", "out", (t) => t === "x-mitre-asset"));
+	}
+
 	/** The groups a campaign is attributed to. */
 	attributedTo(campaign: StixObject): Related[] {
 		return this.byAttackIdOrder(this.related(campaign, "attributed-to", "out", (t) => t === "intrusion-set"));

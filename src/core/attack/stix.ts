@@ -32,6 +32,9 @@ export interface StixObject {
 	readonly x_mitre_platforms?: readonly string[];
 	readonly x_mitre_aliases?: readonly string[];
 	readonly aliases?: readonly string[];
+	// campaign
+	readonly first_seen?: string;
+	readonly last_seen?: string;
 	// attack-pattern
 	readonly kill_chain_phases?: readonly KillChainPhase[];
 	readonly x_mitre_is_subtechnique?: boolean;

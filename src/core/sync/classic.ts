@@ -8,7 +8,7 @@
  * replaced, the user's stay where they were. A section the note lacks is added only when it
  * has something to show, before the sections that follow it in the layout.
  */
-import { attackIdOf, isSubtechnique, type AttackModel } from "../attack/model";
+import { attackIdOf, counterpart, isSubtechnique, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
 import { claimedId } from "../links/judge";
 import { scanWikiLinks } from "../links/wikilink";
@@ -22,7 +22,7 @@ import type { Classifier, NewLine, Shape, Verdict } from "./merge";
 import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences, type Stale } from "./prose";
 import { addDefinitions, learnFootnoteStyle, placeDefinitions } from "./footnote-style";
 import { relationTableEdits } from "./tables";
-import { relationTables } from "../kinds";
+import { KINDS, kindOfObject, kindSpec, relationTables } from "../kinds";
 import { bodyLines, listItems, locateProse, paragraphTokens } from "./locate";
 import { carryInsertions, containsWords, merge3, sameWords, similarity, tokenize, userAdditions } from "./words";
 import { ATTACK_REF_SOURCES, knownPermissions, knownPlatforms, notice, refLines, type SectionPlan } from "./common";
@@ -36,6 +36,10 @@ const SECTION_OF: Readonly<Record<string, ManagedSection>> = {
 	"Permissions Required": "permissions",
 	Mitigations: "mitigations",
 	"Sub-techniques": "sub-techniques",
+	// A group's or software's other names and a campaign's sightings head ATT&CK's page with its description.
+	Aliases: "description",
+	"First Seen": "description",
+	"Last Seen": "description",
 };
 const TABLE: Shape = { lead: 1, trail: 1 };
 
@@ -293,7 +297,7 @@ function listClassifier(keyOf: (item: string) => string | null): Classifier {
 /** The sections of a classic technique note, in the layout's order. */
 const TECHNIQUE_SECTIONS = ["tactic", "platforms", "permissions required", "mitigations", "sub-techniques"];
 /** Headings of the layout; ATT&CK's own text may hold other headings (`### DLL Sideloading`). */
-const LAYOUT_TITLES: ReadonlySet<string> = new Set([...TECHNIQUE_SECTIONS, "tactics", "references", "procedure examples", "techniques addressed by mitigation", "techniques used", "techniques", "software", "groups that use this software"]);
+const LAYOUT_TITLES: ReadonlySet<string> = new Set([...TECHNIQUE_SECTIONS, ...KINDS.flatMap((k) => (k.facts ?? []).map((f) => f.title.toLowerCase())), "tactics", "references", "procedure examples", "techniques addressed by mitigation", "techniques used", "techniques", "software", "groups that use this software"]);
 
 function findOwn(note: Note, title: string): Section | undefined {
 	const s = note.outline;
@@ -364,7 +368,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 	const plans: SectionPlan[] = [];
 	if (o.type === "attack-pattern") {
 		plans.push(...techniquePlans(note, o, ctx, footnotes, stale));
-	}
+	} else plans.push(...factPlans(note, o, ctx));
 	// References last: the footnotes come from everything above.
 	const refs = findOwn(note, "references");
 	const known = new Set<string>();
@@ -427,6 +431,34 @@ function planEdits(text: string, structure: Outline, plans: readonly SectionPlan
 		}
 	}
 	return edits;
+}
+
+/**
+ * The sections of the note's kind facts (kinds.ts: a group's aliases, a software's platforms, a
+ * campaign's first and last sighting) that the note has, brought up to date as lists. An item is
+ * ATT&CK's when this or an earlier release given lists it for the object (or it is of the fact's
+ * vocabulary: a platform ATT&CK has, a date); others are the user's and stay. A note without the
+ * section gets none: the generators' layouts state these facts elsewhere (frontmatter aliases,
+ * labelled.ts) or not at all. A new note's frame has them (skeleton.ts).
+ */
+function factPlans(note: Note, o: StixObject, ctx: SyncContext): SectionPlan[] {
+	const kind = kindOfObject(o);
+	const facts = kind === null ? undefined : kindSpec(kind).facts;
+	if (facts === undefined || note.outline === null) return [];
+	const earlier = ctx.previous.flatMap((p) => counterpart(p.model, o) ?? []);
+	return facts.map((f) => {
+		const fresh = f.values(o);
+		const ours = new Set([...fresh, ...earlier.flatMap((x) => f.values(x))]);
+		const platforms = f.vocabulary === "platforms" ? knownPlatforms(ctx.model) : null;
+		const isOurs = (item: string) => ours.has(item) || platforms?.has(item) === true || (f.vocabulary === "dates" && /^\d{4}-\d{2}-\d{2}$/.test(item));
+		return {
+			title: f.title,
+			section: findOwn(note, f.title.toLowerCase()),
+			fresh: fresh.map((v) => ({ text: `- ${v}`, key: `v:${v}` })),
+			classify: listClassifier((item) => (isOurs(item) ? `v:${item}` : null)),
+			shape: LIST,
+		};
+	});
 }
 
 function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: FootnoteSet, stale?: (line: string) => boolean): SectionPlan[] {

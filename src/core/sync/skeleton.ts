@@ -3,7 +3,7 @@
  * exactly what a later sync would write, so a second run leaves it alone.
  */
 import { isSubtechnique } from "../attack/model";
-import { kindOfObject, relationTables } from "../kinds";
+import { kindOfObject, kindSpec, relationTables } from "../kinds";
 import type { Note } from "../notes/read";
 import { readOutline } from "../notes/outline";
 import { recognizeNote } from "../notes/recognize";
@@ -28,12 +28,20 @@ export function skeletonNote(path: string, layout: NoteLayout, id: string, o: St
 	const keys = layout === "export" ? owned : [["alias", id] as const, ...owned];
 	const fm = frontmatterBlock(keys);
 	const tables = opts.tables === false ? "" : relationSections(layout, o, ctx, layout === "export" ? "##" : "###");
-	const text = fm + (layout === "export" ? exportSkeleton(id, o) + tables : classicSkeleton(id, o, tables));
+	const text = fm + (layout === "export" ? exportSkeleton(id, o) + tables : classicSkeleton(id, o, factSections(o) + tables));
 	const data: Record<string, unknown> = {};
 	for (const [k, v] of keys) if (v !== null) data[k] = v;
 	const frontmatter = { data, start: 0, end: fm.length, bodyStart: fm.length };
 	const outline = readOutline(text, fm.length);
 	return { path, text, frontmatter, outline, structure: null, recognized: recognizeNote(path, text, frontmatter, outline) };
+}
+
+/** The headings of the kind's facts the object has (a group's aliases, a campaign's sightings: kinds.ts), for the sync that follows to list them. */
+function factSections(o: StixObject): string {
+	const kind = kindOfObject(o);
+	let out = "";
+	for (const f of (kind === null ? undefined : kindSpec(kind).facts) ?? []) if (f.values(o).length > 0) out += `\n### ${f.title}\n`;
+	return out;
 }
 
 function classicSkeleton(id: string, o: StixObject, tables: string): string {
