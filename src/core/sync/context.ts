@@ -67,6 +67,9 @@ function isAttackPage(note: Note | undefined, id: string): boolean {
 	return r.layout === "other" && subjectId(r) === id && r.idSources.some((s) => s.id === id && (s.from === "url" || s.from === "filename"));
 }
 
+/** A link path's or file's name as links match it: last segment, no `.md`, lower case. */
+const baseNameOf = (path: string): string => path.slice(path.lastIndexOf("/") + 1).replace(/\.md$/i, "").toLowerCase();
+
 export class SyncContext {
 	readonly model: AttackModel;
 	readonly index: VaultIndex;
@@ -115,7 +118,54 @@ export class SyncContext {
 		this.expected = missingPaths(index.files, this.places, notable, new Set(this.noteOf.keys()), own, model);
 		const kinds = new Map(notable.map((o) => [o.id, o.kind]));
 		for (const [id, path] of this.expected) if (create.has(kinds.get(id) ?? "technique") && (opts.createOnly === undefined || opts.createOnly.has(id))) this.created.set(id, path);
-		this.resolver = new LinkResolver([...index.files, ...this.expected.values(), ...(opts.alsoCreated ?? [])]);
+		this.alsoCreated = opts.alsoCreated ?? [];
+		this.resolver = new LinkResolver([...index.files, ...this.expected.values(), ...this.alsoCreated]);
+	}
+
+	/** Where the other domains of a multi-domain run create notes. */
+	private readonly alsoCreated: readonly string[];
+
+	private afterRun: { resolver: LinkResolver; names: ReadonlySet<string> } | undefined;
+
+	/**
+	 * `text` (a note at `from`, its body from `bodyStart`) with each link that lands on one note
+	 * before this run and on several after it rewritten to the note it landed on, in the vault's
+	 * style, as `links --fix` would: a note this run creates can share a name with one the vault
+	 * has (a data component "File Deletion" created beside the technique's "File Deletion").
+	 * Only links naming such a name are looked at; in most runs there is none.
+	 */
+	relink(text: string, from: string, bodyStart: number): string {
+		const after = this.linksAfterRun();
+		if (after.names.size === 0) return text;
+		let out = "";
+		let at = 0;
+		for (const link of scanWikiLinks(text, hiddenRanges(text, scanCode(text, bodyStart)))) {
+			if (link.start < bodyStart || !after.names.has(baseNameOf(link.target))) continue;
+			const before = this.index.resolver.resolve(link.target, from);
+			if (before.path === null || before.candidates.length !== 1 || after.resolver.resolve(link.target, from).candidates.length < 2) continue;
+			// A link showing an ID its note is not about (`[[AppleJeus\|G1049]]`, the group, on the software's note) is not pointed there.
+			const claimed = claimedId(text, link);
+			if (claimed !== null && !(this.index.notes.get(before.path)?.recognized.ids.includes(claimed) ?? false)) continue;
+			const path = this.linkpath(before.path, from);
+			if (/[#|^[\]]/.test(path) || after.resolver.resolve(path, from).candidates.length !== 1) continue;
+			// A link showing its target shows it still: `[[AppleJeus]]` -> `[[.../software/AppleJeus|AppleJeus]]`.
+			if (link.alias === null && link.subpath !== null) continue;
+			const lineStart = text.lastIndexOf("\n", link.start) + 1;
+			const pipe = /^[ \t]*(?:>[ \t]*)*\|/.test(text.slice(lineStart, link.start)) ? "\\|" : "|";
+			out += text.slice(at, link.targetStart) + path + (link.alias === null ? `${pipe}${link.target}` : "");
+			at = link.targetEnd;
+		}
+		return at === 0 ? text : out + text.slice(at);
+	}
+
+	/** The vault's files once this run has created its notes, and the names new notes share with notes there. */
+	private linksAfterRun(): { resolver: LinkResolver; names: ReadonlySet<string> } {
+		if (this.afterRun) return this.afterRun;
+		const fresh = [...this.created.values(), ...this.alsoCreated];
+		const had = new Set(this.index.files.map(baseNameOf));
+		const names = new Set(fresh.map(baseNameOf).filter((n) => had.has(n)));
+		this.afterRun = { resolver: names.size === 0 ? this.resolver : new LinkResolver([...this.index.files, ...fresh]), names };
+		return this.afterRun;
 	}
 
 	/** The ATT&CK note for an ID that exists after this run (the vault's, or one this run creates). */
@@ -158,10 +208,12 @@ export class SyncContext {
 		return `[[${path}${opts.inTable ? "\\|" : "|"}${shown}]]`;
 	}
 
-	/** The note the first wiki-link in `text` lands on, written in `from`; null without one. */
+	/** The note the first wiki-link in `text` lands on, written in `from`; null without one, or when it names several. */
 	landsOn(text: string, from: string): string | null {
 		const m = /\[\[([^\]|#^\\]*)/.exec(text);
-		return m ? this.resolver.resolve(m[1], from).path : null;
+		if (!m) return null;
+		const found = this.resolver.resolve(m[1], from);
+		return found.candidates.length === 1 ? found.path : null;
 	}
 
 	private readonly kept = new Map<string, Map<string, string[]>>();

@@ -267,7 +267,9 @@ export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	// layout sync cannot bring up to date keeps what it recorded, so its old text stays ATT&CK's).
 	const written = renameQuotedRows(applyEdits(note.text, edits), ctx);
 	// Revoked and deprecated notes keep their content: only the notice and frontmatter change.
-	const body = o.revoked === true || o.x_mitre_deprecated === true ? written : labelledFacts(written, o, ctx, note.path);
+	const active = o.revoked !== true && o.x_mitre_deprecated !== true;
+	// Links a note this run creates made ambiguous are pointed where they landed (revoked notes too).
+	const body = ctx.relink(active ? labelledFacts(written, o, ctx, note.path) : written, note.path, note.frontmatter?.bodyStart ?? 0);
 	const keys = [...factKeys(note.frontmatter?.data, o, ctx), ...ownedKeys(o, ctx).filter(([k]) => k !== "attack_version" || layout === "controls" || recordedRelease(note) === ctx.version || holdsDescription(body, o))];
 	// The common case: the keys already hold as read (a second sync, a new note's frame); body
 	// edits never touch the frontmatter, so it needs no edit of its own.
@@ -278,7 +280,10 @@ export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 /** Whether each paragraph of the object's description is a line of the note (same words in order). */
 function holdsDescription(text: string, o: StixObject): boolean {
 	if (o.revoked === true || o.x_mitre_deprecated === true) return true;
-	const paragraphs = (o.description ?? "").split("\n").filter((p) => p.trim().length >= 40);
+	// Code is written with its HTML entities decoded (`<code>&lt;user&gt;</code>` is `` `<user>` ``).
+	const entities: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&amp;": "&" };
+	const decoded = (o.description ?? "").replace(/<code>([\s\S]*?)<\/code>/gi, (_, code: string) => `<code>${code.replace(/&(?:lt|gt|quot|#39|amp);/g, (e) => entities[e])}</code>`);
+	const paragraphs = decoded.split("\n").filter((p) => p.trim().length >= 40);
 	if (paragraphs.length === 0) return true;
 	// Lines that share a paragraph's opening words are checked first; any line may hold it.
 	const lines = text.split(/\r?\n/).filter((l) => l.length >= 30);

@@ -41,7 +41,8 @@ const TOKEN = new RegExp(
 		String.raw`\]\]`,
 		String.raw`\]\([^)\s]*\)`, // a markdown link's end: `](url)`
 		String.raw`<br\s*\/?>`,
-		String.raw`https?:\/\/[^\s)>\]]+`,
+		// A URL ends before markup (`</code>`, a backtick) and a sentence's punctuation.
+		String.raw`https?:\/\/[^\s)<>\]\x60]*[^\s)<>\]\x60.,;:!?'"]`,
 		String.raw`<\/?code>`,
 		String.raw`\((?:TA|DS|DC|T|M|G|S|C)\d{4}(?:\.\d{3})?\)`, // an ATT&CK link written as `Name (ID)`
 		String.raw`\s-\s(?:TA|DS|DC|T|M|G|S|C)\d{4}(?:\.\d{3})?\]\]`, // a wiki-link to a note named `Name - ID`: ` - ID]]`
