@@ -10,7 +10,7 @@ import { scanWikiLinks } from "../links/wikilink";
 import { scanCode } from "../notes/code-scan";
 import { subjectId } from "../notes/recognize";
 import { domainOfNote } from "../notes/note-domain";
-import { kindOfId } from "../kinds";
+import { kindOfId, kindOfObject, type RelationTable } from "../kinds";
 import type { Note } from "../notes/read";
 import { notesAbout, type VaultIndex } from "../vault-index";
 import { learnPlaces, missingPaths, notableObjects, type NoteKind, type Place, type PlaceKind } from "./places";
@@ -166,6 +166,47 @@ export class SyncContext {
 		const names = new Set(fresh.map(baseNameOf).filter((n) => had.has(n)));
 		this.afterRun = { resolver: names.size === 0 ? this.resolver : new LinkResolver([...this.index.files, ...fresh]), names };
 		return this.afterRun;
+	}
+
+	private readonly tableForms = new Map<string, { heading: string; header: string[] } | null>();
+
+	/**
+	 * How the vault's notes of `note`'s kind in its folder head and lay out a table of `rel`'s rows
+	 * (a group's software: `### Software Used` and its header), read off the first such note whose
+	 * table lists mostly objects of the rows' kind; null when none has one.
+	 */
+	tableFormFor(note: Note, rel: RelationTable, tablesOf: (n: Note) => ReadonlyArray<{ start: number; header: string[]; rows: ReadonlyArray<{ id: string | null }> }>): { heading: string; header: string[] } | null {
+		const subject = subjectId(note.recognized);
+		const rowKind = rel.list[0] === undefined ? null : kindOfObject(rel.list[0].object);
+		if (subject === null || rowKind === null) return null;
+		const family = (k: NoteKind | null) => (k === "subtechnique" ? "technique" : k);
+		const folder = note.path.slice(0, note.path.lastIndexOf("/") + 1);
+		const key = `${folder}\u0000${family(kindOfId(subject))}\u0000${family(rowKind)}`;
+		if (this.tableForms.has(key)) return this.tableForms.get(key) ?? null;
+		let form: { heading: string; header: string[] } | null = null;
+		let looked = 0;
+		for (const [path, other] of this.index.notes) {
+			if (form !== null || looked >= 200) break;
+			if (path === note.path || !path.startsWith(folder) || path.indexOf("/", folder.length) >= 0 || other.outline === null) continue;
+			const id = subjectId(other.recognized);
+			if (id === null || family(kindOfId(id)) !== family(kindOfId(subject))) continue;
+			looked++;
+			for (const table of tablesOf(other)) {
+				const ids = table.rows.map((r) => r.id).filter((x): x is string => x !== null);
+				if (ids.length === 0 || ids.filter((x) => family(kindOfId(x)) === family(rowKind)).length * 2 <= ids.length) continue;
+				const section = other.outline.sections.filter((x) => x.headingStart < table.start).pop();
+				if (section === undefined) break;
+				const line = (at: number) => {
+					const nl = other.text.indexOf("\n", at);
+					return other.text.slice(at, nl < 0 ? other.text.length : nl).replace(/\r$/, "");
+				};
+				const header = line(table.start);
+				form = { heading: line(section.headingStart), header: [header, line(table.start + header.length + (other.text[table.start + header.length] === "\r" ? 2 : 1))] };
+				break;
+			}
+		}
+		this.tableForms.set(key, form);
+		return form;
 	}
 
 	/** The ATT&CK note for an ID that exists after this run (the vault's, or one this run creates). */

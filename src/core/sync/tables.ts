@@ -160,6 +160,8 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 	const from = note.path;
 	const mode = opts.plain === true ? "plain" : "markdown";
 	const matched = new Set<number>();
+	const written = new Set<number>();
+	let lastMatched: number | null = null;
 	for (const table of tablesOf(note, idOf)) {
 		if (handled.some((h) => table.start < h.end && h.start < table.end)) continue;
 		const ids = table.rows.map((r) => r.id).filter((x): x is string => x !== null);
@@ -170,6 +172,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		});
 		if (k < 0) continue;
 		matched.add(k);
+		lastMatched = Math.max(lastMatched ?? 0, table.end);
 		const rel = fresh[k];
 		const was = old[k]?.list ?? [];
 		const ours = new Set([...rel.list, ...was].map((r) => attackIdOf(r.object) ?? ""));
@@ -364,9 +367,36 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const lines = [...newTableHeader(rel), ...rows].join("\n");
 		const table = `\n${lines}\n${region}`;
 		edits.push({ start: span.start, end: span.end, text: eol === "\n" && !table.includes("\r") ? table : table.replace(/\r?\n/g, eol) });
+		written.add(k);
 	});
+	// A relationship the base release listed nothing in and this one does (Moonstone Sleet's first
+	// software in 18.1), in a note without its table because its generator leaves empty tables out:
+	// the table comes, headed and laid out as the vault's other notes of the kind have it, after the
+	// note's last relationship table. Without such a note, or a base to tell "empty then" from
+	// "left out by the user", nothing is added.
+	const last = lastMatched;
+	if (last !== null && base !== null && was0 !== undefined && note.outline) {
+		fresh.forEach((rel, k) => {
+			if (matched.has(k) || written.has(k) || rel.list.length === 0 || (old[k]?.list.length ?? 0) > 0) return;
+			const form = ctx.tableFormFor(note, rel, (n) => tablesOf(n, idOf));
+			if (form === null) return;
+			const rows = rel.list.flatMap((r) => {
+				const id = attackIdOf(r.object);
+				if (id === null) return [];
+				const ref = (opts.plain === true || ctx.noteFor(id) === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id;
+				const text = rel.noText ? "" : renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), mode, inTable: true, citations: opts.footnotes ? "footnotes" : "none", br: "<br />" }, footnotes).trim();
+				return [newTableRow(rel, ref, r.object.name ?? id, text)];
+			});
+			const own = newTableHeader(rel);
+			const header = form.header.length === own.length && columnsOf(form.header[0]) === columnsOf(own[0]) ? form.header : own;
+			const block = `\n${form.heading}\n\n${[...header, ...rows].join("\n")}\n`;
+			edits.push({ start: last, end: last, text: eol === "\n" ? block : block.replace(/\n/g, eol) });
+		});
+	}
 	return edits;
 }
+
+const columnsOf = (row: string | undefined): number => (row === undefined ? 0 : row.replace(/\\\|/g, "").split("|").length);
 
 /**
  * The edit removing a table ATT&CK lists nothing in any more, and one blank line beside it (the
