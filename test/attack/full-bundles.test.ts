@@ -29,6 +29,8 @@ function independentCounts(objects: Raw[]) {
 		detectionStrategies: n("x-mitre-detection-strategy"),
 		analytics: n("x-mitre-analytic"),
 		dataComponents: n("x-mitre-data-component"),
+		dataSources: n("x-mitre-data-source"),
+		assets: n("x-mitre-asset"),
 		revokedTechniques: ap.filter((o) => o.revoked).length,
 		deprecatedTechniques: ap.filter((o) => !o.revoked && o.x_mitre_deprecated).length,
 	};

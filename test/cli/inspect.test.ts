@@ -29,6 +29,8 @@ describe("inspect", () => {
 			"detectionStrategies",
 			"analytics",
 			"dataComponents",
+			"dataSources",
+			"assets",
 			"revokedTechniques",
 			"deprecatedTechniques",
 		]);

@@ -81,6 +81,7 @@ describe.skipIf(!HAVE_SHARED)("one sync over Enterprise, Mobile and ICS (18.1) i
 			expect(folders.techniques, domain).toBe(counts.techniques + counts.subtechniques);
 			expect(folders.groups, domain).toBe(counts.groups);
 			expect(folders.software, domain).toBe(counts.software);
+			expect(folders.assets ?? 0, domain).toBe(counts.assets);
 		}
 		const again = JSON.parse((await runCli(["sync", "--vault", vault, ...bundles, "--offline", "--json", "--no-backup"])).stdout) as { summary: Record<string, number>; sharedIds: unknown[] };
 		expect(again.summary).toMatchObject({ updated: 0, created: 0, skipped: 0 });

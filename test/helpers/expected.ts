@@ -10,6 +10,8 @@ export const ENTERPRISE_18_1_COUNTS = {
 	detectionStrategies: 691,
 	analytics: 1739,
 	dataComponents: 106,
+	dataSources: 0,
+	assets: 0,
 	revokedTechniques: 132,
 	deprecatedTechniques: 12,
 };

@@ -24,6 +24,10 @@ export interface Counts {
 	detectionStrategies: number;
 	analytics: number;
 	dataComponents: number;
+	/** Active data sources (none from v18: all deprecated). */
+	dataSources: number;
+	/** ICS assets. */
+	assets: number;
 	revokedTechniques: number;
 	deprecatedTechniques: number;
 }
@@ -440,6 +444,8 @@ export class AttackModel {
 			detectionStrategies: n("detectionStrategy"),
 			analytics: n("analytic"),
 			dataComponents: n("dataComponent"),
+			dataSources: n("dataSource"),
+			assets: n("asset"),
 			revokedTechniques: techniques.filter((t) => t.revoked === true).length,
 			deprecatedTechniques: techniques.filter((t) => t.revoked !== true && t.x_mitre_deprecated === true).length,
 		};

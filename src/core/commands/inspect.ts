@@ -30,6 +30,8 @@ const LABELS: ReadonlyArray<[keyof Counts, string]> = [
 	["detectionStrategies", "Detection strategies"],
 	["analytics", "Analytics"],
 	["dataComponents", "Data components"],
+	["dataSources", "Data sources"],
+	["assets", "Assets"],
 	["revokedTechniques", "Revoked techniques"],
 	["deprecatedTechniques", "Deprecated techniques"],
 ];
