@@ -346,6 +346,16 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		// The footnotes only the base's rows cite are ATT&CK's: their definitions go with the rows.
 		if (fork !== null && fork !== footnotes) for (const f of (fork as FootnoteSet).list()) opts.known?.add(f.name);
 	}
+	// A table's rows as a new table has them: each object linked where its note is (else its plain
+	// ID), its name, and the relationship's text in the table's citation form.
+	const newRows = (rel: RelationTable): string[] =>
+		rel.list.flatMap((r) => {
+			const id = attackIdOf(r.object);
+			if (id === null) return [];
+			const ref = (opts.plain === true || ctx.noteFor(id) === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id;
+			const text = rel.noText ? "" : renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), mode, inTable: true, citations: opts.footnotes ? "footnotes" : "none", br: "<br />" }, footnotes).trim();
+			return [newTableRow(rel, ref, r.object.name ?? id, text)];
+		});
 	// A table with nothing under its heading is written there: a new note's (skeleton.ts writes
 	// its tables' headings only), or one ATT&CK listed nothing in before (a technique's detection
 	// strategies before v18) and lists something in now, as the note created now would have it.
@@ -357,14 +367,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 		const span = regionOf(note.text, note.outline, section);
 		const region = note.text.slice(span.start, span.end);
 		if (region.trim() !== "" || handled.some((h) => span.start < h.end && h.start < span.end)) return;
-		const rows = rel.list.flatMap((r) => {
-			const id = attackIdOf(r.object);
-			if (id === null) return [];
-			const ref = (opts.plain === true || ctx.noteFor(id) === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id;
-			const text = rel.noText ? "" : renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), mode, inTable: true, citations: opts.footnotes ? "footnotes" : "none", br: "<br />" }, footnotes).trim();
-			return [newTableRow(rel, ref, r.object.name ?? id, text)];
-		});
-		const lines = [...newTableHeader(rel), ...rows].join("\n");
+		const lines = [...newTableHeader(rel), ...newRows(rel)].join("\n");
 		const table = `\n${lines}\n${region}`;
 		edits.push({ start: span.start, end: span.end, text: eol === "\n" && !table.includes("\r") ? table : table.replace(/\r?\n/g, eol) });
 		written.add(k);
@@ -380,16 +383,9 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			if (matched.has(k) || written.has(k) || rel.list.length === 0 || (old[k]?.list.length ?? 0) > 0) return;
 			const form = ctx.tableFormFor(note, rel, (n) => tablesOf(n, idOf));
 			if (form === null) return;
-			const rows = rel.list.flatMap((r) => {
-				const id = attackIdOf(r.object);
-				if (id === null) return [];
-				const ref = (opts.plain === true || ctx.noteFor(id) === null ? null : ctx.wikiLink(id, from, id, { inTable: true, existingOnly: true })) ?? id;
-				const text = rel.noText ? "" : renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), mode, inTable: true, citations: opts.footnotes ? "footnotes" : "none", br: "<br />" }, footnotes).trim();
-				return [newTableRow(rel, ref, r.object.name ?? id, text)];
-			});
 			const own = newTableHeader(rel);
 			const header = form.header.length === own.length && columnsOf(form.header[0]) === columnsOf(own[0]) ? form.header : own;
-			const block = `\n${form.heading}\n\n${[...header, ...rows].join("\n")}\n`;
+			const block = `\n${form.heading}\n\n${[...header, ...newRows(rel)].join("\n")}\n`;
 			edits.push({ start: last, end: last, text: eol === "\n" ? block : block.replace(/\n/g, eol) });
 		});
 	}
