@@ -393,15 +393,20 @@ function asides(before: string, after: string): string[] {
 function renamed(note: Note, o: StixObject): string[] {
 	if (note.recognized.layout === "controls" || o.name === undefined) return [];
 	const id = attackIdOf(o) ?? "";
-	// A name with `/` ("Antivirus/Antimalware") was written by generators as folders.
-	const depth = o.name.split("/").length;
-	const file = note.path.replace(/\.md$/i, "").split("/").slice(-depth).join("/");
-	// The ID wherever the vault's naming put it (`Name (ID)`, `ID - Name`, `ID-Name_With_Underscores`).
-	const name = file.replace(id, " ").trim();
+	// A name with `/` ("Antivirus/Antimalware") was written by some generators as folders, by
+	// others in the file name (`Antivirus_Antimalware`, `Antivirus／Antimalware`).
+	const now = o.name;
+	const depth = now.split("/").length;
 	const safe = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
 	// The name as sync itself writes it in a file name (`/` made `-`, cut to fit) is the name too.
 	const fileName = safeFileName(o.name, id);
-	if (safe(name) === "" || safe(name) === safe(o.name) || safe(name) === safe(id) || [fileName, withId(fileName, id)].some((f) => safe(note.path.slice(note.path.lastIndexOf("/") + 1).replace(/\.md$/i, "")) === safe(f))) return [];
+	const same = [...new Set([1, depth])].some((d) => {
+		const file = note.path.replace(/\.md$/i, "").split("/").slice(-d).join("/");
+		// The ID wherever the vault's naming put it (`Name (ID)`, `ID - Name`, `ID-Name_With_Underscores`).
+		const name = file.replace(id, " ").trim();
+		return safe(name) === "" || safe(name) === safe(now) || safe(name) === safe(id);
+	});
+	if (same || [fileName, withId(fileName, id)].some((f) => safe(note.path.slice(note.path.lastIndexOf("/") + 1).replace(/\.md$/i, "")) === safe(f))) return [];
 	return [`renamed in ATT&CK: ${id} is now "${o.name}"; the file keeps its name (rename it in Obsidian to update links)`];
 }
 
