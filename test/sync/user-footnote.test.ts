@@ -16,14 +16,18 @@ const NOTE = "kb/mitre/attack/groups/G1024-Akira.md";
 const references = (text: string) => [...text.matchAll(/\[\^([^\]\s]+)\](?!:)/g)].map((m) => m[1]);
 const definitions = (text: string) => new Set([...text.matchAll(/^(?:>\s*)*\[\^([^\]\s]+)\]:/gm)].map((m) => m[1]));
 
-describe.skipIf(!HAVE_SHARED)("a footnote of the user's in a note of numbered footnotes", () => {
-	it("changes nothing of how sync cites ATT&CK's sources, and stays", async () => {
+describe.skipIf(!HAVE_SHARED)("a footnote of the user's in a note of a generator's footnotes", () => {
+	it.each([
+		["scorchederf-17.1", NOTE],
+		// reuteras names footnotes by source (`[^Microsoft_Moonstone_Sleet_2024]`); `[^mine]` looks like sync's own.
+		["reuteras-17.1", "MITRE/CTI/Groups/Moonstone Sleet.md"],
+	])("%s: changes nothing of how sync cites ATT&CK's sources, and stays", async (peer, note) => {
 		const [m17, m18] = [model(bundle("17.1")), model(bundle("18.1"))];
-		const original = readFileSync(path.join(SHARED, "peer-vaults", "scorchederf-17.1", NOTE), "utf8");
+		const original = readFileSync(path.join(SHARED, "peer-vaults", peer, note), "utf8");
 		const synced = async (text: string) => {
-			const vault = new MemoryVault({ [NOTE]: text });
+			const vault = new MemoryVault({ [note]: text });
 			await syncOnce(vault, m18, { version: "18.1", previous: [m17] });
-			const out = textOf(vault.files.get(NOTE));
+			const out = textOf(vault.files.get(note));
 			expect((await syncOnce(vault, m18, { version: "18.1", previous: [m17] })).wrote).toEqual([]);
 			return out;
 		};
@@ -33,6 +37,6 @@ describe.skipIf(!HAVE_SHARED)("a footnote of the user's in a note of numbered fo
 		expect(withMine).toBe(plain + mine);
 		const defined = definitions(withMine);
 		expect(references(withMine).filter((r) => !defined.has(r))).toEqual([]);
-		expect(references(withMine).length).toBeGreaterThan(40);
+		expect(references(withMine).length).toBeGreaterThan(25);
 	});
 });

@@ -55,16 +55,23 @@ export function learnFootnoteStyle(text: string, ours: (line: string) => boolean
 	// The generator's definitions are most of them; a footnote the user added (`[^mine]`) is not
 	// the style. Sync's labels are lower case with dashes; a source name keeps its case and spaces
 	// become `_`.
-	const digits = defs.filter((d) => /^\d+$/.test(d.label));
-	const cased = defs.filter((d) => !/^\d+$/.test(d.label) && /[_A-Z]/.test(d.label));
-	const numbered = digits.length * 2 > defs.length;
-	const underscore = !numbered && cased.length * 2 > defs.length;
+	// Definitions citing a source (a URL) say it best; a note of the user's rarely has one.
+	const cite = defs.filter((d) => d.urls.length > 0);
+	const basis = cite.length > 0 ? cite : defs;
+	const digits = basis.filter((d) => /^\d+$/.test(d.label));
+	const cased = basis.filter((d) => !/^\d+$/.test(d.label) && /[_A-Z]/.test(d.label));
+	const numbered = digits.length * 2 > basis.length;
+	const underscore = !numbered && cased.length * 2 > basis.length;
 	if (!numbered && !underscore) return null;
 	// New definitions go after the generator's last one, in its callout if it wrote them in one.
 	const own = numbered ? digits : cased;
-	// Sync's own definitions never start with a link (`[^x]: Name. Text <url>`). Asked last: it
-	// reads every line, and a note sync wrote has already been told apart by its labels.
-	if (lines.some((l) => !/\]:[ \t]*\[/.test(l) && ours(l.replace(/\r$/, "")))) return null;
+	// Sync's own definitions never start with a link (`[^x]: Name. Text <url>`). Asked last, and
+	// of most definitions, as for the style: a footnote the user added may look like sync's (`[^mine]`).
+	const synced = basis.filter((d) => {
+		const l = lines[d.line].replace(/\r$/, "");
+		return !/\]:[ \t]*\[/.test(l) && ours(l);
+	}).length;
+	if (synced * 2 >= basis.length) return null;
 	const last = own[own.length - 1];
 	const prev = own.length > 1 ? own[own.length - 2] : null;
 	const style: FootnoteStyle = {
