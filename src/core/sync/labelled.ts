@@ -14,6 +14,7 @@
  */
 import { attackIdOf, counterpart, type AttackModel } from "../attack/model";
 import type { StixObject } from "../attack/stix";
+import { scanCode } from "../notes/code-scan";
 import type { SyncContext } from "./context";
 
 /** One kind of fact: the labels that introduce it, and its value in an object (undefined: the object has no such field). */
@@ -126,22 +127,22 @@ function newValue(found: string, was: readonly string[] | string, now: readonly 
 		.join(", ");
 }
 
-/** The note's text with every labelled line that says an earlier release's value saying this release's. */
-export function labelledFacts(text: string, o: StixObject, ctx: SyncContext, from: string): string {
+/** The note's text (its body from `bodyStart`) with every labelled line that says an earlier release's value saying this release's. */
+export function labelledFacts(text: string, o: StixObject, ctx: SyncContext, from: string, bodyStart: number): string {
 	if (ctx.previous.length === 0 || !text.includes(":")) return text;
 	const earlier = ctx.previous.flatMap((p) => {
 		const old = counterpart(p.model, o);
 		return old === undefined ? [] : [{ old, model: p.model }];
 	});
 	if (earlier.length === 0) return text;
-	// Lines in fenced code are code, not facts.
-	const fences: Array<[number, number]> = [];
-	for (let m, re = /^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?(?:^[ \t]*\1[^\n]*$|(?![\s\S]))/gm; (m = re.exec(text)); ) fences.push([m.index, m.index + m[0].length]);
-	const bodyStart = frontmatterEnd(text);
+	// Lines in code are code, not facts.
+	let code: Array<[number, number]> | null = null;
 	return text.replace(LINE, (line: string, before: string, label: string, found: string, after: string, at: number) => {
-		if (at < bodyStart || fences.some(([s, e]) => at >= s && at < e)) return line;
+		if (at < bodyStart) return line;
 		const fact = FACTS.find((f) => f.label.test(label.trim()));
 		if (fact === undefined) return line;
+		code ??= scanCode(text, bodyStart);
+		if (code.some(([s, e]) => at >= s && at < e)) return line;
 		const now = fact.value(o, ctx.model);
 		for (const { old, model } of earlier) {
 			const was = fact.value(old, model);
@@ -151,10 +152,4 @@ export function labelledFacts(text: string, o: StixObject, ctx: SyncContext, fro
 		}
 		return line;
 	});
-}
-
-/** Where the body starts after a leading `---` frontmatter block (0 without one). */
-function frontmatterEnd(text: string): number {
-	const m = /^\uFEFF?---\r?\n(?:[\s\S]*?\r?\n)?---[ \t]*(?:\r?\n|$)/.exec(text);
-	return m ? m[0].length : 0;
 }

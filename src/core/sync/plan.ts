@@ -269,7 +269,8 @@ export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	// Revoked and deprecated notes keep their content: only the notice and frontmatter change.
 	const active = o.revoked !== true && o.x_mitre_deprecated !== true;
 	// Links a note this run creates made ambiguous are pointed where they landed (revoked notes too).
-	const body = ctx.relink(active ? labelledFacts(written, o, ctx, note.path) : written, note.path, note.frontmatter?.bodyStart ?? 0);
+	const bodyStart = note.frontmatter?.bodyStart ?? 0;
+	const body = ctx.relink(active ? labelledFacts(written, o, ctx, note.path, bodyStart) : written, note.path, bodyStart);
 	const keys = [...factKeys(note.frontmatter?.data, o, ctx), ...ownedKeys(o, ctx).filter(([k]) => k !== "attack_version" || layout === "controls" || recordedRelease(note) === ctx.version || holdsDescription(body, o))];
 	// The common case: the keys already hold as read (a second sync, a new note's frame); body
 	// edits never touch the frontmatter, so it needs no edit of its own.
