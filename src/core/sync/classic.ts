@@ -519,7 +519,16 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 		const desc = renderAttackText(r.description, r.relationship, { link: (target, shown) => ctx.wikiLink(target, from, shown, { existingOnly: true }), inTable: true }, footnotes);
 		return { id: mid, cells: [ctx.wikiLink(mid, from, mid, { inTable: true }) ?? mid, esc(r.object.name ?? mid), desc] };
 	});
-	plans.push(tableSection(note, ctx, "Mitigations", present[3], ["ID", "Name", "Description"], mitigations, isMitigation, insertAt(3), stale));
+	// A row naming its object by plain ID (sync writes one where the vault has no note to link) is
+	// ATT&CK's when this release or the note's relates the object; another is the user's.
+	const base = baseModelOf(note, ctx);
+	const was = base === null ? null : counterpart(base, o);
+	const related = (now: Array<{ id: string }>, then: (m: AttackModel, x: StixObject) => StixObject[]) => {
+		const ids = new Set(now.map((r) => r.id));
+		if (base !== null && was) for (const x of then(base, was)) ids.add(attackIdOf(x) ?? "");
+		return (id: string) => ids.has(id);
+	};
+	plans.push(tableSection(note, ctx, "Mitigations", present[3], ["ID", "Name", "Description"], mitigations, isMitigation, insertAt(3), stale, related(mitigations, (m, x) => m.mitigationsOf(x).map((r) => r.object))));
 
 	if (!isSubtechnique(o)) {
 		const isTechnique = (tid: string) => model.getAll(tid).some((t) => t.type === "attack-pattern");
@@ -527,19 +536,19 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 			const sid = attackIdOf(s) ?? "";
 			return { id: sid, cells: [ctx.wikiLink(sid, from, sid, { inTable: true }) ?? sid, esc(s.name ?? sid)] };
 		});
-		plans.push(tableSection(note, ctx, "Sub-techniques", present[4], ["ID", "Name"], subs, isTechnique, insertAt(4), stale));
+		plans.push(tableSection(note, ctx, "Sub-techniques", present[4], ["ID", "Name"], subs, isTechnique, insertAt(4), stale, related(subs, (m, x) => m.subtechniquesOf(x))));
 	}
 	return plans;
 }
 
-function tableSection(note: Note, ctx: SyncContext, title: string, section: Section | undefined, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, insertAt: number | undefined, stale?: (line: string) => boolean): SectionPlan {
+function tableSection(note: Note, ctx: SyncContext, title: string, section: Section | undefined, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, insertAt: number | undefined, stale: ((line: string) => boolean) | undefined, plainOurs: (id: string) => boolean): SectionPlan {
 	const span = section && note.outline ? regionOf(note.text, note.outline, section) : { start: 0, end: 0 };
 	// A row's link stays as the note wrote it (`[[Name - M1018 \| M1018]]`) when it lands where ours would.
 	const sameNote = (old: string, fresh: string) => {
 		const a = ctx.landsOn(old, note.path);
 		return a !== null && a === ctx.landsOn(fresh, note.path);
 	};
-	const { fresh, classify } = tablePlan(note.text, span, header, rows, isOurs, stale, 0, sameNote);
+	const { fresh, classify } = tablePlan(note.text, span, header, rows, isOurs, stale, 0, sameNote, plainOurs);
 	return { title, section, fresh, classify, shape: TABLE, insertAt };
 }
 

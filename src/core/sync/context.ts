@@ -67,6 +67,12 @@ function isAttackPage(note: Note | undefined, id: string): boolean {
 	return r.layout === "other" && subjectId(r) === id && r.idSources.some((s) => s.id === id && (s.from === "url" || s.from === "filename"));
 }
 
+/** The kind of the ATT&CK ID a link target names (`Execution (TA0002)`, `T1059.001`), if one. */
+function idKindIn(target: string): NoteKind | null {
+	const m = /\b(TA\d{4}|T\d{4}(?:\.\d{3})?|M\d{4})\b/.exec(target);
+	return m === null ? null : kindOfId(m[1]);
+}
+
 /** A link path's or file's name as links match it: last segment, no `.md`, lower case. */
 const baseNameOf = (path: string): string => path.slice(path.lastIndexOf("/") + 1).replace(/\.md$/i, "").toLowerCase();
 
@@ -214,9 +220,55 @@ export class SyncContext {
 		return this.noteOf.get(id) ?? this.created.get(id) ?? null;
 	}
 
-	/** Where links to an ID's note point: its note, or where the note would be. */
+	/**
+	 * Where links to an ID's note point: its note, or where the note would be when the vault
+	 * already links notes of its kind that are not there (issue 4: a link to a missing note is
+	 * written as the vault's other links to missing notes are). A vault that links only notes it
+	 * has gets none: the caller writes the name or ID plainly, and a later sync links it once the
+	 * note is there.
+	 */
 	targetFor(id: string): string | null {
-		return this.noteFor(id) ?? this.expected.get(id) ?? null;
+		const note = this.noteFor(id);
+		if (note !== null) return note;
+		const expected = this.expected.get(id);
+		if (expected === undefined) return null;
+		const kind = kindOfId(id);
+		return kind !== null && this.linkedMissing().has(kind) ? expected : null;
+	}
+
+	private missingKinds: ReadonlySet<NoteKind> | undefined;
+
+	/**
+	 * The kinds whose missing notes the vault links already: a link, outside code, that lands on no
+	 * file and names where such a note would be or an ID of the kind (`[[Execution (TA0002)]]`,
+	 * `[[T1059]]`). Looked for once, and only when a link to a missing note is to be written.
+	 */
+	private linkedMissing(): ReadonlySet<NoteKind> {
+		if (this.missingKinds) return this.missingKinds;
+		const found = new Set<NoteKind>();
+		this.missingKinds = found;
+		const names = new Map<string, NoteKind>();
+		for (const [id, path] of this.expected) {
+			const kind = kindOfId(id);
+			if (kind !== null && !this.created.has(id)) names.set(baseNameOf(path), kind);
+		}
+		if (names.size === 0) return found;
+		const files = new Set(this.index.files.map(baseNameOf));
+		for (const [from, note] of this.index.notes) {
+			if (note.outline === null) continue;
+			const text = note.text;
+			const bodyStart = note.frontmatter?.bodyStart ?? 0;
+			if (text.indexOf("[[", bodyStart) < 0) continue;
+			for (const link of scanWikiLinks(text, hiddenRanges(text, scanCode(text, bodyStart)))) {
+				if (link.start < bodyStart || link.target === "") continue;
+				const name = baseNameOf(link.target);
+				if (files.has(name)) continue;
+				const kind = names.get(name) ?? idKindIn(link.target);
+				if (kind === null || found.has(kind) || this.index.resolver.resolve(link.target, from).path !== null) continue;
+				found.add(kind);
+			}
+		}
+		return found;
 	}
 
 	/** The link path (no brackets) from `from` to `target`, in the vault's style. */
