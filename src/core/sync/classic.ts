@@ -85,6 +85,23 @@ export function splitRow(line: string): string[] | null {
 	return cells;
 }
 
+/**
+ * A row's cells with the cells an unescaped `|` inside code cut off joined back (`\|`): every
+ * generator wrote Earth Lusca's T1018 procedure, whose command pipes, so, leaving the row wider
+ * than its header. Only a row wider than `width` is looked at, and only a cell whose code is
+ * open (an odd number of backticks, or `<code>` without `</code>`) takes the next one.
+ */
+function rejoinCode(cells: string[], width: number): string[] {
+	if (cells.length <= width) return cells;
+	const out = [...cells];
+	const open = (cell: string) => (cell.split("`").length - 1) % 2 === 1 || cell.split("<code>").length > cell.split("</code>").length;
+	for (let i = 0; i < out.length - 1 && out.length > width; ) {
+		if (open(out[i])) out.splice(i, 2, `${out[i]} \\| ${out[i + 1]}`);
+		else i++;
+	}
+	return out;
+}
+
 const DELIMITER = /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
 /** A table's `| --- |` row; a bare `---` is a thematic break, not a delimiter. */
 const isDelimiter = (line: string): boolean => line.includes("|") && DELIMITER.test(line);
@@ -98,19 +115,20 @@ const isDelimiter = (line: string): boolean => line.includes("|") && DELIMITER.t
  */
 export function tablePlan(text: string, span: { start: number; end: number }, header: string[], rows: Array<{ id: string; cells: string[] }>, isOurs: (id: string) => boolean, stale?: (line: string) => boolean, idColumn = 0, keepIdCell: (old: string, fresh: string) => boolean = () => true, plainOurs: (id: string) => boolean = () => false): { fresh: NewLine[]; classify: Classifier } {
 	// Each line's cells and ID, worked out once (the classifier sees the same lines again).
+	const oldLines = text.slice(span.start, span.end).replace(/\r\n/g, "\n").split("\n");
+	const oldHeader = oldLines.map((l) => splitRow(l)).find((c) => c !== null && c[0]?.toLowerCase() === header[0].toLowerCase()) ?? null;
 	const parsed = new Map<string, { cells: string[] | null; id: string | null; linked: boolean }>();
 	const parse = (line: string) => {
 		const t = line.trim();
 		let p = parsed.get(t);
 		if (!p) {
-			const cells = splitRow(t);
+			const split = splitRow(t);
+			const cells = split === null || oldHeader === null ? split : rejoinCode(split, oldHeader.length);
 			const own = cells === null ? null : cells.slice(idColumn);
 			parsed.set(t, (p = { cells, id: idOfCells(own), linked: own !== null && own.length > 0 && own[0].startsWith("[[") }));
 		}
 		return p;
 	};
-	const oldLines = text.slice(span.start, span.end).replace(/\r\n/g, "\n").split("\n");
-	const oldHeader = oldLines.map((l) => parse(l).cells).find((c) => c !== null && c[0]?.toLowerCase() === header[0].toLowerCase()) ?? null;
 	// The table's columns in the note's order: ours by name, the user's by position in the old header.
 	const base = header.map(columnName);
 	const columns: Array<{ title: string; ours: number } | { title: string; old: number }> = [];
