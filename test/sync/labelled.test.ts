@@ -2,7 +2,7 @@
 // common.ts's aliasAdditions, pageKeys):
 // - reuteras' info callout (`> Version: 2.1`, `> Last Modified: 2025-04-16`, `> Associated Groups:
 //   ...`, `> ID: ` of a 17.1 data component ATT&CK gave no ID), where a value that is not an
-//   earlier release's is the user's and stays;
+//   earlier release's is the user's and stays; a data component's `> Data Source:` 18.1 no longer gives;
 // - a group's ATT&CK aliases in the frontmatter list (Mustang Panda: 4 in 17.1, 15 in 18.1), added
 //   after the items there, a comment among them kept;
 // - the empty `url:` and `Active DNS ()` aliases of that data component.
@@ -55,6 +55,9 @@ describe.skipIf(!HAVE_SHARED)("labelled facts and frontmatter aliases of an earl
 		await syncOnce(vault, m18, { version: "18.1", previous: [m17] });
 		const text = textOf(vault.files.get(COMPONENT));
 		expect(text).toContain("> ID: DC0103\n");
+		// 17.1 named its data source; 18.1's data components have none (data sources are deprecated).
+		expect(peer("reuteras-17.1", COMPONENT)).toContain("> Data Source: [[Domain Name (DS0038)]] (DS0038)\n");
+		expect(text).toContain("> Data Source: \n");
 		expect(text).toContain("url: https://attack.mitre.org/datacomponents/DC0103\n");
 		expect(text).toContain(["aliases:", "  - ", "  - Domain Name; Active DNS", "  - Active DNS ()", "  -  (Active DNS)", "  - DC0103", "  - Active DNS (DC0103)", "  - DC0103 (Active DNS)", "url:"].join("\n"));
 		const again = await syncOnce(vault, m18, { version: "18.1", previous: [m17] });

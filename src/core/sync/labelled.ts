@@ -25,6 +25,8 @@ interface LabelledFact {
 	readonly date?: boolean;
 	/** The ATT&CK ID of an item, for a list the note writes as links (a technique's tactics). */
 	readonly idOf?: (name: string, model: AttackModel) => string | null;
+	/** The value names another object, `Name (ID)`: the note may write it linked, with or without its ID. */
+	readonly names?: boolean;
 }
 
 const field = (o: StixObject, key: string): unknown => (o as unknown as Record<string, unknown>)[key];
@@ -47,6 +49,16 @@ const FACTS: readonly LabelledFact[] = [
 	{ label: /^contributors?$/i, value: list("x_mitre_contributors") },
 	{ label: /^permissions required$/i, value: list("x_mitre_permissions_required") },
 	{ label: /^(?:associated groups|associated software|aliases)$/i, value: (o) => list("aliases")(o) ?? list("x_mitre_aliases")(o) },
+	// A data component's data source (17.1); 18.1's data components have none.
+	{
+		label: /^data source$/i,
+		value: (o, model) => {
+			const ref = field(o, "x_mitre_data_source_ref");
+			const source = typeof ref === "string" ? model.byStixId(ref) : undefined;
+			return source === undefined ? undefined : `${source.name ?? ""} (${attackIdOf(source) ?? ""})`;
+		},
+		names: true,
+	},
 	{ label: /^first seen$/i, value: text("first_seen"), date: true },
 	{ label: /^last seen$/i, value: text("last_seen"), date: true },
 	{
@@ -93,6 +105,14 @@ const sameItems = (a: readonly string[], b: readonly string[]): boolean => a.len
  * release said (`was`), and this release (`now`) says something else.
  */
 function newValue(found: string, was: readonly string[] | string, now: readonly string[] | string | undefined, fact: LabelledFact, ctx: SyncContext, from: string): string | null {
+	if (typeof was === "string" && fact.names === true) {
+		// `[[Certificate (DS0037)]] (DS0037)`, `Certificate`, `DS0037`: the words shown, an ID after them aside.
+		const shown = found.replace(/\[\[(?:[^\]|]*?\\?\|)?([^\]]*)\]\]/g, "$1").trim();
+		const id = /\(([^()]*)\)$/.exec(was)?.[1] ?? "";
+		const bare = shown.endsWith(` (${id})`) && shown !== was ? shown.slice(0, -id.length - 3) : shown;
+		if (![was, was.slice(0, -id.length - 3), id].includes(bare) || now === was) return null;
+		return typeof now === "string" ? now : "";
+	}
 	if (typeof was === "string") {
 		if (typeof now !== "string" && now !== undefined) return null;
 		const forms = fact.date === true ? DATE_FORMS : [(s: string) => s];
