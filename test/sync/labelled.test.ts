@@ -5,6 +5,7 @@
 //   earlier release's is the user's and stays; a data component's `> Data Source:` 18.1 no longer gives;
 // - a group's ATT&CK aliases in the frontmatter list (Mustang Panda: 4 in 17.1, 15 in 18.1), added
 //   after the items there, a comment among them kept;
+// - reuteras' Associated Group Descriptions table, a row for each alias new in 18.1;
 // - the empty `url:` and `Active DNS ()` aliases of that data component.
 // Needs the whole releases and the peer vaults (../shared); skipped without them.
 import { readFileSync } from "node:fs";
@@ -45,8 +46,24 @@ describe.skipIf(!HAVE_SHARED)("labelled facts and frontmatter aliases of an earl
 		const aliases = text.slice(text.indexOf("aliases:"), text.indexOf("\nurl:"));
 		expect(aliases.split("\n").slice(0, 6)).toEqual(["aliases:", "  - Mustang Panda", "  - TA416 # my comment", "  - RedDelta", "  - BRONZE PRESIDENT", "  - STATELY TAURUS"]);
 		expect(aliases.split("\n")).toHaveLength(16);
+		// The aliases table: a row for each alias new in 18.1, its citations defined; the rows there stay.
+		const table = text.slice(text.indexOf("### Associated Group Descriptions"), text.indexOf("### Techniques Used")).trim().split("\n");
+		expect(table.slice(2, 6)).toEqual(["| Name | Description |", "| --- | --- |", "| TA416 | [^Proofpoint_TA416_November_2020] |", "| RedDelta | [^Recorded_Future_REDDELTA_July_2020][^Proofpoint_TA416_Europe_March_2022] |"]);
+		expect(table).toHaveLength(2 + 2 + 3 + 11);
+		expect(table).toContain("| CAMARO DRAGON | [^HorseShell] |");
+		expect(text).toMatch(/^\[\^HorseShell\]: /m);
 		const again = await syncOnce(vault, m18, { version: "18.1", previous: [m17] });
 		expect(again.wrote).toEqual([]);
+	});
+
+	it("add no row to the aliases table for an alias of the note's release the user took out", async () => {
+		if (!m17 || !m18) return;
+		const before = peer("reuteras-17.1", GROUP).replace("| RedDelta | [^Recorded_Future_REDDELTA_July_2020][^Proofpoint_TA416_Europe_March_2022] |\n", "");
+		const vault = new MemoryVault({ [GROUP]: before });
+		await syncOnce(vault, m18, { version: "18.1", previous: [m17] });
+		const text = textOf(vault.files.get(GROUP));
+		expect(text).not.toContain("| RedDelta |");
+		expect(text).toContain("| BRONZE PRESIDENT | [^Secureworks_BRONZE_PRESIDENT_December_2019] |\n| STATELY TAURUS | ");
 	});
 
 	it("give a 17.1 data component without an ID its 18.1 ID, page and aliases, the old ones kept", async () => {

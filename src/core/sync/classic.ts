@@ -22,6 +22,7 @@ import type { Classifier, NewLine, Shape, Verdict } from "./merge";
 import { NOTICE, normalizeLine, proseClassifier, proseLines, userSentences, type Stale } from "./prose";
 import { addDefinitions, learnFootnoteStyle, placeDefinitions } from "./footnote-style";
 import { relationTableEdits } from "./tables";
+import { aliasTableEdits } from "./alias-table";
 import { KINDS, kindOfObject, kindSpec, relationTables } from "../kinds";
 import { bodyLines, listItems, locateProse, paragraphTokens } from "./locate";
 import { carryInsertions, containsWords, merge3, sameWords, similarity, tokenize, userAdditions } from "./words";
@@ -403,6 +404,7 @@ export function syncClassic(note: Note, o: StixObject, ctx: SyncContext, stale?:
 		return idOfCells(cells);
 	};
 	edits.push(...relationTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, rowId, { footnotes: style !== null || refs !== undefined, known }));
+	edits.push(...aliasTableEdits(note, o, ctx, baseModelOf(note, ctx), footnotes, handled, eol, style !== null || refs !== undefined ? "footnotes" : "none"));
 	if (style) {
 		// Plans first, so the footnotes their rows cite are known; the definitions the new text
 		// cites and the note lacks go after its last one.

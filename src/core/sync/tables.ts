@@ -27,7 +27,7 @@ import { normalizeLine, type Stale } from "./prose";
 import { bodyLines } from "./locate";
 import { similarity, tokenize } from "./words";
 
-interface Table {
+export interface Table {
 	start: number;
 	end: number;
 	header: string[];
@@ -39,7 +39,7 @@ function relations(model: AttackModel, o: StixObject): readonly RelationTable[] 
 	return relationTables(model, o);
 }
 
-function tablesOf(note: Note, idOf: (cells: string[]) => string | null): Table[] {
+export function tablesOf(note: Note, idOf: (cells: string[]) => string | null): Table[] {
 	const out: Table[] = [];
 	let current: Table | null = null;
 	let pendingHeader: { start: number; cells: string[] } | null = null;
