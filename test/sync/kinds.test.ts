@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { attackIdOf } from "../../src/core/attack/model";
 import { KINDS, kindOfId, parseKinds } from "../../src/core/kinds";
 import { recognizeNote } from "../../src/core/notes/recognize";
 import { readFrontmatter } from "../../src/core/notes/frontmatter";
@@ -111,11 +112,35 @@ describe.skipIf(!HAVE_SHARED)("syncing group, software and campaign notes (17.1 
 		const { report } = await syncOnce(vault, model(BUNDLE("18.1")), opts());
 		expect(report.notes.find((n) => n.path === file)).toMatchObject({ id: "DS0036", action: "updated" });
 		const after = textOf(vault.files.get(file));
-		expect(after).toContain("## Group\n\n> [!warning] Deprecated in ATT&CK 18.1: ATT&CK no longer has data sources; data components named after it stand on their own: Group Enumeration (DC0099), Group Metadata (DC0105), Group Modification (DC0094).\n\nA collection");
+		expect(after).toContain("## Group\n\n> [!warning] Deprecated in ATT&CK 18.1: ATT&CK no longer has data sources; its data components stand on their own: Group Enumeration (DC0099), Group Metadata (DC0105), Group Modification (DC0094).\n\nA collection");
 		expect(after).toContain("attack_status: deprecated");
 		// Nothing else of the note changed: only the notice and the keys sync owns were added.
 		expect(after.replace(/^> \[!warning\].*\n\n/m, "").replace(/^attack_\w+: .*\n/gm, "")).toBe(before);
 		expect((await syncOnce(vault, model(BUNDLE("18.1")), opts())).wrote).toEqual([]);
+	});
+
+	it.each([
+		["enterprise-attack-17.1.stix20.json", "enterprise-attack-18.1.stix20.json"],
+		["mobile-attack-17.1.json", "mobile-attack-18.1.stix20.json"],
+	])("names in each deprecated data source's notice every data component %s gave it, named after it or not", async (then, now) => {
+		const [old, fresh] = [model(path.join(SHARED_STIX, then)), model(path.join(SHARED_STIX, now))];
+		const sources = fresh.all("dataSource").filter((o) => o.x_mitre_deprecated === true);
+		expect(sources.length).toBeGreaterThan(5);
+		const vault = new MemoryVault(Object.fromEntries(sources.map((o) => [`DS/${attackIdOf(o)}.md`, `## ${attackIdOf(o)}\n\n${o.description ?? ""}\n`])));
+		await syncOnce(vault, fresh, { version: "18.1" });
+		let named = 0;
+		for (const o of sources) {
+			const text = textOf(vault.files.get(`DS/${attackIdOf(o)}.md`));
+			const notice = /^> \[!warning\] Deprecated in ATT&CK 18\.1: .*$/m.exec(text)?.[0] ?? "";
+			// Those still active in 18.1 (it deprecated three, Pod Metadata among them).
+			const components = old.all("dataComponent").flatMap((c) => {
+				const now = c.x_mitre_data_source_ref === o.id ? fresh.byStixId(c.id) : undefined;
+				return now === undefined || now.x_mitre_deprecated === true || now.revoked === true ? [] : [now];
+			});
+			for (const c of components) expect(notice, `${attackIdOf(o)} ${o.name}`).toContain(`${c.name} (${attackIdOf(c) ?? ""})`);
+			if (components.length > 0) named++;
+		}
+		expect(named).toBeGreaterThan(5);
 	});
 
 	it("puts a new domain's notes beside the vault's domain folder, spelled as it is, and leaves the other domain's notes alone", async () => {

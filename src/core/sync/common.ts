@@ -3,6 +3,7 @@
  * frontmatter keys sync owns, and the names ATT&CK has used for platforms and permissions (so a
  * list item is known to be ATT&CK's even when the current release dropped it).
  */
+import { DATA_SOURCE_COMPONENTS } from "../attack/data-source-components";
 import { attackIdOf, counterpart, type AttackModel } from "../attack/model";
 import { ATTACK_SOURCES, type StixObject } from "../attack/stix";
 import type { Section } from "../notes/markdown";
@@ -66,22 +67,25 @@ export function notice(o: StixObject, ctx: SyncContext, from: string): string | 
 
 /**
  * What took a deprecated data source's place (ATT&CK v18 retired data sources): its data
- * components, which stand on their own now and keep its name at their head (Group -> Group
- * Enumeration, Group Modification). Worked out from the new release alone, so every sync writes
- * the same notice whatever earlier releases it loaded.
+ * components, which stand on their own now. They are the ones the last releases relating them
+ * named (17.1's Enterprise and Mobile, recorded in DATA_SOURCE_COMPONENTS: Domain Name -> Active
+ * DNS, Passive DNS, Domain Registration), and those keeping its name at their head (Group ->
+ * Group Enumeration; ICS, of which no such release is recorded). Worked out from the new release
+ * and that record alone, so every sync writes the same notice whatever earlier releases it loaded.
  */
 function dataSourceSuccessors(o: StixObject, ctx: SyncContext, from: string): string {
 	const name = (o.name ?? "").toLowerCase();
+	const recorded = new Set(DATA_SOURCE_COMPONENTS[o.id] ?? []);
 	const components = ctx.model
 		.active("dataComponent")
-		.filter((c) => c.x_mitre_data_source_ref === o.id || (name !== "" && (c.name ?? "").toLowerCase().startsWith(`${name} `)))
+		.filter((c) => recorded.has(c.id) || c.x_mitre_data_source_ref === o.id || (name !== "" && (c.name ?? "").toLowerCase().startsWith(`${name} `)))
 		.sort((a, b) => ((a.name ?? "") < (b.name ?? "") ? -1 : 1));
 	if (components.length === 0) return "ATT&CK no longer has data sources; detection strategies, analytics and data components describe detection now.";
 	const named = components.map((c) => {
 		const id = attackIdOf(c);
 		return id === null ? (c.name ?? "") : (ctx.wikiLink(id, from, c.name ?? id, { existingOnly: true }) ?? `${c.name ?? ""} (${id})`);
 	});
-	return `ATT&CK no longer has data sources; data components named after it stand on their own: ${named.join(", ")}.`;
+	return `ATT&CK no longer has data sources; its data components stand on their own: ${named.join(", ")}.`;
 }
 
 /** The references section: the ATT&CK page, the references the text does not cite, then the footnotes. */
