@@ -3,11 +3,12 @@
 // missing notes are"). A vault that links only notes it has gets the name or plain ID instead,
 // which a later sync links once the note is there, without adding the row twice. A vault that
 // already links missing notes of a kind gets links to where those notes would be.
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LinkResolver } from "../../src/core/links/resolve";
 import { scanWikiLinks } from "../../src/core/links/wikilink";
 import { MemoryVault } from "../helpers/memory-vault";
-import { ENTERPRISE_FIXTURE } from "../helpers/paths";
+import { ENTERPRISE_FIXTURE, HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
 import { model, syncOnce, textOf } from "./helpers";
 
 /** Wiki-links in the vault's notes that land on no file. */
@@ -62,6 +63,22 @@ describe("links to notes the vault lacks (fixture 18.1)", () => {
 		expect(linkedMitigations).toHaveLength(4);
 		for (const row of linkedMitigations) expect(row).toMatch(/^\| \[\[[^\]]*\\\|M\d{4}\]\] \| /);
 		expect((await syncOnce(vault, m, opts)).wrote).toEqual([]);
+	});
+
+	it.skipIf(!HAVE_SHARED)("link where notes of the kind the vault links missing would be, and only those; a second sync writes nothing (Enterprise 18.1)", async () => {
+		// One link of the user's to a missing mitigation note. M1032 "Multi-factor Authentication"
+		// shares its name with sub-technique T1556.006: its links name the path, which must not
+		// count as a link to a missing sub-technique note (a second sync linked every sub-technique).
+		const full = model(path.join(SHARED_STIX, "enterprise-attack-18.1.stix20.json"));
+		const vault = new MemoryVault({ "Mine.md": "see [[User Account Management]]\n" });
+		const first = await syncOnce(vault, full, { ...opts, createMissing: ["technique"] });
+		const text = textOf(vault.files.get(pathOf(first.report, "T1110")));
+		const mitigations = section(text, "Mitigations").slice(2);
+		for (const row of mitigations) expect(row).toMatch(/^\| \[\[[^\]]*\\\|M\d{4}\]\] \| /);
+		expect(mitigations.some((row) => row.includes("/Multi-factor Authentication\\|M1032]]"))).toBe(true);
+		expect(section(text, "Sub-techniques")).toContain("| T1110.001 | Password Guessing |");
+		expect(section(text, "Tactic")).toEqual(["- Credential Access (TA0006)"]);
+		expect((await syncOnce(vault, full, opts)).wrote).toEqual([]);
 	});
 
 	it("are written where the notes would be in a vault that links missing notes of the kind already", async () => {

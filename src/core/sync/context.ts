@@ -240,19 +240,33 @@ export class SyncContext {
 
 	/**
 	 * The kinds whose missing notes the vault links already: a link, outside code, that lands on no
-	 * file and names where such a note would be or an ID of the kind (`[[Execution (TA0002)]]`,
-	 * `[[T1059]]`). Looked for once, and only when a link to a missing note is to be written.
+	 * file and is about a note of the kind that would be there. What it is about: the ATT&CK ID it
+	 * shows or names (`[[Execution (TA0002)]]`, `[[path\|M1032]]`), else the missing note its
+	 * path names, else the one its bare name names when only notes of one kind would have it (a
+	 * mitigation and a sub-technique may both be "Multi-factor Authentication"). Looked for once,
+	 * and only when a link to a missing note is to be written.
 	 */
 	private linkedMissing(): ReadonlySet<NoteKind> {
 		if (this.missingKinds) return this.missingKinds;
 		const found = new Set<NoteKind>();
 		this.missingKinds = found;
-		const names = new Map<string, NoteKind>();
+		const byPath = new Map<string, NoteKind>();
+		const byName = new Map<string, NoteKind | null>();
 		for (const [id, path] of this.expected) {
 			const kind = kindOfId(id);
-			if (kind !== null && !this.created.has(id)) names.set(baseNameOf(path), kind);
+			if (kind === null || this.created.has(id)) continue;
+			byPath.set(path.replace(/\.md$/i, "").toLowerCase(), kind);
+			const name = baseNameOf(path);
+			byName.set(name, byName.has(name) && byName.get(name) !== kind ? null : kind);
 		}
-		if (names.size === 0) return found;
+		if (byPath.size === 0) return found;
+		// A path names the note whose path it is, or ends (`mitigations/Code Signing`).
+		const pathKind = (target: string): NoteKind | null => {
+			const exact = byPath.get(target);
+			if (exact !== undefined) return exact;
+			for (const [path, kind] of byPath) if (path.endsWith(`/${target}`)) return kind;
+			return null;
+		};
 		const files = new Set(this.index.files.map(baseNameOf));
 		for (const [from, note] of this.index.notes) {
 			if (note.outline === null) continue;
@@ -263,7 +277,8 @@ export class SyncContext {
 				if (link.start < bodyStart || link.target === "") continue;
 				const name = baseNameOf(link.target);
 				if (files.has(name)) continue;
-				const kind = names.get(name) ?? idKindIn(link.target);
+				const target = link.target.replace(/\.md$/i, "").toLowerCase();
+				const kind = idKindIn(link.alias ?? "") ?? idKindIn(link.target) ?? (target.includes("/") ? pathKind(target) : (byName.get(name) ?? null));
 				if (kind === null || found.has(kind) || this.index.resolver.resolve(link.target, from).path !== null) continue;
 				found.add(kind);
 			}
