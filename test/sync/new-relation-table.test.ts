@@ -36,6 +36,20 @@ describe.skipIf(!HAVE_SHARED)("a table for a relationship new in this release", 
 		expect((await syncOnce(vault, m18, { version: "18.1", previous: [m17] })).wrote).toEqual([]);
 	});
 
+	it.each([
+		// reuteras' Software Used has columns of its own; ATT&CK's cells are filled, the others left empty.
+		["reuteras-17.1", "MITRE/CTI/Groups/Moonstone Sleet.md", ["MITRE/CTI/Groups/Mustang Panda.md"], ["### Software Used", "", "| ID | Name | References | Techniques |", "| --- | --- | --- | --- |", "| S1242 | Qilin | | |"]],
+		// FancyP4nda lists a software's groups by ID and name only.
+		["fancyp4nda-17.1", "enterprise-attack/software/S1148 - Raccoon Stealer.md", ["enterprise-attack/software/S0040 - HTRAN.md", "enterprise-attack/groups/G1015 - Scattered Spider.md"], ["### Groups That Use This Software", "", "| ID | Name |", "| --- | --- |", "| [[G1015 - Scattered Spider\\|G1015]] | Scattered Spider |"]],
+	])("%s: is added in the columns the vault's other notes of the kind have", async (vaultName, note, others, table) => {
+		if (!m17 || !m18) return;
+		const read = (p: string) => readFileSync(path.join(SHARED, "peer-vaults", vaultName, p), "utf8");
+		const vault = new MemoryVault(Object.fromEntries([note, ...others].map((p) => [p, read(p)])));
+		await syncOnce(vault, m18, { version: "18.1", previous: [m17] });
+		expect(textOf(vault.files.get(note))).toContain(`${table.join("\n")}\n`);
+		expect((await syncOnce(vault, m18, { version: "18.1", previous: [m17] })).wrote).toEqual([]);
+	});
+
 	it("is not added without a note of the kind that has one, or without an earlier release", async () => {
 		if (!m17 || !m18) return;
 		const alone = new MemoryVault({ [NOTE]: peer(NOTE) });

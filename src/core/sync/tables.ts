@@ -189,7 +189,7 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			const title = h.trim().toLowerCase();
 			const cell = sample.cells[c] ?? "";
 			let role: "id" | "name" | "text" | "user" = "user";
-			if (/^(use|description|descrption|procedure|procedure description|detects)$/.test(title)) role = "text";
+			if (TEXT_TITLES.test(title)) role = "text";
 			else if (title === "id" || (!roles.includes("id") && cell.includes(sample.id as string) && title !== "name")) role = roles.includes("id") ? "user" : "id";
 			else if (title === "name" || (sampleObj?.name !== undefined && normalizeLine(cell) === sampleObj.name)) role = "name";
 			else if (sampleRel && cell.length > 20 && similarity(tokenize(cell), tokenize(sampleRel.description)) >= 0.3) role = "text";
@@ -384,8 +384,12 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 			const form = ctx.tableFormFor(note, rel, (n) => tablesOf(n, idOf));
 			if (form === null) return;
 			const own = newTableHeader(rel);
-			const header = form.header.length === own.length && columnsOf(form.header[0]) === columnsOf(own[0]) ? form.header : own;
-			const block = `\n${form.heading}\n\n${[...header, ...newRows(rel)].join("\n")}\n`;
+			const same = form.header.length === own.length && columnsOf(form.header[0]) === columnsOf(own[0]);
+			// The vault's columns (reuteras' `| ID | Name | References | Techniques |`, a generator's
+			// `| ID | Name |` of a software's groups): ours by their titles, the others left empty.
+			const roles = same ? null : columnRoles(form.header[0]);
+			const rows = roles === null ? newRows(rel) : newRows(rel).map((row) => inColumns(row, roles, rel));
+			const block = `\n${form.heading}\n\n${[...(same || roles !== null ? form.header : own), ...rows].join("\n")}\n`;
 			edits.push({ start: last, end: last, text: eol === "\n" ? block : block.replace(/\n/g, eol) });
 		});
 	}
@@ -393,6 +397,25 @@ export function relationTableEdits(note: Note, o: StixObject, ctx: SyncContext, 
 }
 
 const columnsOf = (row: string | undefined): number => (row === undefined ? 0 : row.replace(/\\\|/g, "").split("|").length);
+
+/** What each column of a header row holds, by its title: null when none is the ID's (then sync's own header is written). */
+function columnRoles(header: string): Array<"id" | "name" | "text" | null> | null {
+	const roles = (splitRow(header) ?? []).map((title) => {
+		const t = title.trim().toLowerCase();
+		return t === "id" ? "id" : t === "name" ? "name" : TEXT_TITLES.test(t) ? "text" : null;
+	});
+	return roles.includes("id") ? roles : null;
+}
+
+const TEXT_TITLES = /^(use|description|descrption|procedure|procedure description|detects)$/;
+
+/** A row of sync's own columns (newTableRow's) in the columns `roles` name. */
+function inColumns(row: string, roles: ReadonlyArray<"id" | "name" | "text" | null>, rel: RelationTable): string {
+	const cells = splitRow(row) ?? [];
+	const of = { id: cells[0] ?? "", name: cells[1] ?? "", text: rel.noText ? "" : (cells[2] ?? "") };
+	const out = `| ${roles.map((role) => (role === null ? "" : of[role])).join(" | ")} |`;
+	return out.replace(/ {2}\|/g, " |");
+}
 
 /**
  * The edit removing a table ATT&CK lists nothing in any more, and one blank line beside it (the
