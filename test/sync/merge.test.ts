@@ -32,6 +32,14 @@ describe("mergeRegion", () => {
 		expect(out).toBe("- Beta\n- Alpha\n- my note on alpha\n");
 	});
 
+	it("keeps one list when the user's item took the place of ATT&CK's only one", () => {
+		const once = mergeRegion("- my own tactic note\n\n", fresh("Alpha"), items, LIST);
+		expect(once).toBe("- my own tactic note\n- Alpha\n\n");
+		expect(mergeRegion(once, fresh("Alpha"), items, LIST)).toBe(once);
+		// A paragraph of the user's there still stands apart from the list.
+		expect(mergeRegion("My words.\n\n", fresh("Alpha"), items, LIST)).toBe("My words.\n\n- Alpha\n\n");
+	});
+
 	it("keeps a paragraph that followed a block after the whole block", () => {
 		const out = mergeRegion("- Alpha\n\nMy summary.\n\n", fresh("Beta", "Alpha", "Gamma"), items, LIST);
 		expect(out).toBe("- Beta\n- Alpha\n- Gamma\n\nMy summary.\n\n");

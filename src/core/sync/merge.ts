@@ -40,6 +40,7 @@ export interface Shape {
 export type Classifier = (line: string, index: number, lines: readonly string[]) => Verdict;
 
 const isBlank = (line: string): boolean => line.trim() === "";
+const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]/;
 
 interface Group {
 	lines: string[];
@@ -164,8 +165,10 @@ export function mergeRegion(region: string, fresh: readonly NewLine[], classify:
 		if (g.gapBefore > 0 && (out.length === 0 || !isBlank(out[out.length - 1]))) out.push(...blank(g.gapBefore));
 		// One by one: a group may hold more lines than push() takes arguments.
 		for (const line of g.lines) out.push(line);
-		// Text that opened the region and ended it stands apart from the new text after it.
-		const gapAfter = g.gapAfter >= 0 ? g.gapAfter : g.anchor === "start" ? 1 : 0;
+		// Text that opened the region and ended it stands apart from the new text after it, unless
+		// both are list items (the user's item where ATT&CK's was): one list stays one list.
+		const apart = g.anchor === "start" && !(nextLine !== undefined && LIST_ITEM.test(g.lines[g.lines.length - 1]) && LIST_ITEM.test(nextLine));
+		const gapAfter = g.gapAfter >= 0 ? g.gapAfter : apart ? 1 : 0;
 		if (gapAfter > 0 && nextLine !== undefined && !isBlank(nextLine)) out.push(...blank(gapAfter));
 	};
 	let pinned = 0;
