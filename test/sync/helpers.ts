@@ -5,6 +5,8 @@ import path from "node:path";
 import { loadBundle, type AttackModel } from "../../src/core/attack/model";
 import { runSync, type SyncCommandOptions, type SyncReport } from "../../src/core/commands/sync";
 import type { SyncPlan } from "../../src/core/sync/plan";
+import { LinkResolver } from "../../src/core/links/resolve";
+import { scanWikiLinks } from "../../src/core/links/wikilink";
 import { MemoryVault } from "../helpers/memory-vault";
 import { FIXTURES } from "../helpers/paths";
 
@@ -318,4 +320,11 @@ export function missingInOrder(a: string, b: string): string | null {
 		j++;
 	}
 	return null;
+}
+
+/** Wiki-links in the vault's notes that land on no file, as `path: [[link]]`. */
+export function brokenLinks(vault: MemoryVault): string[] {
+	const files = [...vault.files.keys()];
+	const resolver = new LinkResolver(files);
+	return files.filter((f) => f.endsWith(".md")).flatMap((f) => scanWikiLinks(textOf(vault.files.get(f))).filter((l) => l.target !== "" && resolver.resolve(l.target, f).path === null).map((l) => `${f}: ${l.raw}`));
 }

@@ -5,18 +5,9 @@
 // already links missing notes of a kind gets links to where those notes would be.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LinkResolver } from "../../src/core/links/resolve";
-import { scanWikiLinks } from "../../src/core/links/wikilink";
 import { MemoryVault } from "../helpers/memory-vault";
 import { ENTERPRISE_FIXTURE, HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
-import { model, syncOnce, textOf } from "./helpers";
-
-/** Wiki-links in the vault's notes that land on no file. */
-function brokenLinks(vault: MemoryVault): string[] {
-	const files = [...vault.files.keys()];
-	const resolver = new LinkResolver(files);
-	return files.filter((f) => f.endsWith(".md")).flatMap((f) => scanWikiLinks(textOf(vault.files.get(f))).filter((l) => l.target !== "" && resolver.resolve(l.target, f).path === null).map((l) => `${f}: ${l.raw}`));
-}
+import { brokenLinks, model, syncOnce, textOf } from "./helpers";
 
 /** The lines of the section under `heading`, up to the next heading. */
 function section(text: string, heading: string): string[] {

@@ -6,33 +6,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { attackIdOf, modelFromJson } from "../../src/core/attack/model";
-import { LinkResolver } from "../../src/core/links/resolve";
-import { scanWikiLinks } from "../../src/core/links/wikilink";
 import { MemoryVault } from "../helpers/memory-vault";
 import { ENTERPRISE_FIXTURE } from "../helpers/paths";
-import { model, syncOnce, textOf } from "./helpers";
+import { brokenLinks, model, syncOnce, textOf } from "./helpers";
+import { rowsUnder } from "../helpers/table-rows";
 
 const ID = "T1110.001";
-
-/** Wiki-links in the vault's notes that land on no file. */
-function brokenLinks(vault: MemoryVault): string[] {
-	const files = [...vault.files.keys()];
-	const resolver = new LinkResolver(files);
-	return files.filter((f) => f.endsWith(".md")).flatMap((f) => scanWikiLinks(textOf(vault.files.get(f))).filter((l) => l.target !== "" && resolver.resolve(l.target, f).path === null).map((l) => `${f}: ${l.raw}`));
-}
-
-/** The rows of the table under `heading`. */
-function rowsUnder(text: string, heading: string): string[] {
-	const at = text.indexOf(`\n### ${heading}\n`);
-	if (at < 0) return [];
-	const lines = text.slice(at).split("\n").slice(2);
-	const rows: string[] = [];
-	for (const line of lines) {
-		if (line.startsWith("|")) rows.push(line);
-		else if (rows.length > 0) break;
-	}
-	return rows.slice(2);
-}
 
 describe("tables of a new technique note (--create-missing, fixture 18.1)", () => {
 	const base = model(ENTERPRISE_FIXTURE);

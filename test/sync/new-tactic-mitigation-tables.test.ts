@@ -9,11 +9,9 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { attackIdOf, type AttackModel } from "../../src/core/attack/model";
-import { LinkResolver } from "../../src/core/links/resolve";
-import { scanWikiLinks } from "../../src/core/links/wikilink";
 import { MemoryVault } from "../helpers/memory-vault";
 import { HAVE_SHARED, SHARED_STIX } from "../helpers/paths";
-import { model, syncOnce, textOf } from "./helpers";
+import { brokenLinks, model, syncOnce, textOf } from "./helpers";
 import { rowsUnder } from "../helpers/table-rows";
 
 const bundle = (v: string) => path.join(SHARED_STIX, `enterprise-attack-${v}.stix20.json`);
@@ -24,13 +22,6 @@ const CREDENTIAL_ACCESS = `${ROOT}/tactics/Credential Access.md`;
 const DEFENSE_EVASION = `${ROOT}/tactics/Defense Evasion.md`;
 const DISCOVERY = `${ROOT}/tactics/Discovery.md`;
 const OS_CONFIGURATION = `${ROOT}/mitigations/Operating System Configuration.md`;
-
-/** Wiki-links in the vault's notes that land on no file. */
-function brokenLinks(vault: MemoryVault): string[] {
-	const files = [...vault.files.keys()];
-	const resolver = new LinkResolver(files);
-	return files.filter((f) => f.endsWith(".md")).flatMap((f) => scanWikiLinks(textOf(vault.files.get(f))).filter((l) => l.target !== "" && resolver.resolve(l.target, f).path === null).map((l) => `${f}: ${l.raw}`));
-}
 
 const of = (m: AttackModel, id: string) => {
 	const o = m.get(id);
