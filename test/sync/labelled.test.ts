@@ -81,6 +81,21 @@ describe.skipIf(!HAVE_SHARED)("labelled facts and frontmatter aliases of an earl
 		expect(again.wrote).toEqual([]);
 	});
 
+	it("say 18.1's in a data source note 18.1 deprecated, whose content stays", async () => {
+		if (!m17 || !m18) return;
+		const note = "MITRE/Defenses/Detections/Data Components/Enterprise attack/Service.md";
+		const before = peer("reuteras-17.1", note);
+		expect(before).toContain("> Last Modified: 2025-04-25\n");
+		const vault = new MemoryVault({ [note]: before });
+		await syncOnce(vault, m18, { version: "18.1", previous: [m17] });
+		const text = textOf(vault.files.get(note));
+		const modified = m18.get("DS0019")?.modified?.slice(0, 10) ?? "";
+		expect(modified).not.toBe("2025-04-25");
+		expect(text).toContain(`> Last Modified: ${modified}\n`);
+		expect(text).toContain("> [!warning] Deprecated in ATT&CK 18.1");
+		expect((await syncOnce(vault, m18, { version: "18.1", previous: [m17] })).wrote).toEqual([]);
+	});
+
 	it("leave a note alone without an earlier release to tell ATT&CK's values from the user's", async () => {
 		if (!m18) return;
 		const vault = new MemoryVault({ [GROUP]: peer("reuteras-17.1", GROUP) });

@@ -266,11 +266,11 @@ export function syncText(note: Note, o: StixObject, ctx: SyncContext): string {
 	// as the note's base: it is written only when the new description is there to be found (a
 	// layout sync cannot bring up to date keeps what it recorded, so its old text stays ATT&CK's).
 	const written = renameQuotedRows(applyEdits(note.text, edits), ctx);
-	// Revoked and deprecated notes keep their content: only the notice and frontmatter change.
-	const active = o.revoked !== true && o.x_mitre_deprecated !== true;
+	// Revoked and deprecated notes keep their content: only the notice, the frontmatter and the
+	// facts stated of the object (`> Last Modified:` of a deprecated data source) change.
 	// Links a note this run creates made ambiguous are pointed where they landed (revoked notes too).
 	const bodyStart = note.frontmatter?.bodyStart ?? 0;
-	const body = ctx.relink(active ? labelledFacts(written, o, ctx, note.path, bodyStart) : written, note.path, bodyStart);
+	const body = ctx.relink(labelledFacts(written, o, ctx, note.path, bodyStart), note.path, bodyStart);
 	const keys = [...factKeys(note.frontmatter?.data, o, ctx), ...ownedKeys(o, ctx).filter(([k]) => k !== "attack_version" || layout === "controls" || recordedRelease(note) === ctx.version || holdsDescription(body, o))];
 	// The common case: the keys already hold as read (a second sync, a new note's frame); body
 	// edits never touch the frontmatter, so it needs no edit of its own.
