@@ -40,13 +40,17 @@ describe("links to notes the vault lacks (fixture 18.1)", () => {
 
 		// A resync knows the plain rows and items as ATT&CK's: nothing to write.
 		expect((await syncOnce(vault, m, opts)).wrote).toEqual([]);
+		// Items of the user's naming tactics no release relates to the technique, in either form, are theirs.
+		const mine = "- Execution (TA0002)\n- [[Persistence]] (TA0003)\n";
+		vault.files.set(path, before.replace("- Credential Access (TA0006)\n", `- Credential Access (TA0006)\n${mine}`));
 
 		// Once the notes are there, the same rows and items link them, each once.
 		await syncOnce(vault, m, { ...opts, createMissing: ["technique", "subtechnique", "tactic", "mitigation"] });
 		expect(brokenLinks(vault)).toEqual([]);
 		const after = textOf(vault.files.get(path));
-		expect(section(after, "Tactic")).toHaveLength(1);
+		expect(section(after, "Tactic")).toHaveLength(3);
 		expect(section(after, "Tactic")[0]).toMatch(/^- \[\[.*Credential Access.*\]\] \(TA0006\)$/);
+		expect(after).toContain(mine);
 		const linkedSubs = section(after, "Sub-techniques").slice(2);
 		expect(linkedSubs).toHaveLength(4);
 		for (const row of linkedSubs) expect(row).toMatch(/^\| \[\[[^\]]*\\\|T1110\.00\d\]\] \| /);

@@ -505,6 +505,13 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 		const tid = attackIdOf(t) ?? "";
 		return { text: `- ${ctx.wikiLink(tid, from, null) ?? t.name ?? tid} (${tid})`, key: `id:${tid}` };
 	});
+	// The tactics a release loaded gives the technique (this one, the note's, earlier ones given):
+	// an item naming another is the user's, however it is written.
+	const tacticIds = new Set<string>();
+	for (const m of [model, baseModelOf(note, ctx), ...ctx.previous.map((p) => p.model)]) {
+		const then = m === null ? undefined : m === model ? o : counterpart(m, o);
+		if (m !== null && then !== undefined) for (const t of m.tacticsOf(then)) tacticIds.add(attackIdOf(t) ?? "");
+	}
 	plans.push({
 		title: "Tactic",
 		section: present[0],
@@ -512,7 +519,7 @@ function techniquePlans(note: Note, o: StixObject, ctx: SyncContext, footnotes: 
 		// `[[...]] (TA0002)` or `Execution (TA0002)`; "see also Persistence (TA0003)" is the user's.
 		classify: listClassifier((item) => {
 			const m = /^(.*?)\s*\((TA\d{4})\)$/.exec(item);
-			if (!m) return null;
+			if (!m || !tacticIds.has(m[2])) return null;
 			const named = /^\[\[[^\]]*\]\]$/.test(m[1]) || model.getAll(m[2]).some((t) => t.name === m[1]);
 			return named ? `id:${m[2]}` : null;
 		}),
